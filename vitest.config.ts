@@ -1,0 +1,37 @@
+import { defineConfig } from 'vitest/config'
+
+// Three projects: the pure core (fast, parallel), the relay as a real Node process,
+// and end-to-end runs that drive real Chromium processes through a real relay.
+export default defineConfig({
+  test: {
+    projects: [
+      {
+        test: {
+          name: 'unit',
+          include: ['test/unit/**/*.test.ts'],
+          environment: 'node'
+        }
+      },
+      {
+        test: {
+          name: 'relay',
+          include: ['test/relay/**/*.test.ts'],
+          environment: 'node',
+          testTimeout: 60_000,
+          hookTimeout: 60_000
+        }
+      },
+      {
+        test: {
+          name: 'e2e',
+          include: ['test/e2e/**/*.test.ts'],
+          environment: 'node',
+          testTimeout: 120_000,
+          hookTimeout: 120_000,
+          // Browsers are heavy on a 2-core machine: one file at a time.
+          fileParallelism: false
+        }
+      }
+    ]
+  }
+})
