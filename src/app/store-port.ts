@@ -1,0 +1,63 @@
+/**
+ * What the messenger keeps about itself, its contacts and its history, and the port it
+ * needs from storage. src/store implements it on IndexedDB; test/unit/store runs one shared
+ * suite against every implementation.
+ */
+
+export interface StoredProfile {
+  publicKey: Uint8Array
+  secretKey: Uint8Array
+  name: string
+  createdAt: number
+}
+
+export interface StoredContact {
+  /** Printable user id (src/core/user-id.ts); the primary key. */
+  userId: string
+  publicKey: Uint8Array
+  name: string
+  /** Relays the contact said it uses (from its invite). */
+  relays: string[]
+  addedAt: number
+}
+
+/** pending: accepted, not yet on the wire; sent: written to a direct link; delivered: receipt came back. */
+export type MessageState = 'pending' | 'sent' | 'delivered'
+
+export interface StoredMessage {
+  /** Hex of the 16-byte message id: the same on both sides, so duplicates fold. */
+  id: string
+  contactId: string
+  direction: 'in' | 'out'
+  text: string
+  sentAt: number
+  state: MessageState
+}
+
+export interface MessengerStore {
+  loadProfile: () => Promise<StoredProfile | undefined>
+  saveProfile: (profile: StoredProfile) => Promise<void>
+  listContacts: () => Promise<StoredContact[]>
+  getContact: (userId: string) => Promise<StoredContact | undefined>
+  putContact: (contact: StoredContact) => Promise<void>
+  /** One conversation in display order: by sentAt, then id. */
+  listMessages: (contactId: string) => Promise<StoredMessage[]>
+  /** Stores a message unless one with its id exists; returns whether it was new. */
+  addMessage: (message: StoredMessage) => Promise<boolean>
+  /** Moves a message forward (pending -> sent -> delivered); never backwards. Returns the stored message. */
+  advanceMessage: (id: string, state: MessageState) => Promise<StoredMessage | undefined>
+  /** Outgoing messages to a contact that have not reached a direct link yet, oldest first. */
+  pendingMessages: (contactId: string) => Promise<StoredMessage[]>
+  close: () => void
+}
+
+const ORDER: Record<MessageState, number> = { pending: 0, sent: 1, delivered: 2 }
+
+/** Delivery states only move forward: a late "sent" never hides a "delivered". */
+export function isAdvance (from: MessageState, to: MessageState): boolean {
+  return ORDER[to] > ORDER[from]
+}
+
+export function compareMessages (a: StoredMessage, b: StoredMessage): number {
+  return a.sentAt - b.sentAt || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)
+}

@@ -1,0 +1,68 @@
+import { createLibp2p, type Libp2p } from 'libp2p'
+import { webSockets } from '@libp2p/websockets'
+import { webRTC } from '@libp2p/webrtc'
+import { circuitRelayTransport } from '@libp2p/circuit-relay-v2'
+import { noise } from '@libp2p/noise'
+import { yamux } from '@libp2p/yamux'
+import { identify } from '@libp2p/identify'
+import { ping } from '@libp2p/ping'
+import { kadDHT, type KadDHT } from '@libp2p/kad-dht'
+import type { Identify } from '@libp2p/identify'
+import type { Ping } from '@libp2p/ping'
+import type { Datastore } from 'interface-datastore'
+import { DHT_PROTOCOL, dhtSelectors, dhtValidators } from './dht-config.ts'
+
+export interface MurmurNodeInit {
+  /** ICE servers from the relay's configuration: never a third-party default. */
+  iceServers: RTCIceServer[]
+  /** Where this tab keeps the DHT records it holds for the network (IndexedDB in tabs). */
+  datastore: Datastore
+  /**
+   * Allow dialing ws:// and private addresses. Only for a relay on loopback or a LAN,
+   * where the browser's default gater would refuse the relay itself.
+   */
+  allowPrivateAddresses: boolean
+}
+
+export type MurmurServices = {
+  identify: Identify
+  ping: Ping
+  dht: KadDHT
+}
+
+export type MurmurNode = Libp2p<MurmurServices>
+
+/**
+ * The tab's libp2p node: reachable through a relay reservation (`/p2p-circuit`), upgraded
+ * to direct WebRTC (`/webrtc`) for everything a person sends.
+ */
+export async function createMurmurNode (init: MurmurNodeInit): Promise<MurmurNode> {
+  return createLibp2p({
+    addresses: { listen: ['/p2p-circuit', '/webrtc'] },
+    transports: [
+      webSockets(),
+      webRTC({ rtcConfiguration: { iceServers: init.iceServers } }),
+      circuitRelayTransport()
+    ],
+    connectionEncrypters: [noise()],
+    streamMuxers: [yamux()],
+    connectionGater: init.allowPrivateAddresses
+      ? { denyDialMultiaddr: () => false }
+      : {},
+    datastore: init.datastore,
+    services: {
+      identify: identify(),
+      ping: ping(),
+      dht: kadDHT({
+        protocol: DHT_PROTOCOL,
+        // Every tab is a DHT server: the network's records live in the tabs themselves.
+        clientMode: false,
+        validators: dhtValidators,
+        selectors: dhtSelectors,
+        // Murmur's DHT is its own network; peers are mostly reached through relay
+        // circuits, so keep every address a peer announces.
+        peerInfoMapper: (peer) => peer
+      })
+    }
+  })
+}

@@ -1,0 +1,41 @@
+import { compareMessages, isAdvance, type MessengerStore, type StoredContact, type StoredMessage, type StoredProfile } from '../app/store-port.ts'
+
+/**
+ * The storage port in memory. Every value is structured-cloned on the way in and out, as
+ * IndexedDB does, so code tested against it cannot keep a live reference by accident.
+ */
+export function createMemoryMessengerStore (): MessengerStore {
+  let profile: StoredProfile | undefined
+  const contacts = new Map<string, StoredContact>()
+  const messages = new Map<string, StoredMessage>()
+  const clone = structuredClone
+
+  return {
+    loadProfile: async () => profile == null ? undefined : clone(profile),
+    saveProfile: async (p) => { profile = clone(p) },
+    listContacts: async () => [...contacts.values()].map((m) => clone(m)),
+    getContact: async (userId) => {
+      const c = contacts.get(userId)
+      return c == null ? undefined : clone(c)
+    },
+    putContact: async (c) => { contacts.set(c.userId, clone(c)) },
+    listMessages: async (contactId) =>
+      [...messages.values()].filter((m) => m.contactId === contactId).sort(compareMessages).map((m) => clone(m)),
+    addMessage: async (m) => {
+      if (messages.has(m.id)) return false
+      messages.set(m.id, clone(m))
+      return true
+    },
+    advanceMessage: async (id, state) => {
+      const m = messages.get(id)
+      if (m == null) return undefined
+      if (isAdvance(m.state, state)) messages.set(id, { ...m, state })
+      return clone(messages.get(id)!)
+    },
+    pendingMessages: async (contactId) =>
+      [...messages.values()]
+        .filter((m) => m.contactId === contactId && m.direction === 'out' && m.state === 'pending')
+        .sort(compareMessages).map((m) => clone(m)),
+    close: () => {}
+  }
+}

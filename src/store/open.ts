@@ -1,0 +1,20 @@
+import { openDB, type IDBPDatabase } from 'idb'
+import { SCHEMA_VERSION, type MurmurDB } from './schema.ts'
+
+export type MurmurDatabase = IDBPDatabase<MurmurDB>
+
+/** Opens (and upgrades) a profile's database. */
+export async function openMurmurDatabase (name = 'murmur'): Promise<MurmurDatabase> {
+  return openDB<MurmurDB>(name, SCHEMA_VERSION, {
+    upgrade (db, oldVersion) {
+      // Step through every version in order; a released step is never edited.
+      if (oldVersion < 1) {
+        db.createObjectStore('profile')
+        db.createObjectStore('contacts', { keyPath: 'userId' })
+        const messages = db.createObjectStore('messages', { keyPath: 'id' })
+        messages.createIndex('by-conversation', ['contactId', 'sentAt'])
+        messages.createIndex('by-state', ['contactId', 'state'])
+      }
+    }
+  })
+}
