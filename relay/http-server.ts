@@ -1,0 +1,56 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
+import { serveApp } from './static-files.ts'
+import { METRICS_CONTENT_TYPE } from './metrics.ts'
+
+export interface HttpRoutes {
+  appDir: string
+  health: () => Promise<unknown>
+  metrics: () => Promise<string>
+  appConfig: () => unknown
+  onError: (err: unknown) => void
+}
+
+const SECURITY_HEADERS = {
+  'X-Content-Type-Options': 'nosniff',
+  'Referrer-Policy': 'no-referrer'
+}
+
+function sendJson (res: ServerResponse, body: unknown): void {
+  res.writeHead(200, { 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-store' })
+  res.end(JSON.stringify(body))
+}
+
+async function route (routes: HttpRoutes, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  if (req.method !== 'GET' && req.method !== 'HEAD') {
+    res.writeHead(405, { Allow: 'GET, HEAD', 'Content-Type': 'text/plain; charset=utf-8' })
+    res.end('Only GET and HEAD are served here.\n')
+    return
+  }
+  const path = (req.url ?? '/').split('?')[0]
+  switch (path) {
+    case '/health':
+      sendJson(res, await routes.health())
+      return
+    case '/metrics':
+      res.writeHead(200, { 'Content-Type': METRICS_CONTENT_TYPE, 'Cache-Control': 'no-store' })
+      res.end(await routes.metrics())
+      return
+    case '/murmur-config.json':
+      sendJson(res, routes.appConfig())
+      return
+    default:
+      await serveApp(routes.appDir, req, res)
+  }
+}
+
+/** The relay's web face: the built app, its configuration, /health and /metrics. */
+export function createHttpServer (routes: HttpRoutes): Server {
+  return createServer((req, res) => {
+    for (const [name, value] of Object.entries(SECURITY_HEADERS)) res.setHeader(name, value)
+    route(routes, req, res).catch((err) => {
+      routes.onError(err)
+      if (!res.headersSent) res.writeHead(500, { 'Content-Type': 'text/plain; charset=utf-8' })
+      res.end()
+    })
+  })
+}

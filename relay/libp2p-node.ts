@@ -1,0 +1,94 @@
+import { createLibp2p, type Libp2p } from 'libp2p'
+import { webSockets } from '@libp2p/websockets'
+import { noise } from '@libp2p/noise'
+import { yamux } from '@libp2p/yamux'
+import { identify, type Identify } from '@libp2p/identify'
+import { ping, type Ping } from '@libp2p/ping'
+import { circuitRelayServer, type CircuitRelayService } from '@libp2p/circuit-relay-v2'
+import { kadDHT, type KadDHT } from '@libp2p/kad-dht'
+import type { PrivateKey } from '@libp2p/interface'
+import type { Datastore } from 'interface-datastore'
+import { DHT_PROTOCOL, dhtSelectors, dhtValidators } from '../src/net/dht-config.ts'
+import { releaseReservation, shouldRefuseReservation } from './reservation-policy.ts'
+import type { RelayConfig } from './config.ts'
+
+export type RelayServices = {
+  identify: Identify
+  ping: Ping
+  relay: CircuitRelayService
+  dht: KadDHT
+}
+
+export type RelayNode = Libp2p<RelayServices>
+
+/** Relayed circuits carry only WebRTC signalling; chat goes direct. */
+const CIRCUIT_DATA_LIMIT = 128n * 1024n
+const CIRCUIT_DURATION_LIMIT_MS = 2 * 60 * 1000
+/** Tabs refresh 5 minutes before expiry; a dead tab's slot is also freed on disconnect. */
+const RESERVATION_TTL_MS = 60 * 60 * 1000
+/** Connections still negotiating noise and yamux; the default (10) stalls a burst of tabs. */
+const MAX_PENDING_INBOUND = 256
+
+export function listenAddress (host: string, port: number): string {
+  return `/ip${host.includes(':') ? '6' : '4'}/${host}/tcp/${port}/ws`
+}
+
+export async function createRelayNode (
+  config: RelayConfig,
+  privateKey: PrivateKey,
+  datastore: Datastore
+): Promise<RelayNode> {
+  // The gater runs inside the node, so it reaches the node through this late binding.
+  let node: RelayNode | undefined
+
+  node = await createLibp2p({
+    privateKey,
+    datastore,
+    addresses: {
+      listen: [listenAddress(config.host, config.wsPort)],
+      announce: config.announce
+    },
+    transports: [webSockets()],
+    connectionEncrypters: [noise()],
+    streamMuxers: [yamux()],
+    connectionManager: {
+      maxConnections: config.maxConnections,
+      // libp2p refuses more than 5 new connections per second from one host by default;
+      // many people share one carrier-NAT address, and in tests every tab is 127.0.0.1.
+      inboundConnectionThreshold: config.inboundConnectionsPerSecond,
+      maxIncomingPendingConnections: MAX_PENDING_INBOUND
+    },
+    connectionGater: {
+      denyInboundRelayReservation: (peer) => node != null && shouldRefuseReservation(
+        node.services.relay.reservations, peer, node.getConnections(peer), config.maxReservationsPerIp
+      )
+    },
+    services: {
+      identify: identify(),
+      ping: ping(),
+      relay: circuitRelayServer({
+        reservations: {
+          maxReservations: config.maxReservations,
+          reservationTtl: RESERVATION_TTL_MS,
+          defaultDataLimit: CIRCUIT_DATA_LIMIT,
+          defaultDurationLimit: CIRCUIT_DURATION_LIMIT_MS
+        },
+        // One STOP stream per circuit being opened to a tab; the default is 300.
+        maxOutboundStopStreams: Math.max(300, Math.ceil(config.maxReservations / 4))
+      }),
+      dht: kadDHT({
+        protocol: DHT_PROTOCOL,
+        clientMode: false,
+        validators: dhtValidators,
+        selectors: dhtSelectors,
+        // Tabs are reached through relay circuits, often on private or loopback
+        // addresses; the default mapper would strip every one of them.
+        peerInfoMapper: (peer) => peer
+      })
+    }
+  })
+
+  const reservations = node.services.relay.reservations
+  node.addEventListener('peer:disconnect', (event) => { releaseReservation(reservations, event.detail) })
+  return node
+}

@@ -1,0 +1,72 @@
+// The relay's entry point: `npm run relay -- [options]`, or `npm start -- [options]`
+// which builds the app first. Run through relay/preload.mjs (tsx and Node 20 shims).
+import { ConfigError, helpText, parseCommand, type RelayConfig } from './config.ts'
+import { createLog } from './log.ts'
+import { startRelay } from './relay.ts'
+
+/** A stuck libp2p stop must not keep the process alive forever. */
+const SHUTDOWN_TIMEOUT_MS = 10_000
+
+function readConfig (): RelayConfig {
+  try {
+    const command = parseCommand(process.argv.slice(2), process.env)
+    if (command.kind === 'help') {
+      process.stdout.write(helpText())
+      process.exit(0)
+    }
+    return command.config
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`murmur relay: ${err.message}\n`)
+      process.exit(2)
+    }
+    throw err
+  }
+}
+
+async function main (): Promise<void> {
+  const config = readConfig()
+  const log = createLog(config.log)
+
+  let relay
+  try {
+    relay = await startRelay(config, log)
+  } catch (err: any) {
+    log.error(err?.name === 'StartError' || err?.name === 'IdentityError' ? err.message : `could not start: ${err?.stack ?? err}`)
+    process.exit(1)
+  }
+
+  const relayAddrs = relay.relayAddrs()
+  process.stdout.write([
+    `Murmur is running at ${relay.url}`,
+    '',
+    `Relay peer id: ${relay.peerId}`,
+    ...relayAddrs.map((addr) => `Relay address: ${addr}`),
+    `MURMUR_URL=${relay.url}`,
+    `MURMUR_RELAY=${relayAddrs[0] ?? ''}`,
+    ''
+  ].join('\n'))
+  log.info(`serving ${config.appDir}; state in ${config.dataDir}`)
+
+  let stopping = false
+  const shutdown = (signal: string): void => {
+    if (stopping) {
+      log.error(`${signal} again: exiting without a clean shutdown`)
+      process.exit(1)
+    }
+    stopping = true
+    log.info(`${signal}: shutting down`)
+    setTimeout(() => {
+      log.error('shutdown took too long: exiting')
+      process.exit(1)
+    }, SHUTDOWN_TIMEOUT_MS).unref()
+    relay.stop().then(
+      () => { log.info('stopped'); process.exit(0) },
+      (err: any) => { log.error(`shutdown failed: ${err?.message ?? err}`); process.exit(1) }
+    )
+  }
+  process.on('SIGINT', () => { shutdown('SIGINT') })
+  process.on('SIGTERM', () => { shutdown('SIGTERM') })
+}
+
+await main()

@@ -1,0 +1,112 @@
+import { mkdir } from 'node:fs/promises'
+import { join } from 'node:path'
+import type { Server } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { LevelDatastore } from 'datastore-level'
+import type { RelayConfig } from './config.ts'
+import type { RelayLog } from './log.ts'
+import { loadOrCreatePrivateKey } from './identity.ts'
+import { createRelayNode, type RelayNode } from './libp2p-node.ts'
+import { createRelayStats } from './relay-stats.ts'
+import { healthOf, renderMetrics } from './metrics.ts'
+import { createHttpServer } from './http-server.ts'
+
+export class StartError extends Error {
+  override name = 'StartError'
+}
+
+export interface RunningRelay {
+  /** Where people open the app, e.g. http://127.0.0.1:8080/ */
+  url: string
+  peerId: string
+  /** The websockets multiaddrs tabs dial, each ending in /p2p/<peerId>. */
+  relayAddrs: () => string[]
+  stop: () => Promise<void>
+}
+
+/** A URL a person can open: wildcard binds are reachable on loopback from this machine. */
+export function displayUrl (host: string, port: number): string {
+  const shown = host === '0.0.0.0' ? '127.0.0.1' : host === '::' ? '::1' : host
+  return `http://${shown.includes(':') ? `[${shown}]` : shown}:${port}/`
+}
+
+function websocketAddrs (node: RelayNode): string[] {
+  const peerId = node.peerId.toString()
+  return node.getMultiaddrs()
+    .map((ma) => ma.toString())
+    .filter((ma) => /\/wss?(\/|$)/.test(ma))
+    .map((ma) => ma.includes('/p2p/') ? ma : `${ma}/p2p/${peerId}`)
+}
+
+async function openDatastore (path: string): Promise<LevelDatastore> {
+  const datastore = new LevelDatastore(path)
+  try {
+    await datastore.open()
+  } catch (err: any) {
+    const locked = err?.cause?.code === 'LEVEL_LOCKED' || /lock/i.test(String(err?.cause?.message ?? ''))
+    throw new StartError(locked
+      ? `Another relay is already using ${path}: stop it, or give this one its own --data directory.`
+      : `Could not open the relay datastore in ${path}: ${err?.message ?? err}`)
+  }
+  return datastore
+}
+
+async function listen (server: Server, host: string, port: number): Promise<number> {
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', (err: NodeJS.ErrnoException) => {
+      reject(err.code === 'EADDRINUSE'
+        ? new StartError(`Port ${port} on ${host} is already in use: pick another with --port (0 picks a free one).`)
+        : err)
+    })
+    server.listen(port, host, resolve)
+  })
+  return (server.address() as AddressInfo).port
+}
+
+export async function startRelay (config: RelayConfig, log: RelayLog): Promise<RunningRelay> {
+  const startedAt = Date.now()
+  await mkdir(config.dataDir, { recursive: true, mode: 0o700 })
+  const privateKey = await loadOrCreatePrivateKey(join(config.dataDir, 'peer-key'))
+  const datastore = await openDatastore(join(config.dataDir, 'datastore'))
+
+  let node: RelayNode
+  try {
+    node = await createRelayNode(config, privateKey, datastore)
+  } catch (err) {
+    await datastore.close()
+    throw err
+  }
+  node.addEventListener('peer:connect', (e) => { log.debug(`peer connected ${e.detail.toString()}`) })
+  node.addEventListener('peer:disconnect', (e) => { log.debug(`peer disconnected ${e.detail.toString()}`) })
+
+  const stats = createRelayStats(node, datastore, startedAt)
+  const server = createHttpServer({
+    appDir: config.appDir,
+    health: async () => healthOf(await stats.snapshot()),
+    metrics: async () => renderMetrics(await stats.snapshot()),
+    appConfig: () => ({ relays: websocketAddrs(node), iceServers: [] }),
+    onError: (err) => { log.error(`HTTP request failed: ${(err as Error)?.message ?? err}`) }
+  })
+
+  let port: number
+  try {
+    port = await listen(server, config.host, config.port)
+  } catch (err) {
+    await node.stop()
+    await datastore.close()
+    throw err
+  }
+
+  return {
+    url: displayUrl(config.host, port),
+    peerId: node.peerId.toString(),
+    relayAddrs: () => websocketAddrs(node),
+    stop: async () => {
+      const closed = new Promise<void>((resolve) => server.close(() => { resolve() }))
+      server.closeAllConnections()
+      await closed
+      await node.stop()
+      await datastore.close()
+    }
+  }
+}

@@ -1,0 +1,55 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { mkdtemp, rm, stat } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { OPTIONS } from '../../relay/config.ts'
+import { runRelay, startRelayProcess } from './support/relay-process.ts'
+
+describe('relay command line', () => {
+  let root: string
+
+  beforeAll(async () => { root = await mkdtemp(join(tmpdir(), 'murmur-relay-cli-')) })
+  afterAll(async () => { await rm(root, { recursive: true, force: true }) })
+
+  it('lists every flag and environment variable in --help, and exits 0', async () => {
+    const run = await runRelay(['--help'])
+    expect(run.code).toBe(0)
+    for (const option of OPTIONS) {
+      expect(run.stdout).toContain(option.flag)
+      expect(run.stdout).toContain(option.env)
+    }
+    for (const flag of ['--host', '--port', '--ws-port', '--data', '--app', '--max-reservations', '--log']) {
+      expect(run.stdout).toContain(flag)
+    }
+  })
+
+  it('exits 2 with one clear line on an unknown flag', async () => {
+    const run = await runRelay(['--prot', '8080'])
+    expect(run.code).toBe(2)
+    expect(run.stderr.trim().split('\n')).toEqual(['murmur relay: Unknown option "--prot". Run with --help to see the options.'])
+  })
+
+  it('exits 2 on a bad value, from a flag or the environment', async () => {
+    const flag = await runRelay(['--port', 'eighty'])
+    expect(flag.code).toBe(2)
+    expect(flag.stderr).toContain('--port must be a whole number')
+    const env = await runRelay([], { MURMUR_MAX_RESERVATIONS: '-1' })
+    expect(env.code).toBe(2)
+    expect(env.stderr).toContain('MURMUR_MAX_RESERVATIONS')
+  })
+
+  it('says to build the app when there is none, keeps its key private, and stops cleanly on SIGTERM', async () => {
+    const data = join(root, 'data')
+    const relay = await startRelayProcess(['--data', data, '--app', join(root, 'no-app')])
+    try {
+      const response = await fetch(relay.url)
+      expect(response.status).toBe(503)
+      expect(await response.text()).toContain('npm run build')
+      expect((await fetch(new URL('/health', relay.url))).status).toBe(200)
+      expect((await stat(join(data, 'peer-key'))).mode & 0o777).toBe(0o600)
+    } finally {
+      expect(await relay.stop()).toBe(0)
+    }
+    expect(relay.output()).toContain('SIGTERM: shutting down')
+  })
+})

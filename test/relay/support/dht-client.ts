@@ -1,0 +1,57 @@
+import './node-shims.ts'
+import { createLibp2p, type Libp2p } from 'libp2p'
+import { webSockets } from '@libp2p/websockets'
+import { noise } from '@libp2p/noise'
+import { yamux } from '@libp2p/yamux'
+import { identify, type Identify } from '@libp2p/identify'
+import { kadDHT, type KadDHT } from '@libp2p/kad-dht'
+import { multiaddr } from '@multiformats/multiaddr'
+import { DHT_PROTOCOL, dhtSelectors, dhtValidators } from '../../../src/net/dht-config.ts'
+
+export type DhtClient = Libp2p<{ identify: Identify, dht: KadDHT }>
+
+/**
+ * A Node libp2p node configured like a tab's DHT side (same protocol, validators and
+ * selectors) but in client mode, so every record it reads or writes goes to the relay.
+ * It keeps records in memory only: a fresh client knows nothing but what the relay holds.
+ */
+export async function connectDhtClient (relayAddr: string): Promise<DhtClient> {
+  const node = await createLibp2p({
+    transports: [webSockets()],
+    connectionEncrypters: [noise()],
+    streamMuxers: [yamux()],
+    services: {
+      identify: identify(),
+      dht: kadDHT({
+        protocol: DHT_PROTOCOL,
+        clientMode: true,
+        validators: dhtValidators,
+        selectors: dhtSelectors,
+        peerInfoMapper: (peer) => peer
+      })
+    }
+  })
+  try {
+    const relay = multiaddr(relayAddr)
+    await node.dial(relay)
+    const relayId = relay.getComponents().find((c) => c.name === 'p2p')?.value
+    await waitFor(async () => {
+      const peer = await node.peerStore.get(node.getConnections()[0]!.remotePeer).catch(() => undefined)
+      return peer?.protocols.includes(DHT_PROTOCOL) === true && peer.id.toString() === relayId
+    }, 'the relay to announce the Murmur DHT protocol')
+    // kad-dht adds the relay to its routing table right after identify; give it a moment.
+    await waitFor(async () => (node.services.dht as any).routingTable?.size > 0, 'the relay in the routing table')
+    return node
+  } catch (err) {
+    await node.stop()
+    throw err
+  }
+}
+
+export async function waitFor (check: () => Promise<boolean> | boolean, what: string, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`)
+    await new Promise((resolve) => setTimeout(resolve, 50))
+  }
+}

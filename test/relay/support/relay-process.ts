@@ -1,0 +1,71 @@
+import { spawn, type ChildProcess } from 'node:child_process'
+import { once } from 'node:events'
+
+export interface RelayProcess {
+  url: string
+  relayAddr: string
+  child: ChildProcess
+  output: () => string
+  /** SIGTERM, and the exit code once it has exited (SIGKILL after 10 s). */
+  stop: () => Promise<number | null>
+}
+
+export interface RelayRun {
+  code: number | null
+  stdout: string
+  stderr: string
+}
+
+const ENTRY = ['--import', './relay/preload.mjs', 'relay/main.ts']
+
+/** Runs the relay to completion, for arguments that make it exit by itself. */
+export async function runRelay (args: string[], env: Record<string, string> = {}): Promise<RelayRun> {
+  const child = spawn(process.execPath, [...ENTRY, ...args], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, ...env }
+  })
+  let stdout = ''
+  let stderr = ''
+  child.stdout.on('data', (chunk) => { stdout += String(chunk) })
+  child.stderr.on('data', (chunk) => { stderr += String(chunk) })
+  const timer = setTimeout(() => child.kill('SIGKILL'), 30_000)
+  const [code] = await once(child, 'exit') as [number | null]
+  clearTimeout(timer)
+  return { code, stdout, stderr }
+}
+
+/** Starts the real relay on loopback and waits for the machine-readable lines it prints. */
+export async function startRelayProcess (args: string[]): Promise<RelayProcess> {
+  const child = spawn(process.execPath, [...ENTRY, '--host', '127.0.0.1', '--port', '0', ...args], {
+    stdio: ['ignore', 'pipe', 'pipe']
+  })
+  let output = ''
+  child.stdout!.on('data', (chunk) => { output += String(chunk) })
+  child.stderr!.on('data', (chunk) => { output += String(chunk) })
+
+  const stop = async (): Promise<number | null> => {
+    if (child.exitCode != null || child.signalCode != null) return child.exitCode
+    const exited = once(child, 'exit')
+    child.kill('SIGTERM')
+    const timer = setTimeout(() => child.kill('SIGKILL'), 10_000)
+    const [code] = await exited as [number | null]
+    clearTimeout(timer)
+    return code
+  }
+
+  try {
+    const [url, relayAddr] = await new Promise<[string, string]>((resolve, reject) => {
+      const timer = setTimeout(() => { reject(new Error(`relay did not start:\n${output}`)) }, 30_000)
+      child.stdout!.on('data', () => {
+        const url = /^MURMUR_URL=(\S+)$/m.exec(output)?.[1]
+        const relayAddr = /^MURMUR_RELAY=(\S+)$/m.exec(output)?.[1]
+        if (url != null && relayAddr != null) { clearTimeout(timer); resolve([url, relayAddr]) }
+      })
+      child.once('exit', (code) => { clearTimeout(timer); reject(new Error(`relay exited with ${code}:\n${output}`)) })
+    })
+    return { url, relayAddr, child, output: () => output, stop }
+  } catch (err) {
+    await stop()
+    throw err
+  }
+}
