@@ -2,7 +2,6 @@
 // which builds the app first. Run through relay/preload.mjs (tsx and Node 20 shims).
 import { ConfigError, helpText, parseCommand, type RelayConfig } from './config.ts'
 import { createLog } from './log.ts'
-import { startRelay } from './relay.ts'
 
 /** A stuck libp2p stop must not keep the process alive forever. */
 const SHUTDOWN_TIMEOUT_MS = 10_000
@@ -30,6 +29,8 @@ async function main (): Promise<void> {
 
   let relay
   try {
+    // Loaded only now, so --help and a bad flag answer at once, without libp2p.
+    const { startRelay } = await import('./relay.ts')
     relay = await startRelay(config, log)
   } catch (err: any) {
     log.error(err?.name === 'StartError' || err?.name === 'IdentityError' ? err.message : `could not start: ${err?.stack ?? err}`)
