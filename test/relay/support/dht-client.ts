@@ -4,11 +4,12 @@ import { webSockets } from '@libp2p/websockets'
 import { noise } from '@libp2p/noise'
 import { yamux } from '@libp2p/yamux'
 import { identify, type Identify } from '@libp2p/identify'
+import { ping, type Ping } from '@libp2p/ping'
 import { kadDHT, type KadDHT } from '@libp2p/kad-dht'
 import { multiaddr } from '@multiformats/multiaddr'
 import { DHT_PROTOCOL, dhtSelectors, dhtValidators } from '../../../src/net/dht-config.ts'
 
-export type DhtClient = Libp2p<{ identify: Identify, dht: KadDHT }>
+export type DhtClient = Libp2p<{ identify: Identify, ping: Ping, dht: KadDHT }>
 
 /**
  * A Node libp2p node configured like a tab's DHT side (same protocol, validators and
@@ -22,6 +23,8 @@ export async function connectDhtClient (relayAddr: string): Promise<DhtClient> {
     streamMuxers: [yamux()],
     services: {
       identify: identify(),
+      // kad-dht requires ping: it pings peers before evicting them from its routing table.
+      ping: ping(),
       dht: kadDHT({
         protocol: DHT_PROTOCOL,
         clientMode: true,

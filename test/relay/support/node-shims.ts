@@ -2,7 +2,7 @@
 // node inside vitest on Node 20 needs the same two gaps filled, before libp2p runs.
 import WebSocket from 'ws'
 
-if (typeof Promise.withResolvers !== 'function') {
+if (typeof (Promise as any).withResolvers !== 'function') {
   Object.defineProperty(Promise, 'withResolvers', {
     configurable: true,
     writable: true,

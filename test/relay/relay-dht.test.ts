@@ -1,0 +1,79 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { connectDhtClient } from './support/dht-client.ts'
+import { startRelayProcess, type RelayProcess } from './support/relay-process.ts'
+import { misfiledPresenceRecord, validPresenceRecord } from './support/presence-fixture.ts'
+
+async function dhtRecordCount (relay: RelayProcess): Promise<number> {
+  const text = await (await fetch(new URL('/metrics', relay.url))).text()
+  return Number(/^murmur_relay_dht_records (\d+)$/m.exec(text)?.[1])
+}
+
+/** A fresh client, so the value can only come from the relay. */
+async function getFromRelay (relay: RelayProcess, key: Uint8Array): Promise<Uint8Array | undefined> {
+  const client = await connectDhtClient(relay.relayAddr)
+  try {
+    return await client.contentRouting.get(key, { signal: AbortSignal.timeout(10_000) })
+  } catch (err: any) {
+    // libp2p 3 asks every content router with Promise.any: "not found" is an AggregateError.
+    const errors: any[] = err instanceof AggregateError ? err.errors : [err]
+    if (errors.every((e) => e?.name === 'NotFoundError')) return undefined
+    throw err
+  } finally {
+    await client.stop()
+  }
+}
+
+async function putThroughClient (relay: RelayProcess, key: Uint8Array, value: Uint8Array): Promise<void> {
+  const client = await connectDhtClient(relay.relayAddr)
+  try {
+    // kad-dht reports a refused PUT as a query event, not as a thrown error.
+    await client.contentRouting.put(key, value, { signal: AbortSignal.timeout(10_000) })
+  } finally {
+    await client.stop()
+  }
+}
+
+describe('relay DHT', () => {
+  let root: string
+  let data: string
+  let relay: RelayProcess | undefined
+
+  beforeAll(async () => {
+    root = await mkdtemp(join(tmpdir(), 'murmur-relay-dht-'))
+    data = join(root, 'data')
+    await mkdir(join(root, 'app'))
+    await writeFile(join(root, 'app', 'index.html'), '<!doctype html>')
+    relay = await startRelayProcess(['--data', data, '--app', join(root, 'app')])
+  })
+
+  afterAll(async () => {
+    await relay?.stop()
+    await rm(root, { recursive: true, force: true })
+  })
+
+  it('refuses a record that fails validation', async () => {
+    const { key, value } = misfiledPresenceRecord()
+    await putThroughClient(relay!, key, value)
+    expect(await getFromRelay(relay!, key)).toBeUndefined()
+    expect(await dhtRecordCount(relay!)).toBe(0)
+  })
+
+  it('keeps its PeerId and its DHT records across a restart', async () => {
+    const { key, value } = validPresenceRecord()
+    await putThroughClient(relay!, key, value)
+    expect(await getFromRelay(relay!, key)).toEqual(value)
+    const before = relay!.relayAddr
+
+    expect(await relay!.stop()).toBe(0)
+    relay = await startRelayProcess(['--data', data, '--app', join(root, 'app')])
+
+    const peerId = (addr: string): string => addr.split('/p2p/')[1]!
+    expect(peerId(relay.relayAddr)).toBe(peerId(before))
+    expect(await getFromRelay(relay, key)).toEqual(value)
+    await new Promise((resolve) => setTimeout(resolve, 1100)) // the record count is cached for a second
+    expect(await dhtRecordCount(relay)).toBe(1)
+  })
+})
