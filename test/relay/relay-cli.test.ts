@@ -52,4 +52,16 @@ describe('relay command line', () => {
     }
     expect(relay.output()).toContain('SIGTERM: shutting down')
   })
+
+  it('hands out the --announce addresses instead of the listening ones', async () => {
+    const relay = await startRelayProcess(['--data', join(root, 'announce'), '--app', root,
+      '--announce', '/dns4/relay.example/tcp/443/wss'])
+    try {
+      const { peerId } = await (await fetch(new URL('/health', relay.url))).json()
+      const config = await (await fetch(new URL('/murmur-config.json', relay.url))).json()
+      expect(config.relays).toEqual([`/dns4/relay.example/tcp/443/wss/p2p/${peerId}`])
+    } finally {
+      await relay.stop()
+    }
+  })
 })
