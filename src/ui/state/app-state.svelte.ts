@@ -1,0 +1,148 @@
+import { Messenger, type MessengerChange } from '../../app/messenger.ts'
+import { fetchAppConfig, isLocalOrigin, type AppConfig } from '../../app/config.ts'
+import type { ConnectionStatus } from '../../app/network-host.ts'
+import type { StoredContact, StoredMessage } from '../../app/store-port.ts'
+import type { RelayStatus } from '../../net/relay-keeper.ts'
+import { openMurmurDatabase } from '../../store/open.ts'
+import { createIdbMessengerStore } from '../../store/idb-messenger-store.ts'
+import type { MessengerStore } from '../../app/store-port.ts'
+
+export type Phase = 'loading' | 'onboarding' | 'ready' | 'failed'
+
+const INVITE_HASH = /^#\/i\/(.+)$/
+
+/** Everything the UI shows, as runes, fed by the messenger's change events. */
+export class AppState {
+  phase = $state<Phase>('loading')
+  failure = $state<string>()
+  notice = $state<string>()
+  relay = $state<RelayStatus>('offline')
+  networkError = $state<string>()
+  contacts = $state.raw<StoredContact[]>([])
+  selectedId = $state<string>()
+  messages = $state.raw<StoredMessage[]>([])
+  statuses = $state<Record<string, ConnectionStatus>>({})
+  inviteLink = $state('')
+  userId = $state('')
+  name = $state('')
+
+  private messenger: Messenger | undefined
+  private store: MessengerStore | undefined
+  private config: AppConfig | undefined
+  private pendingInvite: string | undefined
+
+  selected = $derived(this.contacts.find((c) => c.userId === this.selectedId))
+
+  async start (): Promise<void> {
+    this.pendingInvite = takeInviteFromHash()
+    try {
+      this.store = createIdbMessengerStore(await openMurmurDatabase())
+      const messenger = await Messenger.load(this.store)
+      if (messenger == null) {
+        this.phase = 'onboarding'
+        return
+      }
+      await this.ready(messenger)
+    } catch (err: any) {
+      this.phase = 'failed'
+      this.failure = `Murmur could not open its storage: ${err?.message ?? err}. Private windows and some settings block IndexedDB.`
+    }
+  }
+
+  async createProfile (name: string): Promise<void> {
+    if (this.store == null) return
+    await this.ready(await Messenger.create(this.store, name))
+  }
+
+  private async ready (messenger: Messenger): Promise<void> {
+    this.messenger = messenger
+    this.userId = messenger.userId
+    this.name = messenger.name
+    messenger.subscribe((change) => { void this.onChange(change) })
+    await this.refreshContacts()
+    this.phase = 'ready'
+    this.inviteLink = messenger.inviteLink(location.origin, [])
+    if (this.pendingInvite != null) {
+      const invite = this.pendingInvite
+      this.pendingInvite = undefined
+      await this.addContact(invite).catch((err: Error) => { this.notice = err.message })
+    }
+    // libp2p is loaded after the first paint: the profile and history show at once.
+    requestAnimationFrame(() => { setTimeout(() => { void this.connect() }, 0) })
+  }
+
+  private async connect (): Promise<void> {
+    const messenger = this.messenger
+    if (messenger == null) return
+    try {
+      this.config = await fetchAppConfig()
+      this.inviteLink = messenger.inviteLink(location.origin, this.config.relays)
+      const { startNetwork } = await import('../../app/network.ts')
+      const network = await startNetwork(messenger, {
+        config: this.config,
+        allowPrivateAddresses: isLocalOrigin(location.hostname),
+        datastoreName: 'murmur-dht'
+      })
+      await messenger.attachNetwork(network)
+      this.networkError = undefined
+    } catch (err: any) {
+      this.networkError = `Could not start networking: ${err?.message ?? err}`
+    }
+  }
+
+  async addContact (input: string): Promise<StoredContact> {
+    if (this.messenger == null) throw new Error('Create a profile first.')
+    const contact = await this.messenger.addContact(input)
+    await this.refreshContacts()
+    await this.select(contact.userId)
+    return contact
+  }
+
+  async select (userId: string | undefined): Promise<void> {
+    this.selectedId = userId
+    this.messages = userId == null || this.messenger == null ? [] : await this.messenger.messages(userId)
+  }
+
+  async send (text: string): Promise<void> {
+    if (this.messenger == null || this.selectedId == null) return
+    await this.messenger.send(this.selectedId, text)
+  }
+
+  status (userId: string): ConnectionStatus {
+    return this.statuses[userId] ?? 'offline'
+  }
+
+  private async refreshContacts (): Promise<void> {
+    if (this.messenger == null) return
+    this.contacts = await this.messenger.contacts()
+    for (const c of this.contacts) this.statuses[c.userId] = this.messenger.status(c.userId)
+  }
+
+  private async onChange (change: MessengerChange): Promise<void> {
+    const messenger = this.messenger
+    if (messenger == null) return
+    switch (change.kind) {
+      case 'contacts':
+        await this.refreshContacts()
+        break
+      case 'messages':
+        if (change.contactId === this.selectedId) this.messages = await messenger.messages(change.contactId)
+        break
+      case 'status':
+        this.statuses[change.contactId] = messenger.status(change.contactId)
+        break
+      case 'relay':
+        this.relay = messenger.relayStatus
+        break
+      case 'refused':
+        break
+    }
+  }
+}
+
+function takeInviteFromHash (): string | undefined {
+  const match = INVITE_HASH.exec(location.hash)
+  if (match == null) return undefined
+  history.replaceState(null, '', location.pathname + location.search)
+  return location.href.split('#')[0] + '#/i/' + match[1]
+}

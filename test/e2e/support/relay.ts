@@ -1,0 +1,67 @@
+import { spawn, type ChildProcess } from 'node:child_process'
+import { mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+
+export interface RunningRelay {
+  url: string
+  dataDir: string
+  process: ChildProcess
+  /** Everything the relay printed, for assertions and for failure reports. */
+  output: () => string
+  stop: () => Promise<void>
+}
+
+/**
+ * Starts the real relay (relay/main.ts) on loopback with a free port, serving the built
+ * app from dist/. Pass a dataDir to restart a relay on its previous state.
+ */
+export async function startRelay (options: { dataDir?: string, args?: string[] } = {}): Promise<RunningRelay> {
+  const dataDir = options.dataDir ?? await mkdtemp(join(tmpdir(), 'murmur-relay-'))
+  const child = spawn(process.execPath, [
+    '--import', './relay/preload.mjs', 'relay/main.ts',
+    '--host', '127.0.0.1', '--port', '0', '--data', dataDir, '--app', 'dist', ...(options.args ?? [])
+  ], { stdio: ['ignore', 'pipe', 'pipe'] })
+  let output = ''
+  let stopping = false
+  child.stdout!.on('data', (chunk) => { output += String(chunk) })
+  child.stderr!.on('data', (chunk) => { output += String(chunk) })
+  // MURMUR_RELAY_LOG=1 shows the relay's output live, to diagnose a failing run.
+  if (process.env.MURMUR_RELAY_LOG === '1') {
+    child.stdout!.pipe(process.stderr)
+    child.stderr!.pipe(process.stderr)
+  }
+  child.on('exit', (code, signal) => {
+    if (!stopping) process.stderr.write(`relay exited unexpectedly (${code ?? signal}):\n${output}\n`)
+  })
+
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`relay did not start:\n${output}`)), 30_000)
+    const check = (): void => {
+      const match = /MURMUR_URL=(\S+)/.exec(output)
+      if (match != null) { clearTimeout(timer); resolve(match[1]!.replace(/\/$/, '')) }
+    }
+    child.stdout!.on('data', check)
+    child.on('exit', (code) => { clearTimeout(timer); reject(new Error(`relay exited with ${code}:\n${output}`)) })
+  })
+
+  return {
+    url,
+    dataDir,
+    process: child,
+    output: () => output,
+    stop: async () => {
+      if (child.exitCode != null) return
+      stopping = true
+      const exited = new Promise((resolve) => child.once('exit', resolve))
+      child.kill('SIGTERM')
+      const timer = setTimeout(() => child.kill('SIGKILL'), 5_000)
+      await exited
+      clearTimeout(timer)
+    }
+  }
+}
+
+export async function removeDir (dir: string): Promise<void> {
+  await rm(dir, { recursive: true, force: true })
+}
