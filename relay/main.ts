@@ -1,5 +1,7 @@
 // The relay's entry point: `npm run relay -- [options]`, or `npm start -- [options]`
 // which builds the app first. Run through relay/preload.mjs (tsx and Node 20 shims).
+import { existsSync } from 'node:fs'
+import { join } from 'node:path'
 import { ConfigError, helpText, parseCommand, type RelayConfig } from './config.ts'
 import { createLog } from './log.ts'
 
@@ -48,6 +50,14 @@ async function main (): Promise<void> {
     ''
   ].join('\n'))
   log.info(`serving ${config.appDir}; state in ${config.dataDir}`)
+  if (!existsSync(join(config.appDir, 'index.html'))) {
+    log.info(`the app is not built (no index.html in ${config.appDir}): run \`npm run build\`; until then the page says so`)
+  }
+
+  // A stray rejection from one peer's stream must not take the relay down for everyone.
+  process.on('unhandledRejection', (reason: any) => {
+    log.error(`unhandled rejection: ${reason?.name ?? 'Error'}: ${reason?.message ?? reason}`)
+  })
 
   let stopping = false
   const shutdown = (signal: string): void => {

@@ -42,11 +42,10 @@ async function openDatastore (path: string): Promise<LevelDatastore> {
   const datastore = new LevelDatastore(path)
   try {
     await datastore.open()
-  } catch (err: any) {
-    const locked = err?.cause?.code === 'LEVEL_LOCKED' || /lock/i.test(String(err?.cause?.message ?? ''))
-    throw new StartError(locked
-      ? `Another relay is already using ${path}: stop it, or give this one its own --data directory.`
-      : `Could not open the relay datastore in ${path}: ${err?.message ?? err}`)
+  } catch {
+    // datastore-level 13 drops level's cause (LEVEL_LOCKED and the like), so the most
+    // common reason is named as a question rather than detected.
+    throw new StartError(`Could not open the relay datastore in ${path}. Is another relay using this --data directory? Stop it, or give this one its own.`)
   }
   return datastore
 }

@@ -38,7 +38,7 @@ describe('relay command line', () => {
     expect(env.stderr).toContain('MURMUR_MAX_RESERVATIONS')
   })
 
-  it('says to build the app when there is none, keeps its key private, and stops cleanly on SIGTERM', async () => {
+  it('says to build the app when there is none, keeps its key private, holds its data directory, and stops cleanly on SIGTERM', async () => {
     const data = join(root, 'data')
     const relay = await startRelayProcess(['--data', data, '--app', join(root, 'no-app')])
     try {
@@ -47,6 +47,9 @@ describe('relay command line', () => {
       expect(await response.text()).toContain('npm run build')
       expect((await fetch(new URL('/health', relay.url))).status).toBe(200)
       expect((await stat(join(data, 'peer-key'))).mode & 0o777).toBe(0o600)
+      const second = await runRelay(['--port', '0', '--data', data])
+      expect(second.code).toBe(1)
+      expect(second.stderr).toContain('Is another relay using this --data directory?')
     } finally {
       expect(await relay.stop()).toBe(0)
     }
