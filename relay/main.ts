@@ -7,6 +7,7 @@ import { createLog } from './log.ts'
 
 /** A stuck libp2p stop must not keep the process alive forever. */
 const SHUTDOWN_TIMEOUT_MS = 10_000
+const REPEAT_SIGNAL_GRACE_MS = 1000
 
 function readConfig (): RelayConfig {
   try {
@@ -59,13 +60,16 @@ async function main (): Promise<void> {
     log.error(`unhandled rejection: ${reason?.name ?? 'Error'}: ${reason?.message ?? reason}`)
   })
 
-  let stopping = false
+  // A wrapper (npm, timeout, a terminal's process group) may deliver one Ctrl-C twice;
+  // only a signal that comes a while after the first means "stop now, skip the cleanup".
+  let stoppingSince: number | undefined
   const shutdown = (signal: string): void => {
-    if (stopping) {
+    if (stoppingSince != null) {
+      if (Date.now() - stoppingSince < REPEAT_SIGNAL_GRACE_MS) return
       log.error(`${signal} again: exiting without a clean shutdown`)
       process.exit(1)
     }
-    stopping = true
+    stoppingSince = Date.now()
     log.info(`${signal}: shutting down`)
     setTimeout(() => {
       log.error('shutdown took too long: exiting')

@@ -57,8 +57,8 @@ function buildIfStale () {
 // Only the default app directory is ours to build; another --app means "serve that".
 if (await appDirOf() === join(root, 'dist')) buildIfStale()
 
-// Its own process group, so a terminal's Ctrl-C reaches the relay once, through us, and
-// not also directly (a second SIGINT makes the relay skip its clean shutdown).
+// Its own process group, so signals reach the relay through us only (the relay also
+// ignores a repeat that comes within a second, as wrappers such as npm may send one).
 const relay = spawn(process.execPath, [
   '--import', join(root, 'relay', 'preload.mjs'), join(root, 'relay', 'main.ts'), ...args
 ], {
