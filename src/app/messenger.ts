@@ -128,20 +128,26 @@ export class Messenger implements NetworkHost {
     return message
   }
 
-  /** Sends every pending message to a contact over its direct link, oldest first, one flush at a time. */
-  private async flush (contactId: string): Promise<void> {
+  /**
+   * Sends pending messages to a contact over its direct link, oldest first, one flush at a
+   * time. When a link comes up, messages sent earlier without a receipt go again too: the
+   * receiver folds duplicates by id and acknowledges again, so nothing in flight on a dead
+   * link is lost.
+   */
+  private async flush (contactId: string, resendUnacknowledged = false): Promise<void> {
     const running = this.flushing.get(contactId)
-    if (running != null) { await running; return this.flush(contactId) }
-    const work = this.flushNow(contactId).finally(() => this.flushing.delete(contactId))
+    if (running != null) { await running; return this.flush(contactId, resendUnacknowledged) }
+    const work = this.flushNow(contactId, resendUnacknowledged).finally(() => this.flushing.delete(contactId))
     this.flushing.set(contactId, work)
     return work
   }
 
-  private async flushNow (contactId: string): Promise<void> {
+  private async flushNow (contactId: string, resendUnacknowledged: boolean): Promise<void> {
     const network = this.network
     const contact = await this.store.getContact(contactId)
     if (network == null || contact == null) return
-    for (const message of await this.store.pendingMessages(contactId)) {
+    for (const message of await this.store.undeliveredMessages(contactId)) {
+      if (message.state === 'sent' && !resendUnacknowledged) continue
       const frame = encodeEnvelope(this.identity, {
         kind: 'message',
         to: contact.publicKey,
@@ -191,7 +197,7 @@ export class Messenger implements NetworkHost {
   }
 
   onLinkUp (userId: string): void {
-    void this.flush(userId)
+    void this.flush(userId, true)
   }
 
   onStatus (userId: string): void {

@@ -46,8 +46,11 @@ export interface MessengerStore {
   addMessage: (message: StoredMessage) => Promise<boolean>
   /** Moves a message forward (pending -> sent -> delivered); never backwards. Returns the stored message. */
   advanceMessage: (id: string, state: MessageState) => Promise<StoredMessage | undefined>
-  /** Outgoing messages to a contact that have not reached a direct link yet, oldest first. */
-  pendingMessages: (contactId: string) => Promise<StoredMessage[]>
+  /**
+   * Outgoing messages to a contact without a delivery receipt, oldest first: pending ones,
+   * and sent ones whose receipt never came (the link may have died with them in flight).
+   */
+  undeliveredMessages: (contactId: string) => Promise<StoredMessage[]>
   close: () => void
 }
 

@@ -41,9 +41,15 @@ export function createIdbMessengerStore (db: MurmurDatabase): MessengerStore {
       await tx.done
       return result
     },
-    pendingMessages: async (contactId) => {
-      const list = await db.getAllFromIndex('messages', 'by-state', [contactId, 'pending'])
-      return list.filter((m) => m.direction === 'out').sort(compareMessages)
+    undeliveredMessages: async (contactId) => {
+      const tx = db.transaction('messages')
+      const index = tx.store.index('by-state')
+      const [pending, sent] = await Promise.all([
+        index.getAll([contactId, 'pending']),
+        index.getAll([contactId, 'sent'])
+      ])
+      await tx.done
+      return [...pending, ...sent].filter((m) => m.direction === 'out').sort(compareMessages)
     },
     close: () => { db.close() }
   }

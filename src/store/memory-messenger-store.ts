@@ -32,9 +32,9 @@ export function createMemoryMessengerStore (): MessengerStore {
       if (isAdvance(m.state, state)) messages.set(id, { ...m, state })
       return clone(messages.get(id)!)
     },
-    pendingMessages: async (contactId) =>
+    undeliveredMessages: async (contactId) =>
       [...messages.values()]
-        .filter((m) => m.contactId === contactId && m.direction === 'out' && m.state === 'pending')
+        .filter((m) => m.contactId === contactId && m.direction === 'out' && m.state !== 'delivered')
         .sort(compareMessages).map((m) => clone(m)),
     close: () => {}
   }

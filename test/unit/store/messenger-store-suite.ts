@@ -50,13 +50,14 @@ export function messengerStoreSuite (name: string, create: () => Promise<Messeng
       expect(await store.advanceMessage('missing', 'sent')).toBeUndefined()
     })
 
-    it('lists only outgoing pending messages of one contact, oldest first', async () => {
+    it('lists outgoing messages of one contact without a receipt, oldest first', async () => {
       await store.addMessage(message({ id: '2', sentAt: 2 }))
       await store.addMessage(message({ id: '1', sentAt: 1 }))
       await store.addMessage(message({ id: '3', sentAt: 3, state: 'sent' }))
+      await store.addMessage(message({ id: '0', sentAt: 0, state: 'delivered' }))
       await store.addMessage(message({ id: '4', sentAt: 4, direction: 'in' }))
       await store.addMessage(message({ id: '5', sentAt: 5, contactId: 'mmcarol' }))
-      expect((await store.pendingMessages('mmbob')).map((m) => m.id)).toEqual(['1', '2'])
+      expect((await store.undeliveredMessages('mmbob')).map((m) => m.id)).toEqual(['1', '2', '3'])
     })
 
     it('hands out copies, never live references', async () => {
