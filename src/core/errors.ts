@@ -1,0 +1,75 @@
+// Small named errors: callers match on `name` (and `reason`), people read `message`.
+
+/** Bytes that do not follow the codec; `field` names the first one that failed. */
+export class DecodeError extends Error {
+  override name = 'DecodeError'
+  readonly field: string
+  constructor (field: string, message: string) {
+    super(`Could not read ${field}: ${message}`)
+    this.field = field
+  }
+}
+
+export class InvalidUserIdError extends Error {
+  override name = 'InvalidUserIdError'
+  constructor (message = 'This Murmur ID looks mistyped. Check it letter by letter, or ask for an invite link.') {
+    super(message)
+  }
+}
+
+export type InvalidInviteReason = 'malformed' | 'oversize' | 'signature' | 'too-far-future'
+
+export class InvalidInviteError extends Error {
+  override name = 'InvalidInviteError'
+  readonly reason: InvalidInviteReason
+  readonly field: string | undefined
+  constructor (reason: InvalidInviteReason, message: string, options: { field?: string, cause?: unknown } = {}) {
+    super(message, { cause: options.cause })
+    this.reason = reason
+    this.field = options.field
+  }
+}
+
+export class InvalidContactInputError extends Error {
+  override name = 'InvalidContactInputError'
+  constructor (message = 'That is neither a Murmur ID nor an invite link.') {
+    super(message)
+  }
+}
+
+export type InvalidRecordReason = 'malformed' | 'oversize' | 'signature' | 'expired' | 'too-far-future' | 'wrong-key'
+
+export class InvalidRecordError extends Error {
+  override name = 'InvalidRecordError'
+  readonly reason: InvalidRecordReason
+  readonly field: string | undefined
+  constructor (reason: InvalidRecordReason, message: string, options: { field?: string, cause?: unknown } = {}) {
+    super(message, { cause: options.cause })
+    this.reason = reason
+    this.field = options.field
+  }
+}
+
+export type InvalidEnvelopeReason = 'malformed' | 'oversize' | 'signature' | 'not-for-me'
+
+export class InvalidEnvelopeError extends Error {
+  override name = 'InvalidEnvelopeError'
+  readonly reason: InvalidEnvelopeReason
+  readonly field: string | undefined
+  constructor (reason: InvalidEnvelopeReason, message: string, options: { field?: string, cause?: unknown } = {}) {
+    super(message, { cause: options.cause })
+    this.reason = reason
+    this.field = options.field
+  }
+}
+
+export class FrameTooLargeError extends Error {
+  override name = 'FrameTooLargeError'
+  readonly size: number
+  readonly max: number
+  constructor (size: number, max: number) {
+    super(`A frame of ${size} bytes is over the limit of ${max} bytes.`)
+    this.size = size
+    this.max = max
+  }
+}
