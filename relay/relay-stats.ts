@@ -1,9 +1,8 @@
 import type { Datastore } from 'interface-datastore'
 import type { RelayNode } from './libp2p-node.ts'
 import type { RelaySnapshot } from './metrics.ts'
+import { DHT_RECORD_PREFIX } from './record-sweeper.ts'
 
-/** kad-dht keeps PUT records under `<datastorePrefix>/record/`, the prefix being `/dht`. */
-const DHT_RECORD_PREFIX = '/dht/record'
 /** Counting walks the datastore, so a burst of scrapes shares one count for this long. */
 const RECORD_COUNT_MAX_AGE_MS = 1000
 

@@ -10,6 +10,11 @@ import { createRelayNode, type RelayNode } from './libp2p-node.ts'
 import { createRelayStats } from './relay-stats.ts'
 import { healthOf, renderMetrics } from './metrics.ts'
 import { createHttpServer } from './http-server.ts'
+import { startRecordSweeper, sweepRecords } from './record-sweeper.ts'
+import { dhtValidators } from '../src/net/dht-config.ts'
+
+/** Presence records live up to a day; an hourly sweep keeps at most an hour of dead ones. */
+const SWEEP_INTERVAL_MS = 60 * 60 * 1000
 
 export class StartError extends Error {
   override name = 'StartError'
@@ -96,11 +101,21 @@ export async function startRelay (config: RelayConfig, log: RelayLog): Promise<R
     throw err
   }
 
+  const sweeper = startRecordSweeper(
+    async (options) => sweepRecords(datastore, dhtValidators, options),
+    SWEEP_INTERVAL_MS,
+    ({ kept, removed }) => {
+      (removed > 0 ? log.info : log.debug)(`DHT records: removed ${removed} expired or invalid, kept ${kept}`)
+    },
+    (err) => { log.error(`DHT record sweep failed: ${(err as Error)?.message ?? err}`) }
+  )
+
   return {
     url: displayUrl(config.host, port),
     peerId: node.peerId.toString(),
     relayAddrs: () => websocketAddrs(node),
     stop: async () => {
+      sweeper.stop()
       const closed = new Promise<void>((resolve) => server.close(() => { resolve() }))
       server.closeAllConnections()
       await closed
