@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // `npm test`: every test, the way CI runs them.
 // 1. Makes sure Debian's Chromium is there (installs it when missing and we are root).
-// 2. Builds the app the relay serves to the browsers.
+// 2. Type-checks everything (only on a full run) and builds the app the relay serves.
 // 3. Runs vitest inside a fresh network namespace that holds only `lo`, so no test can
 //    send a packet anywhere but loopback (WebRTC would otherwise try every interface).
 // Extra arguments go to vitest: `npm test -- --project unit`.
@@ -42,6 +42,11 @@ function ensurePackages () {
 }
 
 ensurePackages()
+
+if (args.length === 0) {
+  console.log('npm test: type checks (tsc, svelte-check)…')
+  if (run('npm', ['run', '--silent', 'check']) !== 0) fail('type checks failed')
+}
 
 console.log('npm test: building the app…')
 if (run('npx', ['vite', 'build', '--logLevel', 'warn']) !== 0) fail('the app does not build')
