@@ -4,9 +4,34 @@ import type { CircuitRelayService } from '@libp2p/circuit-relay-v2'
 
 type Reservations = CircuitRelayService['reservations']
 
-/** The IP address in a multiaddr such as /ip4/1.2.3.4/tcp/5/ws, or undefined. */
+/** The eight 16-bit groups of an IPv6 address, e.g. 2001:db8::1 -> 2001,db8,0,0,0,0,0,1. */
+function ipv6Groups (ip: string): number[] | undefined {
+  const [head = '', tail, extra] = ip.split('::')
+  if (extra != null) return undefined
+  const parse = (part: string): number[] => part === '' ? [] : part.split(':').map((g) => parseInt(g, 16))
+  const left = parse(head)
+  const right = tail == null ? [] : parse(tail)
+  const groups = tail == null ? left : [...left, ...new Array(8 - left.length - right.length).fill(0), ...right]
+  return groups.length === 8 && groups.every((g) => g >= 0 && g <= 0xffff) ? groups : undefined
+}
+
+/**
+ * Who a connection comes from, for per-address caps: the IPv4 address, or the IPv6 /64
+ * (one household or phone is handed a whole /64, so single IPv6 addresses cost nothing).
+ */
 export function hostOf (addr: Multiaddr): string | undefined {
-  return addr.getComponents().find((c) => c.name === 'ip4' || c.name === 'ip6')?.value
+  const component = addr.getComponents().find((c) => c.name === 'ip4' || c.name === 'ip6')
+  if (component?.value == null) return undefined
+  if (component.name === 'ip4') return component.value
+  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(component.value)
+  if (mapped != null) return mapped[1]
+  const groups = ipv6Groups(component.value)
+  if (groups == null) return component.value
+  // IPv4-mapped (::ffff:a.b.c.d), which multiaddr prints in hex.
+  if (groups.slice(0, 6).join() === '0,0,0,0,0,65535') {
+    return [groups[6]! >> 8, groups[6]! & 0xff, groups[7]! >> 8, groups[7]! & 0xff].join('.')
+  }
+  return `${groups.slice(0, 4).map((g) => g.toString(16)).join(':')}::/64`
 }
 
 /**

@@ -41,9 +41,13 @@ function connectionFrom (addr: string): Connection {
 }
 
 describe('reservation policy', () => {
-  it('finds the IP address in a multiaddr', () => {
+  it('groups connections by IPv4 address or IPv6 /64', () => {
     expect(hostOf(multiaddr('/ip4/192.0.2.7/tcp/4001/ws'))).toBe('192.0.2.7')
-    expect(hostOf(multiaddr('/ip6/2001:db8::1/tcp/4001/ws'))).toBe('2001:db8::1')
+    expect(hostOf(multiaddr('/ip6/2001:db8:1:2:aaaa::1/tcp/4001/ws'))).toBe('2001:db8:1:2::/64')
+    expect(hostOf(multiaddr('/ip6/2001:db8:1:2::ffff/tcp/4001/ws'))).toBe('2001:db8:1:2::/64')
+    expect(hostOf(multiaddr('/ip6/2001:db8:1:3::1/tcp/4001/ws'))).toBe('2001:db8:1:3::/64')
+    expect(hostOf(multiaddr('/ip6/::1/tcp/4001/ws'))).toBe('0:0:0:0::/64')
+    expect(hostOf(multiaddr('/ip6/::ffff:192.0.2.7/tcp/4001/ws'))).toBe('192.0.2.7')
     expect(hostOf(multiaddr('/dns4/relay.example/tcp/443/wss'))).toBeUndefined()
   })
 
