@@ -110,7 +110,7 @@ export const OPTIONS: readonly OptionSpec[] = [
   },
   {
     flag: '--max-reservations-per-ip', env: 'MURMUR_MAX_RESERVATIONS_PER_IP', fallback: '1024',
-    meaning: 'relay reservations held at once by tabs behind one IP address (a carrier NAT hides many people)',
+    meaning: 'relay reservations held at once by tabs behind one IPv4 address or IPv6 /64 (a carrier NAT hides many people)',
     apply: (c, v, s) => { c.maxReservationsPerIp = parseCount(v, s) }
   },
   {

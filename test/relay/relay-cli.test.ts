@@ -3,7 +3,7 @@ import { mkdtemp, rm, stat } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { OPTIONS } from '../../relay/config.ts'
-import { runRelay, startRelayProcess } from './support/relay-process.ts'
+import { START, runRelay, startRelayProcess } from './support/relay-process.ts'
 
 describe('relay command line', () => {
   let root: string
@@ -66,5 +66,21 @@ describe('relay command line', () => {
     } finally {
       await relay.stop()
     }
+  })
+
+  it('npm start refuses a bad flag before building anything', async () => {
+    const run = await runRelay(['--prot', '1'], {}, START)
+    expect(run.code).toBe(2)
+    expect(run.stderr).toContain('Unknown option "--prot"')
+    expect(run.stderr).not.toContain('building')
+  })
+
+  it('npm start serves another app directory as it is, and passes Ctrl-C on for a clean stop', async () => {
+    const relay = await startRelayProcess(['--data', join(root, 'start'), '--app', join(root, 'no-app')], START)
+    expect((await fetch(new URL('/health', relay.url))).status).toBe(200)
+    expect(await relay.stop('SIGINT')).toBe(0)
+    expect(relay.output()).not.toContain('building the app')
+    expect(relay.output()).toContain('SIGINT: shutting down')
+    expect(relay.output()).toContain('stopped')
   })
 })

@@ -6,8 +6,8 @@ export interface RelayProcess {
   relayAddr: string
   child: ChildProcess
   output: () => string
-  /** SIGTERM, and the exit code once it has exited (SIGKILL after 10 s). */
-  stop: () => Promise<number | null>
+  /** SIGTERM (or the signal given), and the exit code once it has exited (SIGKILL after 10 s). */
+  stop: (signal?: NodeJS.Signals) => Promise<number | null>
 }
 
 export interface RelayRun {
@@ -16,11 +16,13 @@ export interface RelayRun {
   stderr: string
 }
 
-const ENTRY = ['--import', './relay/preload.mjs', 'relay/main.ts']
+const RELAY = ['--import', './relay/preload.mjs', 'relay/main.ts']
+/** `npm start`, which builds the app when it is stale and then runs the relay. */
+export const START = ['scripts/start.mjs']
 
 /** Runs the relay to completion, for arguments that make it exit by itself. */
-export async function runRelay (args: string[], env: Record<string, string> = {}): Promise<RelayRun> {
-  const child = spawn(process.execPath, [...ENTRY, ...args], {
+export async function runRelay (args: string[], env: Record<string, string> = {}, entry = RELAY): Promise<RelayRun> {
+  const child = spawn(process.execPath, [...entry, ...args], {
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, ...env }
   })
@@ -35,18 +37,18 @@ export async function runRelay (args: string[], env: Record<string, string> = {}
 }
 
 /** Starts the real relay on loopback and waits for the machine-readable lines it prints. */
-export async function startRelayProcess (args: string[]): Promise<RelayProcess> {
-  const child = spawn(process.execPath, [...ENTRY, '--host', '127.0.0.1', '--port', '0', ...args], {
+export async function startRelayProcess (args: string[], entry = RELAY): Promise<RelayProcess> {
+  const child = spawn(process.execPath, [...entry, '--host', '127.0.0.1', '--port', '0', ...args], {
     stdio: ['ignore', 'pipe', 'pipe']
   })
   let output = ''
   child.stdout!.on('data', (chunk) => { output += String(chunk) })
   child.stderr!.on('data', (chunk) => { output += String(chunk) })
 
-  const stop = async (): Promise<number | null> => {
+  const stop = async (signal: NodeJS.Signals = 'SIGTERM'): Promise<number | null> => {
     if (child.exitCode != null || child.signalCode != null) return child.exitCode
     const exited = once(child, 'exit')
-    child.kill('SIGTERM')
+    child.kill(signal)
     const timer = setTimeout(() => child.kill('SIGKILL'), 10_000)
     const [code] = await exited as [number | null]
     clearTimeout(timer)
