@@ -1,12 +1,11 @@
 import { createIdentity, type Identity } from '../core/identity.ts'
 import { encodeUserId } from '../core/user-id.ts'
+import { isValidMessageText, normalizeDisplayName, TEXT_MAX_CHARS } from '../core/text-rules.ts'
 import { encodeInvite, inviteLink, parseContactInput } from '../core/invite.ts'
 import { encodeEnvelope, messageIdFromString, messageIdToString, newMessageId, type DmEnvelope } from '../core/envelope.ts'
 import type { RelayStatus } from '../net/relay-keeper.ts'
 import type { ConnectionStatus, Network, NetworkHost } from './network-host.ts'
 import type { MessengerStore, StoredContact, StoredMessage, StoredProfile } from './store-port.ts'
-
-export const MAX_TEXT_CHARS = 4000
 
 export class ProfileError extends Error {
   override name = 'ProfileError'
@@ -48,8 +47,8 @@ export class Messenger implements NetworkHost {
   }
 
   static async create (store: MessengerStore, name: string, now = Date.now()): Promise<Messenger> {
-    const trimmed = name.trim()
-    if (trimmed.length === 0 || trimmed.length > 64) throw new ProfileError('A display name has 1 to 64 characters.')
+    const trimmed = normalizeDisplayName(name)
+    if (trimmed === undefined) throw new ProfileError('A display name has 1 to 64 characters and no control or text-direction characters.')
     if (await store.loadProfile() != null) throw new ProfileError('This browser already has a profile.')
     const identity = createIdentity()
     const profile: StoredProfile = { ...identity, name: trimmed, createdAt: now }
@@ -112,7 +111,8 @@ export class Messenger implements NetworkHost {
   async send (contactId: string, text: string, now = Date.now()): Promise<StoredMessage> {
     const body = text.trim()
     if (body.length === 0) throw new SendError('An empty message is not sent.')
-    if (body.length > MAX_TEXT_CHARS) throw new SendError(`A message has at most ${MAX_TEXT_CHARS} characters.`)
+    if (body.length > TEXT_MAX_CHARS) throw new SendError(`A message has at most ${TEXT_MAX_CHARS} characters.`)
+    if (!isValidMessageText(body)) throw new SendError('This message holds a broken character and cannot be sent.')
     if (await this.store.getContact(contactId) == null) throw new SendError('No such contact.')
     const message: StoredMessage = {
       id: messageIdToString(newMessageId()),

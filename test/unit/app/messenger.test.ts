@@ -95,6 +95,7 @@ describe('Messenger', () => {
     await expect(ann.send(bob.userId, '   ')).rejects.toMatchObject({ name: 'SendError' })
     await expect(ann.send(bob.userId, 'x'.repeat(4001))).rejects.toMatchObject({ name: 'SendError' })
     await expect(ann.send('mmnobody', 'hi')).rejects.toMatchObject({ name: 'SendError' })
+    await expect(ann.send(bob.userId, 'broken \ud800 surrogate')).rejects.toMatchObject({ name: 'SendError' })
     expect(await ann.messages(bob.userId)).toEqual([])
   })
 
@@ -115,6 +116,7 @@ describe('Messenger', () => {
     const contact = await ann.addContact(link)
     expect(contact).toMatchObject({ userId: encodeUserId(carol.identity.publicKey), name: 'Carol', relays: ['/ip4/127.0.0.1/tcp/9/ws'] })
     await expect(Messenger.create(store, 'Again')).rejects.toMatchObject({ name: 'ProfileError' })
+    await expect(Messenger.create(createMemoryMessengerStore(), 'Eve\u202e')).rejects.toMatchObject({ name: 'ProfileError' })
     expect((await Messenger.load(store))?.userId).toBe(ann.userId)
   })
 })
