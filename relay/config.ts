@@ -84,9 +84,13 @@ export const OPTIONS: readonly OptionSpec[] = [
     apply: (c, v, s) => { c.port = parsePort(v, s) }
   },
   {
-    flag: '--ws-port', env: 'MURMUR_WS_PORT', fallback: '0',
-    meaning: 'libp2p websockets port (0 = any free port)',
-    apply: (c, v, s) => { c.wsPort = parsePort(v, s) }
+    flag: '--ws-port', env: 'MURMUR_WS_PORT', fallback: 'auto',
+    meaning: 'libp2p websockets port (0 = any free port; auto = the HTTP port + 1, so open tabs find the relay again after a restart)',
+    // A fixed port by default: the relay address a tab holds (from /murmur-config.json)
+    // stays valid across relay restarts. --port is applied before this option.
+    apply: (c, v, s) => {
+      c.wsPort = v === 'auto' ? (c.port === 0 || c.port === 65535 ? 0 : c.port + 1) : parsePort(v, s)
+    }
   },
   {
     flag: '--data', env: 'MURMUR_DATA', fallback: '.murmur/relay',

@@ -7,7 +7,7 @@ import { createMurmurNode, type MurmurNode } from '../net/node.ts'
 import { DM_PROTOCOL, openDmLink, type DmLink } from '../net/dm-link.ts'
 import { keepRelaysConnected } from '../net/relay-keeper.ts'
 import { findPresence, publishPresence, PRESENCE_REFRESH_MS } from '../net/presence-records.ts'
-import type { AppConfig } from './config.ts'
+import { fetchAppConfig, type AppConfig } from './config.ts'
 import type { ConnectionStatus, Network, NetworkHost } from './network-host.ts'
 import type { StoredContact } from './store-port.ts'
 
@@ -59,6 +59,7 @@ class TabNetwork implements Network {
     keepRelaysConnected(node, {
       relays: config.relays,
       signal: this.shutdown.signal,
+      refreshRelays: async () => (await fetchAppConfig(undefined, AbortSignal.timeout(5_000))).relays,
       onStatus: (status) => {
         host.onRelayStatus(status)
         if (status === 'reserved') {

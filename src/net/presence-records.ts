@@ -46,7 +46,16 @@ export async function findPresence (
     const value = await node.contentRouting.get(presenceKey(publicKey), { signal: options.signal })
     return decodePresence(value)
   } catch (err: any) {
-    if (err?.name === 'NotFoundError' || err?.name === 'InvalidRecordError') return undefined
+    if (isNotFound(err)) return undefined
     throw err
   }
+}
+
+/**
+ * libp2p 3 asks every content router with Promise.any, so "no record" arrives as an
+ * AggregateError around NotFoundError; a record that fails our checks counts as none.
+ */
+export function isNotFound (err: any): boolean {
+  if (err?.name === 'NotFoundError' || err?.name === 'InvalidRecordError') return true
+  return err instanceof AggregateError && err.errors.length > 0 && err.errors.every(isNotFound)
 }

@@ -1,4 +1,4 @@
-import { multiaddr } from '@multiformats/multiaddr'
+import { multiaddr, type Multiaddr } from '@multiformats/multiaddr'
 import type { MurmurNode } from './node.ts'
 
 export type RelayStatus = 'connecting' | 'reserved' | 'offline'
@@ -7,10 +7,18 @@ export interface RelayKeeperInit {
   relays: string[]
   onStatus: (status: RelayStatus) => void
   signal: AbortSignal
+  /**
+   * Asks where the relays are now (the relay's /murmur-config.json) after a round of
+   * failed dials: a relay that restarted on another address is found again without a reload.
+   */
+  refreshRelays?: () => Promise<string[]>
   /** Backoff bounds between redials, in ms. */
   minDelay?: number
   maxDelay?: number
 }
+
+const peersOf = (addrs: Multiaddr[]): Set<string> =>
+  new Set(addrs.map((ma) => ma.getComponents().findLast((c) => c.name === 'p2p')?.value).filter((v) => v != null))
 
 const hasReservation = (node: MurmurNode): boolean =>
   node.getMultiaddrs().some((ma) => ma.toString().includes('/p2p-circuit'))
@@ -22,8 +30,8 @@ const hasReservation = (node: MurmurNode): boolean =>
 export function keepRelaysConnected (node: MurmurNode, init: RelayKeeperInit): void {
   const minDelay = init.minDelay ?? 500
   const maxDelay = init.maxDelay ?? 15_000
-  const relayAddrs = init.relays.map((r) => multiaddr(r))
-  const relayPeers = new Set(relayAddrs.map((ma) => ma.getComponents().findLast((c) => c.name === 'p2p')?.value).filter((v) => v != null))
+  let relayAddrs = init.relays.map((r) => multiaddr(r))
+  let relayPeers = peersOf(relayAddrs)
   let delay = minDelay
   let timer: ReturnType<typeof setTimeout> | undefined
 
@@ -41,9 +49,20 @@ export function keepRelaysConnected (node: MurmurNode, init: RelayKeeperInit): v
     if (results.some((r) => r.status === 'fulfilled')) {
       delay = minDelay
     } else {
+      await refresh()
       schedule()
     }
     report()
+  }
+  const refresh = async (): Promise<void> => {
+    try {
+      const relays = await init.refreshRelays?.()
+      if (relays == null || relays.length === 0) return
+      relayAddrs = relays.map((r) => multiaddr(r))
+      relayPeers = peersOf(relayAddrs)
+    } catch {
+      // Keep the addresses we have; the next round asks again.
+    }
   }
   const schedule = (): void => {
     if (init.signal.aborted || timer != null) return

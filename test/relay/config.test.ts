@@ -12,7 +12,7 @@ describe('relay configuration', () => {
     expect(run([])).toEqual({
       host: '127.0.0.1',
       port: 8080,
-      wsPort: 0,
+      wsPort: 8081,
       dataDir: '/srv/murmur/.murmur/relay',
       appDir: '/srv/murmur/dist',
       announce: [],
@@ -22,6 +22,13 @@ describe('relay configuration', () => {
       inboundConnectionsPerSecond: 100,
       log: 'info'
     })
+  })
+
+  it('puts websockets on the HTTP port + 1 unless told otherwise, and on any free port when HTTP has one', () => {
+    expect(run(['--port', '9000']).wsPort).toBe(9001)
+    expect(run(['--port', '0']).wsPort).toBe(0)
+    expect(run(['--port', '9000', '--ws-port', '0']).wsPort).toBe(0)
+    expect(run([], { MURMUR_WS_PORT: '7777' }).wsPort).toBe(7777)
   })
 
   it('reads flags in both spellings, and flags win over the environment', () => {
