@@ -1,0 +1,35 @@
+import { describe, expect, it } from 'vitest'
+import { fromString } from 'uint8arrays'
+import { hkdf } from '../../../src/crypto/hkdf.ts'
+import rfc5869 from '../../vectors/rfc5869-hkdf-sha256.json' with { type: 'json' }
+
+const hex = (s: string): Uint8Array => fromString(s, 'base16')
+
+describe('HKDF-SHA256 against RFC 5869 appendix A', () => {
+  it.for(rfc5869.vectors)('$name', (v) => {
+    expect(hkdf(hex(v.ikm), hex(v.salt), hex(v.info), v.length)).toEqual(hex(v.okm))
+  })
+
+  it('an absent salt is the same as HashLen zero bytes (section 2.2), and Test Case 3 gives the same', () => {
+    const v = rfc5869.vectors[2]!
+    expect(hkdf(hex(v.ikm), undefined, '', v.length)).toEqual(hex(v.okm))
+    expect(hkdf(hex(v.ikm), new Uint8Array(32), '', v.length)).toEqual(hex(v.okm))
+  })
+
+  it('encodes a string info as UTF-8', () => {
+    const ikm = new Uint8Array(32).fill(7)
+    expect(hkdf(ikm, undefined, 'Murmur ✓', 32)).toEqual(hkdf(ikm, undefined, new TextEncoder().encode('Murmur ✓'), 32))
+    expect(hkdf(ikm, undefined, 'a', 32)).not.toEqual(hkdf(ikm, undefined, 'b', 32))
+  })
+
+  it('refuses lengths outside 1..255*32 and non-bytes, naming the field', () => {
+    const ikm = new Uint8Array(32)
+    expect(hkdf(ikm, undefined, '', 8160)).toHaveLength(8160)
+    expect(() => hkdf(ikm, undefined, '', 8161)).toThrow(RangeError)
+    expect(() => hkdf(ikm, undefined, '', 0)).toThrow(RangeError)
+    expect(() => hkdf(ikm, undefined, '', 1.5)).toThrow(RangeError)
+    expect(() => hkdf('secret' as any, undefined, '', 32)).toThrow(new TypeError('ikm must be a Uint8Array'))
+    expect(() => hkdf(ikm, 'salt' as any, '', 32)).toThrow(new TypeError('salt must be a Uint8Array'))
+    expect(() => hkdf(ikm, undefined, 5 as any, 32)).toThrow(new TypeError('info must be a Uint8Array'))
+  })
+})
