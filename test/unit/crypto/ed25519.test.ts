@@ -1,9 +1,8 @@
-import { existsSync, readFileSync } from 'node:fs'
-import { fileURLToPath } from 'node:url'
 import { describe, expect, it } from 'vitest'
 import { fromString } from 'uint8arrays'
 import { generateSigningKeyPair, publicKeyFromSecret, sign, verifySignature } from '../../../src/crypto/ed25519.ts'
 import rfc8032 from '../../vectors/rfc8032-ed25519.json' with { type: 'json' }
+import { describeWycheproof } from './wycheproof.ts'
 
 const hex = (s: string): Uint8Array => fromString(s, 'hex')
 
@@ -61,31 +60,20 @@ describe('verifySignature on bad input', () => {
   })
 })
 
-// Wycheproof lives beside the project (../shared/vectors/wycheproof from the repo root),
-// not in it, so that its licence and provenance stay with it.
-const wycheproofFile = fileURLToPath(new URL('../../../../shared/vectors/wycheproof/ed25519_test.json', import.meta.url))
-
-interface WycheproofFile {
-  testGroups: Array<{
-    publicKey: { pk: string }
-    tests: Array<{ tcId: number, comment: string, msg: string, sig: string, result: string }>
-  }>
+interface Ed25519Group {
+  publicKey: { pk: string }
+  tests: Array<{ tcId: number, comment: string, msg: string, sig: string, result: string }>
 }
 
-if (!existsSync(wycheproofFile)) {
-  it.skip(`Wycheproof Ed25519 suite: skipped because ${wycheproofFile} is absent (it lives beside the project, in ../shared/vectors/wycheproof)`, () => {})
-} else {
-  const suite = JSON.parse(readFileSync(wycheproofFile, 'utf8')) as WycheproofFile
+describeWycheproof<Ed25519Group>('ed25519_test.json', 'Ed25519 against Wycheproof ed25519_test.json (strict RFC 8032)', (suite) => {
   const cases = suite.testGroups.flatMap((group) => group.tests.map((t) => ({ ...t, pk: group.publicKey.pk })))
 
-  describe('Ed25519 against Wycheproof ed25519_test.json (strict RFC 8032)', () => {
-    it('has the vectors it expects', () => {
-      expect(cases.length).toBeGreaterThan(100)
-      expect(cases.every((c) => c.result === 'valid' || c.result === 'invalid')).toBe(true)
-    })
-
-    it.for(cases)('tcId $tcId ($result) $comment', (c) => {
-      expect(verifySignature(hex(c.sig), hex(c.msg), hex(c.pk))).toBe(c.result === 'valid')
-    })
+  it('has the vectors it expects', () => {
+    expect(cases.length).toBeGreaterThan(100)
+    expect(cases.every((c) => c.result === 'valid' || c.result === 'invalid')).toBe(true)
   })
-}
+
+  it.for(cases)('tcId $tcId ($result) $comment', (c) => {
+    expect(verifySignature(hex(c.sig), hex(c.msg), hex(c.pk))).toBe(c.result === 'valid')
+  })
+})

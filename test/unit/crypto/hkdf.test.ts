@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { fromString } from 'uint8arrays'
 import { hkdf } from '../../../src/crypto/hkdf.ts'
 import rfc5869 from '../../vectors/rfc5869-hkdf-sha256.json' with { type: 'json' }
+import { describeWycheproof } from './wycheproof.ts'
 
 const hex = (s: string): Uint8Array => fromString(s, 'base16')
 
@@ -31,5 +32,27 @@ describe('HKDF-SHA256 against RFC 5869 appendix A', () => {
     expect(() => hkdf('secret' as any, undefined, '', 32)).toThrow(new TypeError('ikm must be a Uint8Array'))
     expect(() => hkdf(ikm, 'salt' as any, '', 32)).toThrow(new TypeError('salt must be a Uint8Array'))
     expect(() => hkdf(ikm, undefined, 5 as any, 32)).toThrow(new TypeError('info must be a Uint8Array'))
+  })
+})
+
+interface HkdfGroup {
+  keySize: number
+  tests: Array<{ tcId: number, comment: string, flags: string[], ikm: string, salt: string, info: string, size: number, okm: string, result: string }>
+}
+
+describeWycheproof<HkdfGroup>('hkdf_sha256_test.json', 'HKDF-SHA256 against Wycheproof hkdf_sha256_test.json', (suite) => {
+  const cases = suite.testGroups.flatMap((g) => g.tests)
+
+  it('has the vectors it expects', () => {
+    expect(cases).toHaveLength(suite.numberOfTests)
+    expect(cases.some((c) => c.result === 'invalid')).toBe(true)
+    expect(cases.every((c) => c.result === 'valid' || c.result === 'invalid')).toBe(true)
+  })
+
+  it.for(cases)('tcId $tcId ($result) $comment: size $size', (c) => {
+    const derive = (): Uint8Array => hkdf(hex(c.ikm), hex(c.salt), hex(c.info), c.size)
+    if (c.result === 'valid') expect(derive()).toEqual(hex(c.okm))
+    // The invalid ones ask for more than 255 * HashLen bytes (RFC 5869 section 2.3).
+    else expect(derive).toThrow(RangeError)
   })
 })
