@@ -43,13 +43,13 @@ describe('X25519 properties', () => {
   it('dh(a, B) equals dh(b, A) for any two secret keys', () => {
     fc.assert(fc.property(key32, key32, (a, b) => {
       expect(dh(a, dhPublicKey(b))).toEqual(dh(b, dhPublicKey(a)))
-    }))
+    }), { numRuns: 50 })
   })
 
   it('dhAsync (WebCrypto) equals dh (noble) for any secret key and any 32-byte public key', async () => {
     await fc.assert(fc.asyncProperty(key32, key32, async (secretKey, publicKey) => {
       expect(await dhAsync(secretKey, publicKey)).toEqual(dh(secretKey, publicKey))
-    }))
+    }), { numRuns: 100 })
   })
 })
 
@@ -93,9 +93,12 @@ describeWycheproof<XdhGroup>('x25519_test.json', 'X25519 against Wycheproof x255
     expect(computed.every((c) => !/^(00)+$/.test(c.shared))).toBe(true)
   })
 
-  it.for(computed)('tcId $tcId ($result) $comment: dh and dhAsync give the shared secret', async (c) => {
+  // Random 32-byte public keys (the property above) are on the twist half the time and have
+  // the top bit set half the time, but almost never encode u >= p: those cases, and the
+  // rejected ones below, also go through dhAsync. All of them through both would cost seconds.
+  it.for(computed)('tcId $tcId ($result) $comment: dh gives the shared secret', async (c) => {
     expect(dh(hex(c.private), hex(c.public))).toEqual(hex(c.shared))
-    expect(await dhAsync(hex(c.private), hex(c.public))).toEqual(hex(c.shared))
+    if (c.flags.includes('NonCanonicalPublic')) expect(await dhAsync(hex(c.private), hex(c.public))).toEqual(hex(c.shared))
   })
 
   it.for(rejected)('tcId $tcId (acceptable, rejected by Murmur: all-zero shared secret) $comment: WeakKeyError', async (c) => {
