@@ -46,9 +46,15 @@ export class Messenger implements NetworkHost {
     return profile == null ? undefined : new Messenger(store, profile)
   }
 
-  static async create (store: MessengerStore, name: string, now = Date.now()): Promise<Messenger> {
+  /** Checks a display name before anything is created for it. */
+  static assertDisplayName (name: string): string {
     const trimmed = normalizeDisplayName(name)
     if (trimmed === undefined) throw new ProfileError('A display name has 1 to 64 characters and no control or text-direction characters.')
+    return trimmed
+  }
+
+  static async create (store: MessengerStore, name: string, now = Date.now()): Promise<Messenger> {
+    const trimmed = Messenger.assertDisplayName(name)
     if (await store.loadProfile() != null) throw new ProfileError('This browser already has a profile.')
     const identity = createIdentity()
     const profile: StoredProfile = { ...identity, name: trimmed, createdAt: now }

@@ -1,55 +1,85 @@
-import { compareMessages, isAdvance, type MessageState, type MessengerStore, type StoredMessage } from '../app/store-port.ts'
+import { compareMessages, isAdvance, type MessageState, type MessengerStore, type StoredContact, type StoredMessage, type StoredProfile } from '../app/store-port.ts'
 import type { MurmurDatabase } from './open.ts'
+import type { RecordSealer } from './record-sealer.ts'
+import type { SealedMessageRow } from './schema.ts'
 
 // A message a person sent or received must survive a crash right after we say so.
 const STRICT = { durability: 'strict' } as const
 
-/** The messenger's storage port on IndexedDB. */
-export function createIdbMessengerStore (db: MurmurDatabase): MessengerStore {
+/** The part of a message that is sealed; the rest stays readable for the indexes. */
+type MessageBody = Pick<StoredMessage, 'contactId' | 'text'>
+
+/** The messenger's storage port on IndexedDB, every record sealed under the storage key. */
+export function createIdbMessengerStore (db: MurmurDatabase, sealer: RecordSealer): MessengerStore {
+  const conv = (contactId: string): string => sealer.blind('conversation', contactId)
+  const contactRef = (userId: string): string => sealer.blind('contact', userId)
+
+  const sealMessage = (m: StoredMessage): SealedMessageRow => ({
+    id: m.id,
+    conv: conv(m.contactId),
+    sentAt: m.sentAt,
+    state: m.state,
+    direction: m.direction,
+    sealed: sealer.seal('messages', m.id, { contactId: m.contactId, text: m.text } satisfies MessageBody)
+  })
+  const openMessage = (row: SealedMessageRow): StoredMessage => {
+    const body = sealer.open<MessageBody>('messages', row.id, row.sealed)
+    return { id: row.id, contactId: body.contactId, text: body.text, sentAt: row.sentAt, state: row.state, direction: row.direction }
+  }
+  const openContact = (row: { ref: string, sealed: Uint8Array }): StoredContact =>
+    sealer.open<StoredContact>('contacts', row.ref, row.sealed)
+
   return {
-    loadProfile: async () => db.get('profile', 'self'),
-    saveProfile: async (profile) => {
-      const tx = db.transaction('profile', 'readwrite', STRICT)
-      await Promise.all([tx.store.put(profile, 'self'), tx.done])
+    loadProfile: async () => {
+      const sealed = await db.get('kv', 'profile')
+      return sealed == null ? undefined : sealer.open<StoredProfile>('kv', 'profile', sealed)
     },
-    listContacts: async () => db.getAll('contacts'),
-    getContact: async (userId) => db.get('contacts', userId),
+    saveProfile: async (profile) => {
+      const tx = db.transaction('kv', 'readwrite', STRICT)
+      await Promise.all([tx.store.put(sealer.seal('kv', 'profile', profile), 'profile'), tx.done])
+    },
+    listContacts: async () => (await db.getAll('contacts')).map(openContact),
+    getContact: async (userId) => {
+      const row = await db.get('contacts', contactRef(userId))
+      return row == null ? undefined : openContact(row)
+    },
     putContact: async (contact) => {
+      const ref = contactRef(contact.userId)
       const tx = db.transaction('contacts', 'readwrite', STRICT)
-      await Promise.all([tx.store.put(contact), tx.done])
+      await Promise.all([tx.store.put({ ref, sealed: sealer.seal('contacts', ref, contact) }), tx.done])
     },
     listMessages: async (contactId) => {
-      const range = IDBKeyRange.bound([contactId, -Infinity], [contactId, Infinity])
-      const list = await db.getAllFromIndex('messages', 'by-conversation', range)
-      return list.sort(compareMessages)
+      const c = conv(contactId)
+      const rows = await db.getAllFromIndex('messages', 'by-conversation', IDBKeyRange.bound([c, -Infinity], [c, Infinity]))
+      return rows.map(openMessage).sort(compareMessages)
     },
     addMessage: async (message) => {
+      const row = sealMessage(message)
       const tx = db.transaction('messages', 'readwrite', STRICT)
-      const existing = await tx.store.get(message.id)
-      if (existing == null) await tx.store.add(message)
+      const existing = await tx.store.getKey(message.id)
+      if (existing == null) await tx.store.add(row)
       await tx.done
       return existing == null
     },
     advanceMessage: async (id: string, state: MessageState) => {
+      // The state is a readable field, so moving it forward needs no unsealing.
       const tx = db.transaction('messages', 'readwrite', STRICT)
-      const message = await tx.store.get(id)
-      let result: StoredMessage | undefined = message
-      if (message != null && isAdvance(message.state, state)) {
-        result = { ...message, state }
+      const row = await tx.store.get(id)
+      let result = row
+      if (row != null && isAdvance(row.state, state)) {
+        result = { ...row, state }
         await tx.store.put(result)
       }
       await tx.done
-      return result
+      return result == null ? undefined : openMessage(result)
     },
     undeliveredMessages: async (contactId) => {
+      const c = conv(contactId)
       const tx = db.transaction('messages')
       const index = tx.store.index('by-state')
-      const [pending, sent] = await Promise.all([
-        index.getAll([contactId, 'pending']),
-        index.getAll([contactId, 'sent'])
-      ])
+      const [pending, sent] = await Promise.all([index.getAll([c, 'pending']), index.getAll([c, 'sent'])])
       await tx.done
-      return [...pending, ...sent].filter((m) => m.direction === 'out').sort(compareMessages)
+      return [...pending, ...sent].filter((m) => m.direction === 'out').map(openMessage).sort(compareMessages)
     },
     close: () => { db.close() }
   }

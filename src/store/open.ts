@@ -9,11 +9,13 @@ export async function openMurmurDatabase (name = 'murmur'): Promise<MurmurDataba
     upgrade (db, oldVersion) {
       // Step through every version in order; a released step is never edited.
       if (oldVersion < 1) {
-        db.createObjectStore('profile')
-        db.createObjectStore('contacts', { keyPath: 'userId' })
+        db.createObjectStore('keys')
+        db.createObjectStore('kv')
+        db.createObjectStore('contacts', { keyPath: 'ref' })
+        db.createObjectStore('sessions', { keyPath: 'ref' })
         const messages = db.createObjectStore('messages', { keyPath: 'id' })
-        messages.createIndex('by-conversation', ['contactId', 'sentAt'])
-        messages.createIndex('by-state', ['contactId', 'state'])
+        messages.createIndex('by-conversation', ['conv', 'sentAt'])
+        messages.createIndex('by-state', ['conv', 'state'])
       }
     }
   })

@@ -1,29 +1,55 @@
 import type { DBSchema } from 'idb'
-import type { StoredContact, StoredMessage, StoredProfile } from '../app/store-port.ts'
+import type { MessageState } from '../app/store-port.ts'
+import type { KeyRecord } from './storage-key.ts'
 
 /**
  * The whole IndexedDB schema of a profile in one typed file. Versions step forward in
- * `upgrade` (src/store/open.ts); never edit a released step, add the next one.
+ * `upgrade` (src/store/open.ts); a released step is never edited, the next one is added.
+ *
+ * Everything a person wrote or knows is sealed (AES-256-GCM, src/store/record-sealer.ts).
+ * What stays readable is what indexes need: random message ids, blinded conversation
+ * references (an HMAC of the contact id under the storage key), send times and delivery
+ * states. docs/ARCHITECTURE.md says what that reveals.
  */
 export interface MurmurDB extends DBSchema {
-  profile: {
-    key: 'self'
-    value: StoredProfile
+  /** The wrapped storage key: the only record not sealed by it. */
+  keys: {
+    key: 'storage'
+    value: KeyRecord
+  }
+  /** Sealed singletons: the profile, own prekeys, the replay cache, settings. */
+  kv: {
+    key: string
+    value: Uint8Array
   }
   contacts: {
     key: string
-    value: StoredContact
+    value: { ref: string, sealed: Uint8Array }
+  }
+  sessions: {
+    key: string
+    value: { ref: string, sealed: Uint8Array }
   }
   messages: {
     key: string
-    value: StoredMessage
+    value: SealedMessageRow
     indexes: {
-      /** [contactId, sentAt]: one conversation in time order. */
+      /** [conv, sentAt]: one conversation in time order. */
       'by-conversation': [string, number]
-      /** [contactId, state]: finds what still has to be sent. */
+      /** [conv, state]: what still waits for a receipt. */
       'by-state': [string, string]
     }
   }
+}
+
+export interface SealedMessageRow {
+  id: string
+  /** Blinded contact id. */
+  conv: string
+  sentAt: number
+  state: MessageState
+  direction: 'in' | 'out'
+  sealed: Uint8Array
 }
 
 export const SCHEMA_VERSION = 1

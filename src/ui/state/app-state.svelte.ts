@@ -3,11 +3,10 @@ import { fetchAppConfig, isLocalOrigin, type AppConfig } from '../../app/config.
 import type { ConnectionStatus } from '../../app/network-host.ts'
 import type { StoredContact, StoredMessage } from '../../app/store-port.ts'
 import type { RelayStatus } from '../../net/relay-keeper.ts'
-import { openMurmurDatabase } from '../../store/open.ts'
-import { createIdbMessengerStore } from '../../store/idb-messenger-store.ts'
+import { ProfileVault } from '../../store/vault.ts'
 import type { MessengerStore } from '../../app/store-port.ts'
 
-export type Phase = 'loading' | 'onboarding' | 'ready' | 'failed'
+export type Phase = 'loading' | 'onboarding' | 'locked' | 'ready' | 'failed'
 
 const INVITE_HASH = /^#\/i\/(.+)$/
 
@@ -25,8 +24,12 @@ export class AppState {
   inviteLink = $state('')
   userId = $state('')
   name = $state('')
+  hasPassphrase = $state(false)
+  /** Progress of the passphrase key derivation (0..1) while it runs. */
+  kdfProgress = $state<number>()
 
   private messenger: Messenger | undefined
+  private vault: ProfileVault | undefined
   private store: MessengerStore | undefined
   private config: AppConfig | undefined
   private pendingInvite: string | undefined
@@ -36,22 +39,66 @@ export class AppState {
   async start (): Promise<void> {
     this.pendingInvite = takeInviteFromHash()
     try {
-      this.store = createIdbMessengerStore(await openMurmurDatabase())
-      const messenger = await Messenger.load(this.store)
-      if (messenger == null) {
+      const vault = this.vault = await ProfileVault.open()
+      this.hasPassphrase = vault.hasPassphrase
+      if (vault.status === 'new') {
         this.phase = 'onboarding'
-        return
+      } else if (vault.hasPassphrase) {
+        this.phase = 'locked'
+      } else {
+        await this.openStore(await vault.unlock())
       }
-      await this.ready(messenger)
     } catch (err: any) {
       this.phase = 'failed'
       this.failure = `Murmur could not open its storage: ${err?.message ?? err}. Private windows and some settings block IndexedDB.`
     }
   }
 
+  /** Unlocks a passphrase-protected profile; a wrong passphrase throws and changes nothing. */
+  async unlock (passphrase: string): Promise<void> {
+    if (this.vault == null) return
+    try {
+      const store = await this.vault.unlock(passphrase, { onProgress: (f) => { this.kdfProgress = f } })
+      await this.openStore(store)
+    } finally {
+      this.kdfProgress = undefined
+    }
+  }
+
+  private async openStore (store: MessengerStore): Promise<void> {
+    this.store = store
+    const messenger = await Messenger.load(store)
+    if (messenger == null) this.phase = 'onboarding'
+    else await this.ready(messenger)
+  }
+
   async createProfile (name: string): Promise<void> {
-    if (this.store == null) return
+    if (this.vault == null) return
+    Messenger.assertDisplayName(name)
+    // A profile whose key was made but whose creation stopped halfway reuses its store.
+    this.store ??= this.vault.status === 'new' ? await this.vault.create() : await this.vault.unlock()
     await this.ready(await Messenger.create(this.store, name))
+  }
+
+  async setPassphrase (passphrase: string, confirmation: string): Promise<void> {
+    if (this.vault == null) return
+    if (passphrase !== confirmation) throw new Error('The two passphrases differ.')
+    try {
+      await this.vault.setPassphrase(passphrase, { onProgress: (f) => { this.kdfProgress = f } })
+      this.hasPassphrase = true
+    } finally {
+      this.kdfProgress = undefined
+    }
+  }
+
+  async removePassphrase (): Promise<void> {
+    await this.vault?.removePassphrase()
+    this.hasPassphrase = false
+  }
+
+  /** Forgets the key by starting over: nothing decrypted stays in this page's memory. */
+  lock (): void {
+    location.reload()
   }
 
   private async ready (messenger: Messenger): Promise<void> {
