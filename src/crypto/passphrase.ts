@@ -24,10 +24,11 @@ export interface DerivePassphraseKeyOptions {
 
 /**
  * scrypt cost (RFC 7914 section 2): 128 * N * r bytes = 128 MiB of memory per derivation.
- * Calibrated with derivePassphraseKey's scryptAsync in Node 20.20 on the project's 2-core
- * machine (other test runs sharing it): N = 2**17 took 0.88-0.96 s (1.2 s at worst),
- * N = 2**16 took 0.38-0.63 s. 2**17 is the highest power of two near the 0.5-1 s budget,
- * and it is also OWASP's floor for scrypt with r = 8, p = 1.
+ * Calibrated by timing derivePassphraseKey (noble scryptAsync) in Node 20.20 on the project's
+ * 2-core machine, which other test runs were sharing: at load average ~3, N = 2**17 took
+ * 0.88-1.2 s (sync scrypt 0.72 s) and N = 2**16 0.38-0.63 s; at load ~5 both took 2-3x longer.
+ * 2**17 is the power of two nearest the 0.5-1 s budget from above, and OWASP's floor for
+ * scrypt with r = 8, p = 1; phones will take longer, which the progress callback is for.
  */
 export const DEFAULT_SCRYPT = { N: 2 ** 17, r: 8, p: 1 } as const
 

@@ -77,7 +77,7 @@ const PROBE_SHARED = fromString('4a5d9d5ba4ce2de1728e3bf480350f25e07e21c947d19e3
 // Cached because it describes the platform, which does not change while the page runs.
 let x25519Support: Promise<boolean> | undefined
 
-/** Whether crypto.subtle does X25519 (Chrome 133+, Firefox 130+, Safari 17+, Node 20). */
+/** Whether crypto.subtle does X25519 (current Chrome, Firefox and Safari do; so does Node 20). */
 export async function hasWebCryptoX25519 (): Promise<boolean> {
   x25519Support ??= (async () => {
     const s = subtle()
