@@ -1,0 +1,117 @@
+import { concat } from 'uint8arrays'
+import { dh, generateDhKeyPair, randomBytes, WeakKeyError, type RandomSource } from '../../crypto/index.ts'
+import { DecryptError } from './errors.ts'
+import { decryptHeader, type Header } from './header.ts'
+import { kdfChain, kdfRoot, openMessage } from './kdf.ts'
+import { decodeRatchetMessage } from './message.ts'
+import { pruneSkippedKeys, skipMessageKeys, takeSkippedKey } from './skipped-keys.ts'
+import type { RatchetState } from './state.ts'
+
+// Double Ratchet with header encryption, section 4.4 (receiving). Every step below builds a
+// new state; the caller's is never touched, so a refused message leaves it exactly as it was.
+
+const weakKey = <T>(fn: () => T): T => {
+  try {
+    return fn()
+  } catch (err) {
+    if (err instanceof WeakKeyError) throw new DecryptError('weak-key', { cause: err })
+    throw err
+  }
+}
+
+/**
+ * DHRatchetHE, receiving half: the sender has a new ratchet key, so the receiving chain and
+ * header keys move on. The sending half waits until the message has authenticated, so a
+ * forged message costs one DH and not two plus a key generation.
+ */
+function receivingStep (state: RatchetState, header: Header, now: number): RatchetState {
+  const dhSteps = state.dhSteps + 1
+  const retiredHeaderKeys = state.receiveHeaderKey === undefined
+    ? state.retiredHeaderKeys
+    : [...state.retiredHeaderKeys, { headerKey: state.receiveHeaderKey, retiredAt: now, dhStep: dhSteps }]
+  const received = kdfRoot(state.rootKey, weakKey(() => dh(state.dhSelf.secretKey, header.dh)))
+  return {
+    ...state,
+    dhRemote: header.dh,
+    rootKey: received.rootKey,
+    sendHeaderKey: state.nextSendHeaderKey,
+    receiveChainKey: received.chainKey,
+    receiveHeaderKey: state.nextReceiveHeaderKey,
+    nextReceiveHeaderKey: received.nextHeaderKey,
+    sendCount: 0,
+    receiveCount: 0,
+    previousSendCount: state.sendCount,
+    dhSteps,
+    retiredHeaderKeys
+  }
+}
+
+/** DHRatchetHE, sending half: a new ratchet key pair of ours and a new sending chain. */
+function sendingStep (state: RatchetState, random: RandomSource): RatchetState {
+  const dhSelf = generateDhKeyPair(random)
+  const sent = kdfRoot(state.rootKey, weakKey(() => dh(dhSelf.secretKey, state.dhRemote!)))
+  return { ...state, dhSelf, rootKey: sent.rootKey, sendChainKey: sent.chainKey, nextSendHeaderKey: sent.nextHeaderKey }
+}
+
+/** The next key of the current receiving chain, storing the keys of the messages before `n`. */
+function nextReceivingKey (state: RatchetState, n: number, now: number): { state: RatchetState, messageKey: Uint8Array } {
+  const skipped = skipMessageKeys(state, n, now)
+  const step = kdfChain(skipped.receiveChainKey!)
+  return { state: { ...skipped, receiveChainKey: step.chainKey, receiveCount: n + 1 }, messageKey: step.messageKey }
+}
+
+// Which key reads this message, and the state once it is used. The spec tries every skipped
+// key's header key one by one; grouping them by header key gives the same answer with one
+// header trial per chain (at most SKIPPED_KEY_MAX_DH_STEPS + 2) instead of one per stored key.
+function findMessageKey (
+  state: RatchetState,
+  encryptedHeader: Uint8Array,
+  now: number
+): { state: RatchetState, messageKey: Uint8Array, dhStep?: true } {
+  const current = state.receiveHeaderKey
+  if (current !== undefined) {
+    const header = decryptHeader(current, encryptedHeader)
+    if (header !== undefined) {
+      if (header.n >= state.receiveCount) return nextReceivingKey(state, header.n, now)
+      const found = takeSkippedKey(state, current, header.n)
+      if (found === undefined) throw new DecryptError('duplicate')
+      return found
+    }
+  }
+  // Newest first: late messages are most often from the chain just before.
+  for (let i = state.retiredHeaderKeys.length - 1; i >= 0; i--) {
+    const { headerKey } = state.retiredHeaderKeys[i]!
+    const header = decryptHeader(headerKey, encryptedHeader)
+    if (header === undefined) continue
+    const found = takeSkippedKey(state, headerKey, header.n)
+    if (found === undefined) throw new DecryptError('duplicate')
+    return found
+  }
+  const header = decryptHeader(state.nextReceiveHeaderKey, encryptedHeader)
+  if (header === undefined) throw new DecryptError('header')
+  const closed = skipMessageKeys(state, header.pn, now)
+  return { ...nextReceivingKey(receivingStep(closed, header, now), header.n, now), dhStep: true }
+}
+
+/**
+ * RatchetDecryptHE. Throws DecryptError and leaves `state` as it was when the message is
+ * refused; on success the returned state has used the message key, so the same message is
+ * refused as 'duplicate' next time. `random` is needed for the new ratchet key pair of a DH step.
+ */
+export function ratchetDecrypt (
+  state: RatchetState,
+  message: Uint8Array,
+  ad: Uint8Array,
+  now: number = Date.now(),
+  random: RandomSource = randomBytes
+): { state: RatchetState, plaintext: Uint8Array } {
+  if (!(ad instanceof Uint8Array)) throw new TypeError('ad must be a Uint8Array')
+  if (!Number.isSafeInteger(now) || now < 0) throw new TypeError(`now must be a time in ms since the epoch, got ${now}`)
+  const { encryptedHeader, ciphertext } = decodeRatchetMessage(message)
+  // Expired keys are gone before the message is matched, whether or not it is accepted.
+  const found = findMessageKey(pruneSkippedKeys(state, now), encryptedHeader, now)
+  const plaintext = openMessage(found.messageKey, ciphertext, concat([ad, encryptedHeader]))
+  if (plaintext === undefined) throw new DecryptError('auth')
+  const next = found.dhStep === true ? sendingStep(found.state, random) : found.state
+  return { state: pruneSkippedKeys(next, now), plaintext }
+}
