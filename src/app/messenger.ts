@@ -1,10 +1,15 @@
+import { equals } from 'uint8arrays'
 import { createIdentity, type Identity } from '../core/identity.ts'
 import { encodeUserId } from '../core/user-id.ts'
 import { isValidMessageText, normalizeDisplayName, TEXT_MAX_CHARS } from '../core/text-rules.ts'
 import { encodeInvite, inviteLink, parseContactInput } from '../core/invite.ts'
-import { encodeEnvelope, messageIdFromString, messageIdToString, newMessageId, type DmEnvelope } from '../core/envelope.ts'
+import { encodeEnvelope } from '../core/envelope.ts'
+import { decodeChatPayload, encodeChatPayload, type ChatPayload } from '../core/chat-payload.ts'
+import { messageIdFromString, messageIdToString, newMessageId } from '../core/message-id.ts'
+import { createDhIdentity, safetyNumber, safetyNumberQrPayload } from '../core/x3dh/index.ts'
 import type { RelayStatus } from '../net/relay-keeper.ts'
-import type { ConnectionStatus, Network, NetworkHost } from './network-host.ts'
+import type { ConnectionStatus, Network, NetworkHost, SealedEnvelope } from './network-host.ts'
+import { SessionCrypto } from './session-crypto.ts'
 import type { MessengerStore, StoredContact, StoredMessage, StoredProfile } from './store-port.ts'
 
 export class ProfileError extends Error {
@@ -23,8 +28,9 @@ export type MessengerChange =
 
 /**
  * The app's composition root: one profile, its contacts and history (through the storage
- * port), and the network half once it is loaded. Every message a person writes is stored
- * before anything is sent, so a closed tab loses nothing that was accepted.
+ * port), end-to-end encryption (SessionCrypto), and the network half once it is loaded.
+ * Every message a person writes is stored before anything is sent, so a closed tab loses
+ * nothing that was accepted.
  */
 export class Messenger implements NetworkHost {
   readonly identity: Identity
@@ -32,6 +38,7 @@ export class Messenger implements NetworkHost {
   readonly userId: string
   relayStatus: RelayStatus = 'offline'
   private network: Network | undefined
+  private readonly crypto: SessionCrypto
   private readonly listeners = new Set<(change: MessengerChange) => void>()
   private readonly flushing = new Map<string, Promise<void>>()
 
@@ -39,6 +46,7 @@ export class Messenger implements NetworkHost {
     this.identity = { publicKey: profile.publicKey, secretKey: profile.secretKey }
     this.name = profile.name
     this.userId = encodeUserId(profile.publicKey)
+    this.crypto = new SessionCrypto(store, profile)
   }
 
   static async load (store: MessengerStore): Promise<Messenger | undefined> {
@@ -57,7 +65,8 @@ export class Messenger implements NetworkHost {
     const trimmed = Messenger.assertDisplayName(name)
     if (await store.loadProfile() != null) throw new ProfileError('This browser already has a profile.')
     const identity = createIdentity()
-    const profile: StoredProfile = { ...identity, name: trimmed, createdAt: now }
+    const profile: StoredProfile = { ...identity, name: trimmed, createdAt: now, dh: createDhIdentity(identity) }
+    await SessionCrypto.createPrekeys(store, identity, profile.dh, now)
     await store.saveProfile(profile)
     return new Messenger(store, profile)
   }
@@ -74,11 +83,14 @@ export class Messenger implements NetworkHost {
   /** Hands the messenger its network half and starts reaching every contact. */
   async attachNetwork (network: Network): Promise<void> {
     this.network = network
+    network.setPrekeyRecord(await this.crypto.currentPrekeyRecord())
     for (const contact of await this.store.listContacts()) network.watch(contact)
   }
 
-  inviteLink (origin: string, relays: string[]): string {
-    return inviteLink(origin, encodeInvite(this.identity, { name: this.name, relays }))
+  /** The invite carries our signed prekey, so a first message is encrypted even with an empty DHT. */
+  async inviteLink (origin: string, relays: string[]): Promise<string> {
+    const prekeyRecord = await this.crypto.currentPrekeyRecord()
+    return inviteLink(origin, encodeInvite(this.identity, { name: this.name, relays, prekeyRecord }))
   }
 
   async contacts (): Promise<StoredContact[]> {
@@ -93,6 +105,33 @@ export class Messenger implements NetworkHost {
     return this.network?.status(contactId) ?? 'offline'
   }
 
+  /** The 60 digits two people compare, and what their QR codes hold. */
+  safetyNumber (contact: StoredContact): { digits: string[], qr: string } {
+    return {
+      digits: safetyNumber(this.identity.publicKey, contact.publicKey),
+      qr: safetyNumberQrPayload(this.identity.publicKey, contact.publicKey)
+    }
+  }
+
+  async setVerified (contactId: string, verified: boolean): Promise<void> {
+    await this.updateContact(contactId, (c) => ({ ...c, verified }))
+  }
+
+  /** The person checked the new key (safety numbers) and accepts it. */
+  async acceptKeyChange (contactId: string): Promise<void> {
+    await this.updateContact(contactId, (c) => c.changedDhIdentityKey == null
+      ? c
+      : { ...c, dhIdentityKey: c.changedDhIdentityKey, changedDhIdentityKey: undefined, verified: false })
+    void this.flush(contactId, true)
+  }
+
+  private async updateContact (contactId: string, change: (c: StoredContact) => StoredContact): Promise<void> {
+    const contact = await this.store.getContact(contactId)
+    if (contact == null) throw new ProfileError('No such contact.')
+    await this.store.putContact(change(contact))
+    this.emit({ kind: 'contacts' })
+  }
+
   /** Adds a contact from an invite link, an invite payload or a bare user id. */
   async addContact (input: string, now = Date.now()): Promise<StoredContact> {
     const parsed = parseContactInput(input, now)
@@ -100,12 +139,15 @@ export class Messenger implements NetworkHost {
     const userId = encodeUserId(publicKey)
     if (userId === this.userId) throw new ProfileError('That is your own ID.')
     const existing = await this.store.getContact(userId)
+    const invite = parsed.kind === 'invite' ? parsed.invite : undefined
     const contact: StoredContact = {
+      ...existing,
       userId,
       publicKey,
-      name: parsed.kind === 'invite' ? parsed.invite.name : existing?.name ?? `${userId.slice(0, 10)}…`,
-      relays: parsed.kind === 'invite' ? parsed.invite.relays : existing?.relays ?? [],
-      addedAt: existing?.addedAt ?? now
+      name: invite?.name ?? existing?.name ?? `${userId.slice(0, 10)}…`,
+      relays: invite?.relays ?? existing?.relays ?? [],
+      addedAt: existing?.addedAt ?? now,
+      prekeyRecord: invite?.prekeyRecord ?? existing?.prekeyRecord
     }
     await this.store.putContact(contact)
     this.emit({ kind: 'contacts' })
@@ -119,7 +161,11 @@ export class Messenger implements NetworkHost {
     if (body.length === 0) throw new SendError('An empty message is not sent.')
     if (body.length > TEXT_MAX_CHARS) throw new SendError(`A message has at most ${TEXT_MAX_CHARS} characters.`)
     if (!isValidMessageText(body)) throw new SendError('This message holds a broken character and cannot be sent.')
-    if (await this.store.getContact(contactId) == null) throw new SendError('No such contact.')
+    const contact = await this.store.getContact(contactId)
+    if (contact == null) throw new SendError('No such contact.')
+    if (contact.changedDhIdentityKey != null) {
+      throw new SendError(`${contact.name}'s security key changed. Compare safety numbers and accept the new key before writing.`)
+    }
     const message: StoredMessage = {
       id: messageIdToString(newMessageId()),
       contactId,
@@ -149,57 +195,93 @@ export class Messenger implements NetworkHost {
   }
 
   private async flushNow (contactId: string, resendUnacknowledged: boolean): Promise<void> {
-    const network = this.network
-    const contact = await this.store.getContact(contactId)
-    if (network == null || contact == null) return
+    if (this.network == null) return
     for (const message of await this.store.undeliveredMessages(contactId)) {
       if (message.state === 'sent' && !resendUnacknowledged) continue
-      const frame = encodeEnvelope(this.identity, {
-        kind: 'message',
-        to: contact.publicKey,
-        id: messageIdFromString(message.id),
-        sentAt: message.sentAt,
-        name: this.name,
-        text: message.text
+      const sent = await this.sendPayload(contactId, {
+        kind: 'message', id: messageIdFromString(message.id), sentAt: message.sentAt, name: this.name, text: message.text
       })
-      const sent = await network.send(contactId, frame).catch(() => false)
       if (!sent) return
       await this.store.advanceMessage(message.id, 'sent')
       this.emit({ kind: 'messages', contactId })
     }
   }
 
-  // NetworkHost: what the network half tells the messenger.
-
-  onEnvelope (envelope: Exclude<DmEnvelope, { kind: 'hello' }>): void {
-    void this.handleEnvelope(envelope)
+  /** Encrypts one payload (the session step stored first) and writes it to the direct link. */
+  private async sendPayload (contactId: string, payload: ChatPayload): Promise<boolean> {
+    const network = this.network
+    const contact = await this.store.getContact(contactId)
+    if (network == null || contact == null || !network.isLinked(contactId)) return false
+    try {
+      const sealed = await this.crypto.seal(contact, encodeChatPayload(payload), async () => network.findPrekey(contact.publicKey))
+      return await network.send(contactId, encodeEnvelope(this.identity, { kind: 'sealed', to: contact.publicKey, payload: sealed }))
+    } catch (err: any) {
+      // No session and no prekey yet, a changed key, or a dropped link: it stays queued.
+      this.emit({ kind: 'refused', reason: err?.message ?? String(err) })
+      return false
+    }
   }
 
-  private async handleEnvelope (envelope: Exclude<DmEnvelope, { kind: 'hello' }>): Promise<void> {
+  // NetworkHost: what the network half tells the messenger.
+
+  onEnvelope (envelope: SealedEnvelope): void {
+    void this.receive(envelope).catch((err: any) => {
+      this.emit({ kind: 'refused', reason: err?.name ?? 'refused' })
+    })
+  }
+
+  private async receive (envelope: SealedEnvelope): Promise<void> {
     const contactId = encodeUserId(envelope.from)
-    if (envelope.kind === 'receipt') {
-      const updated = await this.store.advanceMessage(messageIdToString(envelope.receiptFor), 'delivered')
+    const reply = await this.crypto.open(contactId, envelope.from, envelope.payload, async (opened) => {
+      let payload: ChatPayload | undefined
+      try {
+        payload = decodeChatPayload(opened.plaintext)
+      } catch {
+        // Authentic but unreadable (a newer version?): the ratchet step still counts.
+      }
+      const known = await this.store.getContact(contactId)
+      const contact = this.contactAfter(known, contactId, envelope.from, payload, opened.theirDhIdentityKey)
+      if (payload?.kind !== 'message') {
+        await opened.commit({ contact: contact !== known ? contact : undefined })
+        return payload
+      }
+      const isNew = await opened.commit({
+        contact: contact !== known ? contact : undefined,
+        message: {
+          id: messageIdToString(payload.id), contactId, direction: 'in', text: payload.text, sentAt: payload.sentAt, state: 'delivered'
+        }
+      })
+      if (contact !== known) {
+        this.emit({ kind: 'contacts' })
+        if (known == null) this.network?.watch(contact!)
+      }
+      if (isNew) this.emit({ kind: 'messages', contactId })
+      return payload
+    })
+    if (reply?.kind === 'receipt') {
+      const updated = await this.store.advanceMessage(messageIdToString(reply.receiptFor), 'delivered')
       if (updated?.contactId === contactId) this.emit({ kind: 'messages', contactId })
-      return
+    } else if (reply?.kind === 'message') {
+      // Stored (or already had it): acknowledge, so the sender stops retrying.
+      await this.sendPayload(contactId, { kind: 'receipt', id: newMessageId(), sentAt: Date.now(), receiptFor: reply.id })
     }
-    let contact = await this.store.getContact(contactId)
-    if (contact == null) {
-      // Someone who has our ID or invite wrote first: they become a contact.
-      contact = { userId: contactId, publicKey: envelope.from, name: envelope.name, relays: [], addedAt: Date.now() }
-      await this.store.putContact(contact)
-      this.emit({ kind: 'contacts' })
-      this.network?.watch(contact)
+  }
+
+  /**
+   * The contact record after a message: created when someone writes first, with their
+   * X25519 identity key pinned; a different key later is kept aside until the person
+   * accepts it, never taken silently.
+   */
+  private contactAfter (known: StoredContact | undefined, userId: string, publicKey: Uint8Array, payload: ChatPayload | undefined, dhKey: Uint8Array): StoredContact | undefined {
+    if (known == null) {
+      if (payload?.kind !== 'message') return undefined
+      return { userId, publicKey, name: payload.name, relays: [], addedAt: Date.now(), dhIdentityKey: dhKey }
     }
-    const id = messageIdToString(envelope.id)
-    const isNew = await this.store.addMessage({
-      id, contactId, direction: 'in', text: envelope.text, sentAt: envelope.sentAt, state: 'delivered'
-    })
-    if (isNew) this.emit({ kind: 'messages', contactId })
-    // Stored (or already had it): acknowledge, so the sender stops retrying.
-    const receipt = encodeEnvelope(this.identity, {
-      kind: 'receipt', to: envelope.from, id: newMessageId(), sentAt: Date.now(), receiptFor: envelope.id
-    })
-    await this.network?.send(contactId, receipt).catch(() => false)
+    if (known.dhIdentityKey == null) return { ...known, dhIdentityKey: dhKey }
+    if (!equals(known.dhIdentityKey, dhKey) && (known.changedDhIdentityKey == null || !equals(known.changedDhIdentityKey, dhKey))) {
+      return { ...known, changedDhIdentityKey: dhKey }
+    }
+    return known
   }
 
   onLinkUp (userId: string): void {

@@ -3,6 +3,8 @@ import type { DmEnvelope } from '../core/envelope.ts'
 import type { StoredContact } from './store-port.ts'
 import type { RelayStatus } from '../net/relay-keeper.ts'
 
+export type SealedEnvelope = Extract<DmEnvelope, { kind: 'sealed' }>
+
 /** offline: no way to them right now; relay: signalling through the relay; direct: WebRTC is up. */
 export type ConnectionStatus = 'offline' | 'relay' | 'direct'
 
@@ -10,8 +12,8 @@ export type ConnectionStatus = 'offline' | 'relay' | 'direct'
 export interface NetworkHost {
   readonly identity: Identity
   readonly name: string
-  /** A verified message or receipt addressed to us, from the identity bound to its link. */
-  onEnvelope: (envelope: Exclude<DmEnvelope, { kind: 'hello' }>) => void
+  /** An encrypted payload addressed to us, from the identity its link is bound to. */
+  onEnvelope: (envelope: SealedEnvelope) => void
   /** A direct link to this identity is up: time to flush what waits for it. */
   onLinkUp: (userId: string) => void
   onStatus: (userId: string, status: ConnectionStatus) => void
@@ -25,6 +27,11 @@ export interface Network {
   watch: (contact: StoredContact) => void
   /** Sends on a live direct link; false when there is none. */
   send: (userId: string, frame: Uint8Array) => Promise<boolean>
+  isLinked: (userId: string) => boolean
+  /** The contact's signed prekey record from the DHT, when it has one. */
+  findPrekey: (publicKey: Uint8Array) => Promise<Uint8Array | undefined>
+  /** Our current signed prekey record, published with our presence. */
+  setPrekeyRecord: (record: Uint8Array) => void
   status: (userId: string) => ConnectionStatus
   stop: () => Promise<void>
 }

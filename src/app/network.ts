@@ -1,12 +1,14 @@
 import { multiaddr } from '@multiformats/multiaddr'
 import { IDBDatastore } from 'datastore-idb'
 import type { Connection, Stream } from '@libp2p/interface'
-import { decodeEnvelope, encodeEnvelope, newMessageId } from '../core/envelope.ts'
+import { decodeEnvelope, encodeEnvelope } from '../core/envelope.ts'
 import { encodeUserId } from '../core/user-id.ts'
 import { createMurmurNode, type MurmurNode } from '../net/node.ts'
 import { DM_PROTOCOL, openDmLink, type DmLink } from '../net/dm-link.ts'
 import { keepRelaysConnected } from '../net/relay-keeper.ts'
-import { findPresence, publishPresence, PRESENCE_REFRESH_MS } from '../net/presence-records.ts'
+import { findPresence, isNotFound, publishPresence, PRESENCE_REFRESH_MS } from '../net/presence-records.ts'
+import { prekeyKey } from '../core/x3dh/prekey.ts'
+import { newMessageId } from '../core/message-id.ts'
 import { fetchAppConfig, type AppConfig } from './config.ts'
 import type { ConnectionStatus, Network, NetworkHost } from './network-host.ts'
 import type { StoredContact } from './store-port.ts'
@@ -53,6 +55,7 @@ class TabNetwork implements Network {
   private presenceSeq = Date.now()
   private publishedAddrs = ''
   private refreshTimer: ReturnType<typeof setInterval> | undefined
+  private prekeyRecord: Uint8Array | undefined
 
   constructor (private readonly host: NetworkHost, private readonly node: MurmurNode, config: AppConfig) {
     void node.handle(DM_PROTOCOL, (stream, connection) => { this.accept(stream, connection) })
@@ -78,6 +81,24 @@ class TabNetwork implements Network {
 
   status (userId: string): ConnectionStatus {
     return this.statuses.get(userId) ?? 'offline'
+  }
+
+  isLinked (userId: string): boolean {
+    return this.newestLink(userId) != null
+  }
+
+  setPrekeyRecord (record: Uint8Array): void {
+    this.prekeyRecord = record
+    void this.publish(true)
+  }
+
+  async findPrekey (publicKey: Uint8Array): Promise<Uint8Array | undefined> {
+    try {
+      return await this.node.contentRouting.get(prekeyKey(publicKey), { signal: AbortSignal.any([this.shutdown.signal, AbortSignal.timeout(LOOKUP_TIMEOUT_MS)]) })
+    } catch (err) {
+      if (isNotFound(err)) return undefined
+      throw err
+    }
   }
 
   async send (userId: string, frame: Uint8Array): Promise<boolean> {
@@ -114,6 +135,9 @@ class TabNetwork implements Network {
     this.presenceSeq = Math.max(this.presenceSeq + 1, Date.now())
     try {
       await publishPresence(this.node, this.host.identity, this.presenceSeq, { signal: this.shutdown.signal })
+      if (this.prekeyRecord != null) {
+        await this.node.contentRouting.put(prekeyKey(this.host.identity.publicKey), this.prekeyRecord, { signal: this.shutdown.signal })
+      }
     } catch {
       // The DHT may have no peers yet: the next address change or refresh tries again.
       this.publishedAddrs = ''
@@ -195,7 +219,7 @@ class TabNetwork implements Network {
           this.bind(from, l)
           return
         }
-        if (boundTo !== from) return
+        if (boundTo !== from || envelope.kind !== 'sealed') return
         this.host.onEnvelope(envelope)
       },
       onRefused: (_l, reason) => { this.host.onRefusedFrame(reason) }

@@ -37,10 +37,9 @@ export {
 export {
   encodeEnvelope,
   decodeEnvelope,
-  newMessageId,
-  messageIdToString,
-  messageIdFromString,
-  MESSAGE_ID_BYTES,
+  SEALED_PAYLOAD_MAX_BYTES,
   type DmEnvelope,
   type DmEnvelopeFields
 } from './envelope.ts'
+export { newMessageId, messageIdToString, messageIdFromString, MESSAGE_ID_BYTES } from './message-id.ts'
+export { encodeChatPayload, decodeChatPayload, CHAT_PAYLOAD_MAX_BYTES, type ChatPayload } from './chat-payload.ts'

@@ -13,6 +13,12 @@ export interface Invite {
   name: string
   relays: string[]
   createdAt: number
+  /**
+   * The inviter's signed prekey bundle (src/core/x3dh/prekey.ts), so the first message can be
+   * end-to-end encrypted even while the DHT is empty. Checked by its reader; covered by the
+   * invite's signature.
+   */
+  prekeyRecord?: Uint8Array
 }
 
 export const INVITE_VERSION = 1
@@ -20,6 +26,8 @@ export const INVITE_MAX_CHARS = 4096
 export const INVITE_MAX_RELAYS = 4
 export const RELAY_MAX_BYTES = 256
 /** Clocks drift; an invite dated further ahead than this was not made by an honest clock. */
+/** A prekey bundle is about 250 bytes; the cap leaves room and keeps links short. */
+export const PREKEY_RECORD_MAX_BYTES = 1024
 export const INVITE_MAX_FUTURE_MS = 10 * 60 * 1000
 const CONTEXT = 'murmur/invite/v1'
 const LINK_MARKER = '#/i/'
@@ -38,7 +46,7 @@ function malformed (field: string, cause?: unknown): InvalidInviteError {
 const isRelayAddress = (relay: string): boolean =>
   typeof relay === 'string' && relay.startsWith('/') && utf8(relay).length <= RELAY_MAX_BYTES
 
-export function encodeInvite (identity: Identity, fields: { name: string, relays: string[] }, now: number = Date.now()): string {
+export function encodeInvite (identity: Identity, fields: { name: string, relays: string[], prekeyRecord?: Uint8Array }, now: number = Date.now()): string {
   const name = normalizeDisplayName(fields.name)
   if (name === undefined) {
     throw new InvalidInviteError('malformed', 'A display name has 1 to 64 characters and no control characters.', { field: 'name' })
@@ -48,7 +56,11 @@ export function encodeInvite (identity: Identity, fields: { name: string, relays
   }
   const w = new Writer().u8(INVITE_VERSION).bytes(identity.publicKey).string(name).uvarint(fields.relays.length)
   for (const relay of fields.relays) w.string(relay)
-  w.uvarint(now)
+  const prekeyRecord = fields.prekeyRecord ?? new Uint8Array(0)
+  if (!(prekeyRecord instanceof Uint8Array) || prekeyRecord.length > PREKEY_RECORD_MAX_BYTES) {
+    throw new InvalidInviteError('malformed', 'The prekey record is too large for an invite.', { field: 'prekeyRecord' })
+  }
+  w.uvarint(now).bytes(prekeyRecord)
   return toString(appendSignature(identity, CONTEXT, w.finish()), 'base64url')
 }
 
@@ -66,8 +78,11 @@ function parseBody (body: Uint8Array): Invite {
     relays.push(relay)
   }
   const createdAt = r.uvarint('createdAt')
+  const prekeyRecord = r.bytes('prekeyRecord', { max: PREKEY_RECORD_MAX_BYTES })
   r.done('invite')
-  return { publicKey, name, relays, createdAt }
+  return prekeyRecord.length === 0
+    ? { publicKey, name, relays, createdAt }
+    : { publicKey, name, relays, createdAt, prekeyRecord }
 }
 
 /** Checks an invite payload (the part of a link after `#/i/`) completely before trusting any of it. */
@@ -112,8 +127,8 @@ export type ContactInput =
   | { kind: 'invite', invite: Invite }
   | { kind: 'id', publicKey: Uint8Array }
 
-// The smallest possible invite: version, key, a 1-byte name, no relays, a 1-byte date, signature.
-const MIN_INVITE_BYTES = 1 + (1 + PUBLIC_KEY_BYTES) + (1 + 1) + 1 + 1 + SIGNATURE_BYTES
+// The smallest possible invite: version, key, a 1-byte name, no relays, a 1-byte date, no prekey, signature.
+const MIN_INVITE_BYTES = 1 + (1 + PUBLIC_KEY_BYTES) + (1 + 1) + 1 + 1 + 1 + SIGNATURE_BYTES
 const MIN_PAYLOAD_CHARS = Math.ceil(MIN_INVITE_BYTES * 4 / 3)
 // Close enough to an id that a person meant one: then "looks mistyped" is the useful answer.
 const ID_ATTEMPT = /^mm[a-z0-9]{40,70}$/i

@@ -1,5 +1,6 @@
 import type { Selectors, Validators } from '@libp2p/kad-dht'
 import { PRESENCE_NAMESPACE, selectPresence, validatePresenceRecord } from '../core/presence.ts'
+import { PREKEY_NAMESPACE, selectPrekey, validatePrekeyRecord } from '../core/x3dh/prekey.ts'
 
 /**
  * Murmur's own DHT, apart from the public IPFS one. Every node, tab or relay, must use the
@@ -10,9 +11,11 @@ import { PRESENCE_NAMESPACE, selectPresence, validatePresenceRecord } from '../c
 export const DHT_PROTOCOL = '/murmur/kad/1.0.0'
 
 export const dhtValidators: Validators = {
-  [PRESENCE_NAMESPACE]: async (key, value) => { validatePresenceRecord(key, value) }
+  [PRESENCE_NAMESPACE]: async (key, value) => { validatePresenceRecord(key, value) },
+  [PREKEY_NAMESPACE]: async (key, value) => { validatePrekeyRecord(key, value) }
 }
 
 export const dhtSelectors: Selectors = {
-  [PRESENCE_NAMESPACE]: (key, values) => selectPresence(key, values)
+  [PRESENCE_NAMESPACE]: (key, values) => selectPresence(key, values),
+  [PREKEY_NAMESPACE]: (key, values) => selectPrekey(key, values)
 }

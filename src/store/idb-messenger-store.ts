@@ -1,4 +1,5 @@
-import { compareMessages, isAdvance, type MessageState, type MessengerStore, type StoredContact, type StoredMessage, type StoredProfile } from '../app/store-port.ts'
+import { compareMessages, isAdvance, type MessageState, type MessengerStore, type StoredContact, type StoredMessage, type StoredPrekeys, type StoredProfile } from '../app/store-port.ts'
+import type { ContactSessions } from '../core/session/types.ts'
 import type { MurmurDatabase } from './open.ts'
 import type { RecordSealer } from './record-sealer.ts'
 import type { SealedMessageRow } from './schema.ts'
@@ -28,15 +29,55 @@ export function createIdbMessengerStore (db: MurmurDatabase, sealer: RecordSeale
   }
   const openContact = (row: { ref: string, sealed: Uint8Array }): StoredContact =>
     sealer.open<StoredContact>('contacts', row.ref, row.sealed)
+  const sessionRef = (contactId: string): string => sealer.blind('session', contactId)
+  const loadKv = async <T>(key: string): Promise<T | undefined> => {
+    const sealed = await db.get('kv', key)
+    return sealed == null ? undefined : sealer.open<T>('kv', key, sealed)
+  }
+  const saveKv = async (key: string, value: unknown): Promise<void> => {
+    const tx = db.transaction('kv', 'readwrite', STRICT)
+    await Promise.all([tx.store.put(sealer.seal('kv', key, value), key), tx.done])
+  }
 
   return {
-    loadProfile: async () => {
-      const sealed = await db.get('kv', 'profile')
-      return sealed == null ? undefined : sealer.open<StoredProfile>('kv', 'profile', sealed)
+    loadProfile: async () => loadKv<StoredProfile>('profile'),
+    saveProfile: async (profile) => { await saveKv('profile', profile) },
+    loadPrekeys: async () => loadKv<StoredPrekeys>('prekeys'),
+    savePrekeys: async (prekeys) => { await saveKv('prekeys', prekeys) },
+    loadReplayCache: async () => loadKv<Uint8Array>('replay-cache'),
+    saveReplayCache: async (cache) => { await saveKv('replay-cache', cache) },
+    loadSessions: async (contactId) => {
+      const ref = sessionRef(contactId)
+      const row = await db.get('sessions', ref)
+      return row == null ? undefined : sealer.open<ContactSessions>('sessions', ref, row.sealed)
     },
-    saveProfile: async (profile) => {
-      const tx = db.transaction('kv', 'readwrite', STRICT)
-      await Promise.all([tx.store.put(sealer.seal('kv', 'profile', profile), 'profile'), tx.done])
+    saveSessions: async (contactId, sessions) => {
+      const ref = sessionRef(contactId)
+      const tx = db.transaction('sessions', 'readwrite', STRICT)
+      await Promise.all([tx.store.put({ ref, sealed: sealer.seal('sessions', ref, sessions) }), tx.done])
+    },
+    commitReceived: async (step) => {
+      // Seal everything first (synchronous), then write it all in one strict transaction.
+      const ref = sessionRef(step.contactId)
+      const sessionRow = { ref, sealed: sealer.seal('sessions', ref, step.sessions) }
+      const replay = step.replayCache == null ? undefined : sealer.seal('kv', 'replay-cache', step.replayCache)
+      const contactRow = step.contact == null ? undefined : (() => {
+        const cref = contactRef(step.contact.userId)
+        return { ref: cref, sealed: sealer.seal('contacts', cref, step.contact) }
+      })()
+      const messageRow = step.message == null ? undefined : sealMessage(step.message)
+      const tx = db.transaction(['sessions', 'kv', 'contacts', 'messages'], 'readwrite', STRICT)
+      const writes: Array<Promise<unknown>> = [tx.objectStore('sessions').put(sessionRow)]
+      if (replay != null) writes.push(tx.objectStore('kv').put(replay, 'replay-cache'))
+      if (contactRow != null) writes.push(tx.objectStore('contacts').put(contactRow))
+      let isNew = false
+      if (messageRow != null) {
+        const messages = tx.objectStore('messages')
+        isNew = await messages.getKey(messageRow.id) == null
+        if (isNew) writes.push(messages.add(messageRow))
+      }
+      await Promise.all([...writes, tx.done])
+      return isNew
     },
     listContacts: async () => (await db.getAll('contacts')).map(openContact),
     getContact: async (userId) => {

@@ -1,4 +1,5 @@
-import { compareMessages, isAdvance, type MessengerStore, type StoredContact, type StoredMessage, type StoredProfile } from '../app/store-port.ts'
+import { compareMessages, isAdvance, type MessengerStore, type StoredContact, type StoredMessage, type StoredPrekeys, type StoredProfile } from '../app/store-port.ts'
+import type { ContactSessions } from '../core/session/types.ts'
 
 /**
  * The storage port in memory. Every value is structured-cloned on the way in and out, as
@@ -8,6 +9,9 @@ export function createMemoryMessengerStore (): MessengerStore {
   let profile: StoredProfile | undefined
   const contacts = new Map<string, StoredContact>()
   const messages = new Map<string, StoredMessage>()
+  const sessions = new Map<string, ContactSessions>()
+  let prekeys: StoredPrekeys | undefined
+  let replayCache: Uint8Array | undefined
   const clone = structuredClone
 
   return {
@@ -36,6 +40,25 @@ export function createMemoryMessengerStore (): MessengerStore {
       [...messages.values()]
         .filter((m) => m.contactId === contactId && m.direction === 'out' && m.state !== 'delivered')
         .sort(compareMessages).map((m) => clone(m)),
+    loadPrekeys: async () => prekeys == null ? undefined : clone(prekeys),
+    savePrekeys: async (p) => { prekeys = clone(p) },
+    loadReplayCache: async () => replayCache == null ? undefined : clone(replayCache),
+    saveReplayCache: async (cache) => { replayCache = clone(cache) },
+    loadSessions: async (contactId) => {
+      const s = sessions.get(contactId)
+      return s == null ? undefined : clone(s)
+    },
+    saveSessions: async (contactId, s) => { sessions.set(contactId, clone(s)) },
+    commitReceived: async (step) => {
+      // Everything is cloned first, so a bad value fails before anything changes.
+      const next = clone(step)
+      const isNew = next.message != null && !messages.has(next.message.id)
+      sessions.set(next.contactId, next.sessions)
+      if (next.replayCache != null) replayCache = next.replayCache
+      if (next.contact != null) contacts.set(next.contact.userId, next.contact)
+      if (next.message != null && isNew) messages.set(next.message.id, next.message)
+      return isNew
+    },
     close: () => {}
   }
 }

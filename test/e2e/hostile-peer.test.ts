@@ -9,7 +9,8 @@ import { createTestPeer } from './support/test-peer.ts'
 import { decodeUserId } from '../../src/core/user-id.ts'
 import { decodePresence, presenceKey } from '../../src/core/presence.ts'
 import { createIdentity } from '../../src/core/identity.ts'
-import { encodeEnvelope, newMessageId } from '../../src/core/envelope.ts'
+import { encodeEnvelope } from '../../src/core/envelope.ts'
+import { newMessageId } from '../../src/core/message-id.ts'
 import { DM_PROTOCOL } from '../../src/net/dm-link.ts'
 import { MAX_FRAME_BYTES } from '../../src/core/frame.ts'
 
@@ -43,8 +44,9 @@ it('garbage and an oversized frame on /murmur/dm/1.0.0 change nothing, and the t
   const connection = await peer.dial(multiaddr(addrs[0]!), { signal: AbortSignal.timeout(20_000) })
   expect(connection.limits).toBeUndefined()
 
-  // 1. Random frames, a frame of zero bytes, and a well-formed envelope signed by the wrong
-  //    key for its claimed sender: each is refused, none adds a contact or a message.
+  // 1. Random frames, a frame of zero bytes, a hello signed by the wrong key, a sealed
+  //    payload before any hello, then a valid hello from a stranger followed by sealed
+  //    payloads that no session can open: each is refused, none adds a contact or a message.
   const stream = await connection.newStream(DM_PROTOCOL)
   const lp = lpStream(stream)
   for (let i = 0; i < 200; i++) {
@@ -52,15 +54,20 @@ it('garbage and an oversized frame on /murmur/dm/1.0.0 change nothing, and the t
   }
   await lp.write(new Uint8Array(0))
   const mallory = createIdentity()
-  const forged = encodeEnvelope(mallory, {
-    kind: 'message', to: bobKey, id: newMessageId(), sentAt: Date.now(), name: 'Mallory', text: 'forged text'
+  const hello = (): Uint8Array => encodeEnvelope(mallory, {
+    kind: 'hello', to: bobKey, id: newMessageId(), sentAt: Date.now(), name: 'Mallory', peerId: peer.peerId.toString()
   })
+  const forged = hello()
   forged[forged.length - 1]! ^= 1
   await lp.write(forged)
-  // A valid message without a hello first is dropped too: links are bound by hello only.
-  await lp.write(encodeEnvelope(mallory, {
-    kind: 'message', to: bobKey, id: newMessageId(), sentAt: Date.now(), name: 'Mallory', text: 'no hello'
-  }))
+  const sealed = (): Uint8Array => encodeEnvelope(mallory, {
+    kind: 'sealed', to: bobKey, payload: crypto.getRandomValues(new Uint8Array(300))
+  })
+  await lp.write(sealed())
+  await lp.write(hello())
+  for (let i = 0; i < 20; i++) await lp.write(sealed())
+  // A session start with a valid shape but keys that agree on nothing.
+  await lp.write(encodeEnvelope(mallory, { kind: 'sealed', to: bobKey, payload: Uint8Array.of(1, ...crypto.getRandomValues(new Uint8Array(400))) }))
 
   // 2. An oversized frame: the length prefix alone gets the stream reset.
   const big = await connection.newStream(DM_PROTOCOL)
@@ -81,7 +88,7 @@ it('garbage and an oversized frame on /murmur/dm/1.0.0 change nothing, and the t
     const contacts = await bob.page.getByRole('navigation', { name: 'Contacts' }).getByRole('button').allTextContents()
     expect(contacts).toHaveLength(1)
     expect(contacts[0]).toMatch(/^Ann/)
-    expect((await messageItems(bob.page)).join('\n')).not.toMatch(/forged text|no hello/)
+    expect((await messageItems(bob.page)).join('\n')).not.toMatch(/Mallory/)
   } finally {
     await ann.dispose()
   }

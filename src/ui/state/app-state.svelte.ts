@@ -108,7 +108,7 @@ export class AppState {
     messenger.subscribe((change) => { void this.onChange(change) })
     await this.refreshContacts()
     this.phase = 'ready'
-    this.inviteLink = messenger.inviteLink(location.origin, [])
+    this.inviteLink = await messenger.inviteLink(location.origin, [])
     if (this.pendingInvite != null) {
       const invite = this.pendingInvite
       this.pendingInvite = undefined
@@ -123,7 +123,7 @@ export class AppState {
     if (messenger == null) return
     try {
       this.config = await fetchAppConfig()
-      this.inviteLink = messenger.inviteLink(location.origin, this.config.relays)
+      this.inviteLink = await messenger.inviteLink(location.origin, this.config.relays)
       const { startNetwork } = await import('../../app/network.ts')
       const network = await startNetwork(messenger, {
         config: this.config,

@@ -26,13 +26,15 @@ const toBytes = (p: string): Uint8Array => fromString(p, 'base64url')
 const toPayload = (b: Uint8Array): string => toString(b, 'base64url')
 
 /** A correctly signed invite body written by hand, to test one bad field at a time. */
+const NO_PREKEY = new Uint8Array(0)
+
 function craft (write: (w: Writer) => void): string {
   const w = new Writer()
   write(w)
   return toPayload(appendSignature(alice, 'murmur/invite/v1', w.finish()))
 }
 const validBody = (w: Writer): Writer =>
-  w.u8(1).bytes(alice.publicKey).string('Alice').uvarint(1).string(RELAY).uvarint(NOW)
+  w.u8(1).bytes(alice.publicKey).string('Alice').uvarint(1).string(RELAY).uvarint(NOW).bytes(NO_PREKEY)
 
 function expectInviteError (p: string, reason: string, field?: string, now = NOW): void {
   const err = thrown(() => decodeInvite(p, now))
@@ -49,6 +51,13 @@ describe('invite round trip', () => {
 
   it('the hand-crafted body matches the real encoding, so crafted cases test one change each', () => {
     expect(craft(validBody)).toBe(payload)
+  })
+
+  it('carries a prekey record, covered by the signature, and refuses one over the cap', () => {
+    const prekeyRecord = Uint8Array.from({ length: 250 }, (_, i) => i)
+    const p = encodeInvite(alice, { name: 'Alice', relays: [], prekeyRecord }, NOW)
+    expect(decodeInvite(p, NOW).prekeyRecord).toEqual(prekeyRecord)
+    expect(thrown(() => encodeInvite(alice, { name: 'Alice', relays: [], prekeyRecord: new Uint8Array(1025) }, NOW))).toMatchObject({ name: 'InvalidInviteError', field: 'prekeyRecord' })
   })
 
   it('stores the name trimmed and allows no relays', () => {
@@ -125,19 +134,22 @@ describe('invite rejection', () => {
     expectInviteError(`${payload.slice(0, 20)} ${payload.slice(20)}`, 'malformed', 'payload')
     expectInviteError('', 'malformed')
     // Change only the unused low bits of the last character: same bytes to a lenient decoder.
-    expect(bytes.length % 3).not.toBe(0)
+    // That needs an invite whose length is not a multiple of 3: pick a name that gives one.
+    const odd = ['Al', 'Ali', 'Alic'].map((name) => encodeInvite(alice, { name, relays: [RELAY] }, NOW))
+      .find((p) => Math.floor(p.length * 3 / 4) % 3 !== 0)!
     const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_'
-    const last = alphabet.indexOf(payload.at(-1)!)
-    expectInviteError(payload.slice(0, -1) + alphabet[last ^ 1], 'malformed', 'payload')
+    const last = alphabet.indexOf(odd.at(-1)!)
+    expect(decodeInvite(odd, NOW).relays).toEqual([RELAY])
+    expectInviteError(odd.slice(0, -1) + alphabet[last ^ 1], 'malformed', 'payload')
   })
 
   it('an unknown version', () => {
-    expectInviteError(craft((w) => w.u8(2).bytes(alice.publicKey).string('Alice').uvarint(0).uvarint(NOW)), 'malformed', 'version')
+    expectInviteError(craft((w) => w.u8(2).bytes(alice.publicKey).string('Alice').uvarint(0).uvarint(NOW).bytes(NO_PREKEY)), 'malformed', 'version')
   })
 
   it('a 31- or 33-byte key', () => {
-    expectInviteError(craft((w) => w.u8(1).bytes(alice.publicKey.subarray(0, 31)).string('Alice').uvarint(0).uvarint(NOW)), 'malformed', 'publicKey')
-    expectInviteError(craft((w) => w.u8(1).bytes(new Uint8Array([...alice.publicKey, 0])).string('Alice').uvarint(0).uvarint(NOW)), 'malformed', 'publicKey')
+    expectInviteError(craft((w) => w.u8(1).bytes(alice.publicKey.subarray(0, 31)).string('Alice').uvarint(0).uvarint(NOW).bytes(NO_PREKEY)), 'malformed', 'publicKey')
+    expectInviteError(craft((w) => w.u8(1).bytes(new Uint8Array([...alice.publicKey, 0])).string('Alice').uvarint(0).uvarint(NOW).bytes(NO_PREKEY)), 'malformed', 'publicKey')
   })
 
   it('names that are empty, too long, or hold control characters', () => {
@@ -145,7 +157,7 @@ describe('invite rejection', () => {
       w.u8(1).bytes(alice.publicKey)
       if (typeof name === 'string') w.string(name)
       else w.bytes(name)
-      w.uvarint(0).uvarint(NOW)
+      w.uvarint(0).uvarint(NOW).bytes(NO_PREKEY)
     })
     for (const name of ['', '   ', 'x'.repeat(65), 'Al\u0000ice', 'Al\nice', 'Al\u202Eice']) {
       expectInviteError(withName(name), 'malformed', 'name')
@@ -158,7 +170,7 @@ describe('invite rejection', () => {
     const withRelays = (relays: string[]): string => craft((w) => {
       w.u8(1).bytes(alice.publicKey).string('Alice').uvarint(relays.length)
       for (const r of relays) w.string(r)
-      w.uvarint(NOW)
+      w.uvarint(NOW).bytes(NO_PREKEY)
     })
     expect(decodeInvite(withRelays(Array(4).fill(RELAY)), NOW).relays).toHaveLength(4)
     expectInviteError(withRelays(Array(5).fill(RELAY)), 'malformed', 'relays')

@@ -47,7 +47,7 @@ describe('the sealed IndexedDB store at rest', () => {
     const name = freshName()
     const store = await (await ProfileVault.open(name)).create()
     const secretKey = new Uint8Array(32).fill(7)
-    await store.saveProfile({ publicKey: new Uint8Array(32).fill(1), secretKey, name: 'Annabel', createdAt: 1 })
+    await store.saveProfile({ publicKey: new Uint8Array(32).fill(1), secretKey, name: 'Annabel', createdAt: 1, dh: { publicKey: new Uint8Array(32), secretKey: new Uint8Array(32).fill(9), signature: new Uint8Array(64) } })
     await store.putContact({ userId: 'mmcontactidentifier', publicKey: new Uint8Array(32), name: 'Bartholomew', relays: [], addedAt: 1 })
     await store.addMessage({ id: 'm1', contactId: 'mmcontactidentifier', direction: 'out', text: 'meet me at the old mill', sentAt: 5, state: 'pending' })
     store.close()

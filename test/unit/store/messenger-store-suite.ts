@@ -14,7 +14,7 @@ export function messengerStoreSuite (name: string, create: () => Promise<Messeng
 
     it('keeps the profile, keys included, byte for byte', async () => {
       expect(await store.loadProfile()).toBeUndefined()
-      const profile = { publicKey: new Uint8Array(32).fill(1), secretKey: new Uint8Array(32).fill(2), name: 'Ann', createdAt: 5 }
+      const profile = { publicKey: new Uint8Array(32).fill(1), secretKey: new Uint8Array(32).fill(2), name: 'Ann', createdAt: 5, dh: { publicKey: new Uint8Array(32).fill(3), secretKey: new Uint8Array(32).fill(4), signature: new Uint8Array(64).fill(5) } }
       await store.saveProfile(profile)
       const loaded = await store.loadProfile()
       expect(loaded).toEqual(profile)
@@ -58,6 +58,35 @@ export function messengerStoreSuite (name: string, create: () => Promise<Messeng
       await store.addMessage(message({ id: '4', sentAt: 4, direction: 'in' }))
       await store.addMessage(message({ id: '5', sentAt: 5, contactId: 'mmcarol' }))
       expect((await store.undeliveredMessages('mmbob')).map((m) => m.id)).toEqual(['1', '2', '3'])
+    })
+
+    it('keeps prekeys, the replay cache and sessions per contact', async () => {
+      expect(await store.loadPrekeys()).toBeUndefined()
+      const prekeys = { current: { prekeyId: 3, secretKey: new Uint8Array(32).fill(1), record: new Uint8Array([1, 2]), createdAt: 9 }, retired: [{ prekeyId: 2, secretKey: new Uint8Array(32), retiredAt: 8 }] }
+      await store.savePrekeys(prekeys)
+      expect(await store.loadPrekeys()).toEqual(prekeys)
+      const sessions = { entries: [{ ratchet: new Uint8Array([7]), ad: new Uint8Array([8]), role: 'initiator' as const, pending: { ephemeralPublic: new Uint8Array(32), prekeyId: 3 }, theirDhIdentityKey: new Uint8Array(32), createdAt: 1 }] }
+      await store.saveSessions('mmbob', sessions)
+      expect(await store.loadSessions('mmbob')).toEqual(sessions)
+      expect(await store.loadSessions('mmcarol')).toBeUndefined()
+      await store.saveReplayCache(new Uint8Array([4, 2]))
+      expect(await store.loadReplayCache()).toEqual(new Uint8Array([4, 2]))
+    })
+
+    it('commits a received step whole: sessions, replay cache, contact and message together', async () => {
+      const sessions = { entries: [{ ratchet: new Uint8Array([1]), ad: new Uint8Array([2]), role: 'responder' as const, baseKey: '3:ab', theirDhIdentityKey: new Uint8Array(32), createdAt: 1 }] }
+      const contact = { userId: 'mmbob', publicKey: new Uint8Array(32), name: 'Bob', relays: [], addedAt: 1 }
+      const step = { contactId: 'mmbob', sessions, replayCache: new Uint8Array([9, 9]), contact, message: message({ id: 'r1', direction: 'in', state: 'delivered' }) }
+      expect(await store.commitReceived(step)).toBe(true)
+      expect(await store.loadSessions('mmbob')).toEqual(sessions)
+      expect(await store.loadReplayCache()).toEqual(new Uint8Array([9, 9]))
+      expect(await store.getContact('mmbob')).toEqual(contact)
+      expect((await store.listMessages('mmbob')).map((m) => m.id)).toEqual(['r1'])
+      // The same message again: the sessions still move on, the message is not added twice.
+      const later = { entries: [{ ...sessions.entries[0]!, ratchet: new Uint8Array([5]) }] }
+      expect(await store.commitReceived({ contactId: 'mmbob', sessions: later, message: message({ id: 'r1', direction: 'in', text: 'changed' }) })).toBe(false)
+      expect(await store.loadSessions('mmbob')).toEqual(later)
+      expect((await store.listMessages('mmbob')).map((m) => m.text)).toEqual(['hi'])
     })
 
     it('hands out copies, never live references', async () => {

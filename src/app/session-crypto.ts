@@ -1,0 +1,145 @@
+import { equals } from 'uint8arrays'
+import { randomBytes } from '../crypto/index.ts'
+import type { Identity } from '../core/identity.ts'
+import { decryptFromContact, encryptForContact, type OwnSessionKeys } from '../core/session/index.ts'
+import {
+  createSignedPrekey, decodePrekeyBundle, decodeReplayCache, emptyReplayCache, encodeReplayCache, nextPrekeyId,
+  prekeyNeedsRotation, PREKEY_ID_MAX, retiredPrekeysToDrop, forgetPrekey, type PrekeyBundle
+} from '../core/x3dh/index.ts'
+import { withLock } from './locks.ts'
+import type { MessengerStore, StoredContact, StoredMessage, StoredPrekeys, StoredProfile } from './store-port.ts'
+
+export class KeyChangedError extends Error {
+  override name = 'KeyChangedError'
+}
+
+export interface Opened {
+  plaintext: Uint8Array
+  /** Commits the receiving step together with what the plaintext became. */
+  commit: (extra: { contact?: StoredContact, message?: StoredMessage }) => Promise<boolean>
+  theirDhIdentityKey: Uint8Array
+}
+
+/**
+ * End-to-end encryption for the messenger: our prekeys, and one Double Ratchet session set
+ * per contact, each step committed before its result is used and serialized by a lock per
+ * contact (across tabs too).
+ */
+export class SessionCrypto {
+  constructor (
+    private readonly store: MessengerStore,
+    private readonly profile: StoredProfile,
+    private readonly now: () => number = Date.now
+  ) {}
+
+  /** A fresh profile's first signed prekey. */
+  static async createPrekeys (store: MessengerStore, identity: Identity, dh: StoredProfile['dh'], now = Date.now()): Promise<StoredPrekeys> {
+    const prekeyId = new DataView(randomBytes(4).buffer).getUint32(0) % PREKEY_ID_MAX
+    const made = createSignedPrekey(identity, dh, prekeyId, now)
+    const prekeys: StoredPrekeys = { current: { prekeyId, secretKey: made.secretKey, record: made.record, createdAt: now }, retired: [] }
+    await store.savePrekeys(prekeys)
+    return prekeys
+  }
+
+  /** Rotates the signed prekey weekly and drops retired ones after their grace period. */
+  async currentPrekeyRecord (): Promise<Uint8Array> {
+    return withLock('murmur:prekeys', async () => {
+      const now = this.now()
+      let prekeys = await this.store.loadPrekeys() ?? await SessionCrypto.createPrekeys(this.store, this.identity, this.profile.dh, now)
+      const drop = new Set(retiredPrekeysToDrop(prekeys.retired, now))
+      if (prekeyNeedsRotation(prekeys.current, now) || drop.size > 0) {
+        const retired = prekeys.retired.filter((r) => !drop.has(r.prekeyId))
+        let current = prekeys.current
+        if (prekeyNeedsRotation(current, now)) {
+          retired.push({ prekeyId: current.prekeyId, secretKey: current.secretKey, retiredAt: now })
+          const prekeyId = nextPrekeyId(current.prekeyId)
+          const made = createSignedPrekey(this.identity, this.profile.dh, prekeyId, now)
+          current = { prekeyId, secretKey: made.secretKey, record: made.record, createdAt: now }
+        }
+        prekeys = { current, retired }
+        await this.store.savePrekeys(prekeys)
+        if (drop.size > 0) {
+          // Initial messages to a dropped prekey cannot be read any more: forget their replay entries.
+          let cache = await this.replayCache()
+          for (const id of drop) cache = forgetPrekey(cache, id)
+          await this.store.saveReplayCache(encodeReplayCache(cache))
+        }
+      }
+      return prekeys.current.record
+    })
+  }
+
+  /**
+   * Encrypts for a contact and stores the session step before returning the payload.
+   * `findBundle` is asked only when there is no session yet and the contact's own record
+   * (from its invite) is missing or expired.
+   */
+  async seal (contact: StoredContact, plaintext: Uint8Array, findBundle: () => Promise<Uint8Array | undefined>): Promise<Uint8Array> {
+    if (contact.changedDhIdentityKey != null) {
+      throw new KeyChangedError(`${contact.name}'s security key changed. Compare safety numbers and accept the new key before writing.`)
+    }
+    return withLock(`murmur:session:${contact.userId}`, async () => {
+      const sessions = await this.store.loadSessions(contact.userId)
+      let bundle: PrekeyBundle | undefined
+      if (sessions == null || sessions.entries.length === 0) {
+        bundle = this.readBundle(contact, contact.prekeyRecord) ?? this.readBundle(contact, await findBundle())
+        if (bundle != null && contact.dhIdentityKey != null && !equals(bundle.dhIdentityKey, contact.dhIdentityKey)) {
+          throw new KeyChangedError(`${contact.name}'s security key changed. Compare safety numbers and accept the new key before writing.`)
+        }
+      }
+      const out = encryptForContact(sessions, bundle, await this.ownKeys(), plaintext, this.now())
+      await this.store.saveSessions(contact.userId, out.sessions)
+      return out.payload
+    })
+  }
+
+  /**
+   * Decrypts a payload from `contactId` under its lock and hands back a commit that stores
+   * the step with the message in one transaction. Throws (and changes nothing) on refusal.
+   */
+  async open<T> (contactId: string, theirIdentityKey: Uint8Array, payload: Uint8Array, use: (opened: Opened) => Promise<T>): Promise<T> {
+    return withLock(`murmur:session:${contactId}`, async () => {
+      const sessions = await this.store.loadSessions(contactId)
+      const before = await this.replayCache()
+      const result = decryptFromContact(sessions, theirIdentityKey, await this.ownKeys(), before, payload, this.now())
+      const replayChanged = result.replayCache !== before
+      return use({
+        plaintext: result.plaintext,
+        theirDhIdentityKey: result.theirDhIdentityKey,
+        commit: async (extra) => this.store.commitReceived({
+          contactId,
+          sessions: result.sessions,
+          replayCache: replayChanged ? encodeReplayCache(result.replayCache) : undefined,
+          ...extra
+        })
+      })
+    })
+  }
+
+  private get identity (): Identity {
+    return { publicKey: this.profile.publicKey, secretKey: this.profile.secretKey }
+  }
+
+  private readBundle (contact: StoredContact, record: Uint8Array | undefined): PrekeyBundle | undefined {
+    if (record == null) return undefined
+    try {
+      const bundle = decodePrekeyBundle(record, this.now())
+      return equals(bundle.identityKey, contact.publicKey) ? bundle : undefined
+    } catch {
+      return undefined // expired or damaged: look in the DHT instead
+    }
+  }
+
+  private async replayCache () {
+    const bytes = await this.store.loadReplayCache()
+    return bytes == null ? emptyReplayCache() : decodeReplayCache(bytes)
+  }
+
+  private async ownKeys (): Promise<OwnSessionKeys> {
+    const prekeys = await this.store.loadPrekeys()
+    const map = new Map<number, Uint8Array>()
+    for (const r of prekeys?.retired ?? []) map.set(r.prekeyId, r.secretKey)
+    if (prekeys != null) map.set(prekeys.current.prekeyId, prekeys.current.secretKey)
+    return { identity: this.identity, dh: this.profile.dh, prekeys: map }
+  }
+}

@@ -1,0 +1,132 @@
+import { equals, toString } from 'uint8arrays'
+import { randomBytes, type RandomSource } from '../../crypto/index.ts'
+import { dhPublicKey } from '../../crypto/index.ts'
+import { decodeRatchetState, encodeRatchetState, initResponder, ratchetDecrypt } from '../ratchet/index.ts'
+import { checkAndRemember, decodeInitialMessage, x3dhRespond, type ReplayCache } from '../x3dh/index.ts'
+import { encodeUserId } from '../user-id.ts'
+import { SessionError } from './errors.ts'
+import { INITIAL_TAG, untagPayload } from './payload.ts'
+import { MAX_SESSIONS_PER_CONTACT, type ContactSessions, type OwnSessionKeys, type SessionEntry } from './types.ts'
+
+export interface DecryptResult {
+  sessions: ContactSessions
+  replayCache: ReplayCache
+  plaintext: Uint8Array
+  /** The X25519 identity key the sender used: the app pins it and warns when it changes. */
+  theirDhIdentityKey: Uint8Array
+}
+
+/**
+ * Decrypts one session payload from `theirIdentityKey`. Pure: on any refusal it throws
+ * (SessionError, or the ratchet's DecryptError) and the caller keeps its old sessions and
+ * replay cache; on success it returns what to commit together with the decrypted message.
+ */
+export function decryptFromContact (
+  sessions: ContactSessions | undefined,
+  theirIdentityKey: Uint8Array,
+  ours: OwnSessionKeys,
+  replayCache: ReplayCache,
+  payload: Uint8Array,
+  now: number = Date.now(),
+  random: RandomSource = randomBytes
+): DecryptResult {
+  const entries = sessions?.entries ?? []
+  const { tag, body } = untagPayload(payload)
+  if (tag !== INITIAL_TAG) {
+    const result = decryptOnExisting(entries, body, now, random)
+    if (result == null) throw new SessionError('no-session', 'A message arrived that no session with this contact can read.')
+    return { ...result, replayCache }
+  }
+
+  let initial
+  try {
+    initial = decodeInitialMessage(body)
+  } catch (err) {
+    throw new SessionError('malformed', 'A session start arrived malformed and was dropped.', { cause: err })
+  }
+  if (!equals(initial.identityKey, theirIdentityKey)) {
+    throw new SessionError('wrong-sender', 'A session start named another sender than the one who sent it.')
+  }
+  const baseKey = `${initial.prekeyId}:${toString(initial.ephemeralPublic, 'hex')}`
+  // The initiator repeats its X3DH header until it hears back: a session started from the
+  // same header is the one to use, not a new one.
+  const known = entries.findIndex((e) => e.baseKey === baseKey)
+  if (known !== -1) {
+    const result = decryptOnExisting([entries[known]!], initial.ratchetMessage, now, random)
+    if (result == null) throw new SessionError('no-session', 'A repeated session start could not be read.')
+    const next = [...entries]
+    next[known] = result.sessions.entries[0]!
+    return { sessions: { entries: next }, replayCache, plaintext: result.plaintext, theirDhIdentityKey: result.theirDhIdentityKey }
+  }
+
+  const prekeySecret = ours.prekeys.get(initial.prekeyId)
+  if (prekeySecret == null) throw new SessionError('unknown-prekey', 'A session start was made for a prekey this profile no longer holds.')
+  const check = checkAndRemember(replayCache, initial.prekeyId, initial.ephemeralPublic)
+  if (!check.fresh) {
+    throw check.reason === 'full'
+      ? new SessionError('replay-cache-full', 'Too many new sessions were started with this prekey; try again after it rotates.')
+      : new SessionError('replay', 'A session start was replayed and was dropped.')
+  }
+  const { secrets, ad } = x3dhRespond(
+    { identity: ours.identity, dh: ours.dh, prekeySecret },
+    { identityKey: initial.identityKey, dhIdentityKey: initial.dhIdentityKey, dhIdentitySignature: initial.dhIdentitySignature, ephemeralPublic: initial.ephemeralPublic }
+  )
+  const fresh = initResponder(secrets, { publicKey: dhPublicKey(prekeySecret), secretKey: prekeySecret })
+  const opened = ratchetDecrypt(fresh, initial.ratchetMessage, ad, now, random)
+  const entry: SessionEntry = {
+    ratchet: encodeRatchetState(opened.state),
+    ad,
+    role: 'responder',
+    baseKey,
+    theirDhIdentityKey: initial.dhIdentityKey,
+    createdAt: now
+  }
+  return {
+    sessions: { entries: placeNewSession(entries, entry, theirIdentityKey, ours.identity.publicKey) },
+    replayCache: check.cache,
+    plaintext: opened.plaintext,
+    theirDhIdentityKey: initial.dhIdentityKey
+  }
+}
+
+/**
+ * Where a session the contact started goes. If both sides started one at the same time,
+ * both must end up sending on the same one: the session started by the identity whose user
+ * id sorts first wins. If ours was already answered, theirs is newer: they lost their
+ * state and started over, so theirs becomes the one we send on.
+ */
+function placeNewSession (entries: SessionEntry[], entry: SessionEntry, theirs: Uint8Array, ours: Uint8Array): SessionEntry[] {
+  const active = entries[0]
+  const keepOurs = active?.pending != null && encodeUserId(ours) < encodeUserId(theirs)
+  const ordered = keepOurs ? [active, entry, ...entries.slice(1)] : [entry, ...entries]
+  return ordered.slice(0, MAX_SESSIONS_PER_CONTACT)
+}
+
+/** Tries each stored session in order; the first that reads the message is updated. */
+function decryptOnExisting (
+  entries: SessionEntry[],
+  message: Uint8Array,
+  now: number,
+  random: RandomSource
+): { sessions: ContactSessions, plaintext: Uint8Array, theirDhIdentityKey: Uint8Array } | undefined {
+  for (let i = 0; i < entries.length; i++) {
+    const entry = entries[i]!
+    let opened
+    try {
+      opened = ratchetDecrypt(decodeRatchetState(entry.ratchet), message, entry.ad, now, random)
+    } catch {
+      continue
+    }
+    // A reply proves the contact has this session: no need to repeat the X3DH header.
+    const updated: SessionEntry = { ...entry, ratchet: encodeRatchetState(opened.state), pending: undefined }
+    const next = [...entries]
+    next[i] = updated
+    // The contact sends on this one while ours was never answered: follow them.
+    if (i > 0 && entries[0]!.pending != null) {
+      next.splice(i, 1)
+      next.unshift(updated)
+    }
+    return { sessions: { entries: next }, plaintext: opened.plaintext, theirDhIdentityKey: entry.theirDhIdentityKey }
+  }
+  return undefined
+}

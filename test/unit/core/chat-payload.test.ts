@@ -1,0 +1,85 @@
+import fc from 'fast-check'
+import { describe, expect, it } from 'vitest'
+import { isWellFormedText, Writer } from '../../../src/core/codec.ts'
+import { CHAT_PAYLOAD_MAX_BYTES, decodeChatPayload, encodeChatPayload, type ChatPayload } from '../../../src/core/chat-payload.ts'
+import { isTypedError, prefixThenNoise, thrown } from './support.ts'
+
+const ID = new Uint8Array(16).fill(0xab)
+const OTHER = new Uint8Array(16).fill(0xcd)
+const SENT = Date.UTC(2025, 0, 1)
+const message: ChatPayload = { kind: 'message', id: ID, sentAt: SENT, name: 'Alice', text: 'Hi Bob!\nHow are you? 👋' }
+const receipt: ChatPayload = { kind: 'receipt', id: ID, sentAt: SENT, receiptFor: OTHER }
+
+const expectMalformed = (fn: () => unknown, field?: string): void => {
+  const err = thrown(fn)
+  expect(err).toMatchObject({ name: 'InvalidEnvelopeError', reason: 'malformed' })
+  if (field !== undefined) expect(err.field).toBe(field)
+}
+const messageWith = (name: string | Uint8Array, text: string | Uint8Array): Uint8Array => {
+  const w = new Writer().u8(1).u8(1).bytes(ID).uvarint(SENT)
+  if (typeof name === 'string') w.string(name)
+  else w.bytes(name)
+  if (typeof text === 'string') w.string(text)
+  else w.bytes(text)
+  return w.finish()
+}
+
+describe('chat payload', () => {
+  it.for([message, receipt])('$kind round-trips', (payload) => {
+    expect(decodeChatPayload(encodeChatPayload(payload))).toEqual(payload)
+  })
+
+  it('keeps text as written and trims the name', () => {
+    expect(decodeChatPayload(encodeChatPayload({ ...message, name: '  Alice ', text: '  spaced  ' }))).toMatchObject({ name: 'Alice', text: '  spaced  ' })
+  })
+
+  it('property: decode(encode(x)) = x', () => {
+    const valid = fc.record({
+      id: fc.uint8Array({ minLength: 16, maxLength: 16 }),
+      sentAt: fc.nat(),
+      name: fc.stringMatching(/^[A-Za-z][A-Za-z ]{0,30}[A-Za-z]$/),
+      text: fc.string({ minLength: 1, maxLength: 200 }).filter((t) => t.trim().length > 0 && isWellFormedText(t))
+    })
+    fc.assert(fc.property(valid, (f) => {
+      const p: ChatPayload = { kind: 'message', ...f }
+      expect(decodeChatPayload(encodeChatPayload(p))).toEqual(p)
+    }))
+  })
+
+  it('rejects truncation at every length, trailing bytes, unknown version and kind, wrong id lengths', () => {
+    for (const payload of [message, receipt]) {
+      const bytes = encodeChatPayload(payload)
+      for (let n = 0; n < bytes.length; n++) expectMalformed(() => decodeChatPayload(bytes.subarray(0, n)))
+      const trailing = new Uint8Array(bytes.length + 1)
+      trailing.set(bytes)
+      expectMalformed(() => decodeChatPayload(trailing), 'payload')
+    }
+    expectMalformed(() => decodeChatPayload(new Writer().u8(2).u8(1).finish()), 'version')
+    for (const kind of [0, 3, 255]) expectMalformed(() => decodeChatPayload(new Writer().u8(1).u8(kind).finish()), 'kind')
+    expectMalformed(() => decodeChatPayload(new Writer().u8(1).u8(2).bytes(new Uint8Array(15)).finish()), 'id')
+    expectMalformed(() => decodeChatPayload(new Writer().u8(1).u8(2).bytes(ID).uvarint(1).bytes(new Uint8Array(17)).finish()), 'receiptFor')
+  })
+
+  it('rejects text that is empty, blank, over 4000 characters or not UTF-8, and bad names', () => {
+    expect(decodeChatPayload(messageWith('A', '€'.repeat(4000))).kind).toBe('message')
+    for (const text of ['', ' \n\t ', 'x'.repeat(4001)]) expectMalformed(() => decodeChatPayload(messageWith('A', text)), 'text')
+    expectMalformed(() => decodeChatPayload(messageWith('A', new Uint8Array([0x68, 0x80]))), 'text')
+    for (const name of ['', 'n'.repeat(65), 'a\u0000b', 'a\u202eb']) expectMalformed(() => decodeChatPayload(messageWith(name, 'hi')), 'name')
+  })
+
+  it('refuses oversize input before decoding, and random bytes only with typed errors', () => {
+    expect(thrown(() => decodeChatPayload(new Uint8Array(CHAT_PAYLOAD_MAX_BYTES + 1)))).toMatchObject({ reason: 'oversize' })
+    fc.assert(fc.property(fc.oneof(fc.uint8Array({ maxLength: 200 }), prefixThenNoise(encodeChatPayload(message))), (bytes) => {
+      try { decodeChatPayload(bytes) } catch (err) { expect(isTypedError(err)).toBe(true) }
+    }))
+  })
+
+  it('the encoder refuses what a receiver would refuse', () => {
+    expectMalformed(() => encodeChatPayload({ ...message, text: '   ' }), 'text')
+    expectMalformed(() => encodeChatPayload({ ...message, text: 'lone \uD800' }), 'text')
+    expectMalformed(() => encodeChatPayload({ ...message, name: '' }), 'name')
+    expectMalformed(() => encodeChatPayload({ ...message, id: new Uint8Array(8) }), 'id')
+    expectMalformed(() => encodeChatPayload({ ...receipt, receiptFor: new Uint8Array(1) }), 'receiptFor')
+    expectMalformed(() => encodeChatPayload({ ...message, sentAt: -1 }), 'sentAt')
+  })
+})
