@@ -78,7 +78,7 @@ describe('prekey bundle round trip', () => {
         const bytes = encodePrekeyBundle(bob, f)
         expect(bytes.length).toBeLessThanOrEqual(PREKEY_MAX_BYTES)
         expect(decodePrekeyBundle(bytes, NOW)).toMatchObject({ identityKey: bob.publicKey, ...f })
-      }), { numRuns: 30 })
+      }), { numRuns: 20 })
   })
 })
 
@@ -106,7 +106,7 @@ describe('prekey bundle rejection', () => {
       const changed = record.slice()
       changed[i]! ^= x
       expect(thrown(() => decodePrekeyBundle(changed, NOW)).name).toBe('InvalidRecordError')
-    }), { numRuns: 60 })
+    }), { numRuns: 40 })
   })
 
   it('a dh identity key not signed by the identity', () => {
