@@ -42,6 +42,20 @@ async function chatBothWays (ann: Page, bob: Page): Promise<void> {
   // Both sides see the sender's message marked delivered once the receipt is back.
   await waitUntil(async () => (await messageItems(ann)).some((t) => t.includes('Hello Bob') && t.includes('delivered')), 'delivered mark')
   expect((await messageItems(bob)).filter((t) => t.includes('Hello Bob, this is Ann'))).toHaveLength(1)
+
+  // Both compare safety numbers: the same 60 digits on each side; Ann marks Bob verified.
+  const digits = async (page: Page): Promise<string> => {
+    await page.getByRole('button', { name: 'Contact details' }).click()
+    const group = page.getByRole('group', { name: 'Safety number' })
+    await group.waitFor()
+    await page.getByRole('img', { name: 'Safety number QR code' }).waitFor()
+    return (await group.textContent())!.replace(/\s+/g, '')
+  }
+  const annDigits = await digits(ann)
+  expect(annDigits).toMatch(/^\d{60}$/)
+  expect(await digits(bob)).toBe(annDigits)
+  await ann.getByRole('checkbox', { name: 'Verified' }).check()
+  await waitUntil(async () => (await ann.getByRole('status', { name: 'Connection' }).textContent() ?? '').includes('verified'), 'verified mark')
 }
 
 describe('two people chat', () => {

@@ -155,6 +155,18 @@ export class AppState {
     await this.messenger.send(this.selectedId, text)
   }
 
+  safetyNumber (contact: StoredContact): { digits: string[], qr: string } {
+    return this.messenger?.safetyNumber(contact) ?? { digits: [], qr: '' }
+  }
+
+  async setVerified (userId: string, verified: boolean): Promise<void> {
+    await this.messenger?.setVerified(userId, verified)
+  }
+
+  async acceptKeyChange (userId: string): Promise<void> {
+    await this.messenger?.acceptKeyChange(userId)
+  }
+
   status (userId: string): ConnectionStatus {
     return this.statuses[userId] ?? 'offline'
   }

@@ -29,7 +29,9 @@ const OUR_ERRORS = new Set([
   'InvalidContactInputError',
   'InvalidRecordError',
   'InvalidEnvelopeError',
-  'FrameTooLargeError'
+  'FrameTooLargeError',
+  'X3dhError',
+  'InvalidInitialMessageError'
 ])
 
 /** True for the core's own typed errors, false for TypeError, RangeError and the like. */
