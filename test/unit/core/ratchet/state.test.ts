@@ -31,7 +31,7 @@ const expectDecodeError = (bytes: Uint8Array, field?: string): void => {
   if (field !== undefined) expect(err.field).toBe(field)
 }
 
-describe('ratchet state storage', () => {
+describe('ratchet state storage', { timeout: 60_000 }, () => {
   it('round-trips initial and mid-conversation states exactly', () => {
     const fresh = newParties(3)
     const { alice, bob } = midConversation()
