@@ -10,7 +10,12 @@ import { AD, expectRefused, T0 } from './support.ts'
 type Side = 'alice' | 'bob'
 const other = (s: Side): Side => (s === 'alice' ? 'bob' : 'alice')
 
-const action = fc.oneof(
+type Action =
+  | { kind: 'send', from: Side }
+  | { kind: 'deliver', to: Side, pick: number, keep: boolean }
+  | { kind: 'drop', to: Side, pick: number }
+
+const action: fc.Arbitrary<Action> = fc.oneof(
   { weight: 4, arbitrary: fc.record({ kind: fc.constant('send' as const), from: fc.constantFrom<Side>('alice', 'bob') }) },
   { weight: 4, arbitrary: fc.record({ kind: fc.constant('deliver' as const), to: fc.constantFrom<Side>('alice', 'bob'), pick: fc.nat(), keep: fc.boolean() }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('drop' as const), to: fc.constantFrom<Side>('alice', 'bob'), pick: fc.nat() }) }
@@ -19,7 +24,7 @@ const action = fc.oneof(
 interface InFlight { id: number, text: string, bytes: Uint8Array }
 
 /** Plays `actions`, then delivers what is still in flight in `finalOrder`, checking every read. */
-function play (seed: number, actions: Array<fc.Infer<typeof action>>, finalOrder: number[]): { read: number, refused: number } {
+function play (seed: number, actions: Action[], finalOrder: number[]): { read: number, refused: number } {
   const parties = newParties(seed)
   const inFlight: Record<Side, InFlight[]> = { alice: [], bob: [] }
   const sent: Record<Side, InFlight[]> = { alice: [], bob: [] } // everything ever sent to a side
