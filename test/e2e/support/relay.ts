@@ -9,7 +9,8 @@ export interface RunningRelay {
   process: ChildProcess
   /** Everything the relay printed, for assertions and for failure reports. */
   output: () => string
-  stop: () => Promise<void>
+  /** Stops the relay; its data directory is removed unless `keepData` (to restart on it). */
+  stop: (options?: { keepData?: boolean }) => Promise<void>
 }
 
 /**
@@ -17,6 +18,7 @@ export interface RunningRelay {
  * app from dist/. Pass a dataDir to restart a relay on its previous state.
  */
 export async function startRelay (options: { dataDir?: string, args?: string[] } = {}): Promise<RunningRelay> {
+  const ownsDir = options.dataDir == null
   const dataDir = options.dataDir ?? await mkdtemp(join(tmpdir(), 'murmur-relay-'))
   const child = spawn(process.execPath, [
     '--import', './relay/preload.mjs', 'relay/main.ts',
@@ -50,14 +52,16 @@ export async function startRelay (options: { dataDir?: string, args?: string[] }
     dataDir,
     process: child,
     output: () => output,
-    stop: async () => {
-      if (child.exitCode != null) return
+    stop: async (stopOptions = {}) => {
       stopping = true
-      const exited = new Promise((resolve) => child.once('exit', resolve))
-      child.kill('SIGTERM')
-      const timer = setTimeout(() => child.kill('SIGKILL'), 5_000)
-      await exited
-      clearTimeout(timer)
+      if (child.exitCode == null && child.signalCode == null) {
+        const exited = new Promise((resolve) => child.once('exit', resolve))
+        child.kill('SIGTERM')
+        const timer = setTimeout(() => child.kill('SIGKILL'), 5_000)
+        await exited
+        clearTimeout(timer)
+      }
+      if (ownsDir && stopOptions.keepData !== true) await removeDir(dataDir)
     }
   }
 }
