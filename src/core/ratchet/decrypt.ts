@@ -7,7 +7,7 @@ import { decodeRatchetMessage } from './message.ts'
 import { pruneSkippedKeys, skipMessageKeys, takeSkippedKey } from './skipped-keys.ts'
 import type { RatchetState } from './state.ts'
 
-// Double Ratchet with header encryption, section 4.4 (receiving). Every step below builds a
+// Double Ratchet with header encryption, section 4.6 (receiving). Every step below builds a
 // new state; the caller's is never touched, so a refused message leaves it exactly as it was.
 
 const weakKey = <T>(fn: () => T): T => {
@@ -21,8 +21,9 @@ const weakKey = <T>(fn: () => T): T => {
 
 /**
  * DHRatchetHE, receiving half: the sender has a new ratchet key, so the receiving chain and
- * header keys move on. The sending half waits until the message has authenticated, so a
- * forged message costs one DH and not two plus a key generation.
+ * header keys move on. The sending half waits until the message has authenticated (a milder
+ * form of section 6.5's deferral), so a message with a forged body costs one DH, not two
+ * plus a key generation. The keys derived are the same as the spec's.
  */
 function receivingStep (state: RatchetState, header: Header, now: number): RatchetState {
   const dhSteps = state.dhSteps + 1

@@ -2,7 +2,7 @@ import { aesGcmOpen, aesGcmSeal, GCM_NONCE_BYTES, randomBytes, X25519_KEY_BYTES,
 import { Reader, Writer } from '../codec.ts'
 import { ENCRYPTED_HEADER_BYTES, HEADER_BYTES, MAX_MESSAGE_NUMBER } from './limits.ts'
 
-// Double Ratchet section 3.2 HEADER and section 4 HENCRYPT/HDECRYPT.
+// HEADER (Double Ratchet section 3.1) and HENCRYPT/HDECRYPT (section 4.2).
 
 export interface Header {
   /** The sender's current ratchet public key. */
@@ -48,7 +48,9 @@ export function decodeHeader (bytes: Uint8Array): Header {
 
 /**
  * HENCRYPT: nonce ‖ AES-256-GCM(headerKey, nonce, header). One header key seals every header
- * of a sending chain, so the nonce is random rather than derived.
+ * of a sending chain, so the nonce is random rather than derived. Section 4.2 asks for random
+ * nonces of at least 128 bits; GCM's are 96, which NIST SP 800-38D allows for up to 2^32
+ * messages per key, and a sending chain stops at 2^32 - 1 (MAX_MESSAGE_NUMBER).
  */
 export function encryptHeader (headerKey: Uint8Array, header: Header, random: RandomSource = randomBytes): Uint8Array {
   const nonce = Uint8Array.from(random(GCM_NONCE_BYTES))

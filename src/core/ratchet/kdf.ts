@@ -1,7 +1,7 @@
 import { aesGcmOpen, aesGcmSeal, hkdf, hmacSha256 } from '../../crypto/index.ts'
 
-// The three KDFs of the Double Ratchet with header encryption (Double Ratchet sections 3.1
-// and 4.1 with the recommended choices of section 5.2), each bound to a Murmur label.
+// The KDFs of the Double Ratchet with header encryption (Double Ratchet sections 3.1 and
+// 4.2, with the choices section 5.2 recommends), each bound to a Murmur label.
 
 const ROOT_INFO = 'murmur/ratchet/root/v1'
 const MESSAGE_INFO = 'murmur/ratchet/message/v1'

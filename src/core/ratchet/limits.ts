@@ -3,7 +3,7 @@ import { GCM_NONCE_BYTES, GCM_TAG_BYTES } from '../../crypto/index.ts'
 // Every bound of the Double Ratchet in one place. A peer chooses the message numbers we see,
 // so each of these caps what one peer can make us compute or keep.
 
-/** Double Ratchet section 3.5: message keys skipped in one chain by one message, at most. */
+/** Double Ratchet section 3.1 MAX_SKIP: message keys skipped in one chain by one message, at most. */
 export const MAX_SKIP = 1000
 
 /** Skipped message keys kept per session; past this the oldest are dropped first. */

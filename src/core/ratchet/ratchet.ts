@@ -7,9 +7,9 @@ import { MAX_MESSAGE_NUMBER, MAX_RATCHET_PLAINTEXT_BYTES } from './limits.ts'
 import { encodeRatchetMessage } from './message.ts'
 import type { RatchetState } from './state.ts'
 
-// Double Ratchet with header encryption, section 4.3 (initialization) and 4.4 (sending).
+// Double Ratchet with header encryption, sections 4.4 (initialization) and 4.5 (sending).
 
-/** What X3DH hands the ratchet: SK, shared_hka and shared_nhkb of section 4.3. */
+/** What X3DH hands the ratchet: SK, shared_hka and shared_nhkb of section 4.4. */
 export interface SharedSecrets {
   rootKey: Uint8Array
   /** shared_hka: the initiator's first sending header key. */
@@ -96,6 +96,8 @@ export function ratchetEncrypt (
   const step = kdfChain(state.sendChainKey)
   const header = { dh: state.dhSelf.publicKey, pn: state.previousSendCount, n: state.sendCount }
   const encryptedHeader = encryptHeader(state.sendHeaderKey, header, random)
+  // CONCAT(ad, header) of section 3.1: the encrypted header has a fixed length and comes last,
+  // so ad ‖ encryptedHeader parses one way only, whatever ad holds.
   const ciphertext = sealMessage(step.messageKey, plaintext, concat([ad, encryptedHeader]))
   return {
     state: { ...state, sendChainKey: step.chainKey, sendCount: state.sendCount + 1 },

@@ -5,8 +5,8 @@ import { MAX_SKIP, MAX_STORED_SKIPPED, SKIPPED_KEY_MAX_AGE_MS, SKIPPED_KEY_MAX_D
 import type { RatchetState, RetiredHeaderKey, SkippedKey } from './state.ts'
 
 // MKSKIPPED of Double Ratchet sections 3.2 and 3.5, bounded three ways: per chain (MAX_SKIP),
-// per session (MAX_STORED_SKIPPED) and in age (time and DH steps, section 8.4's advice that
-// skipped keys not be kept forever).
+// per session (MAX_STORED_SKIPPED) and in age (time and DH steps: section 6.4 advises deleting
+// them after an interval, so a recipient compromised later does not still hold them).
 
 const sameKey = (a: Uint8Array, b: Uint8Array): boolean => a === b || equals(a, b)
 
@@ -43,7 +43,7 @@ export function takeSkippedKey (state: RatchetState, headerKey: Uint8Array, n: n
 
 /**
  * SkipMessageKeysHE: stores the keys of receiving-chain messages Nr..until-1, which have not
- * arrived, so they can still be read. Refuses a gap over MAX_SKIP (section 3.5: a peer must
+ * arrived, so they can still be read. Refuses a gap over MAX_SKIP (section 3.1: a peer must
  * not make us derive and hold an unbounded number of keys).
  */
 export function skipMessageKeys (state: RatchetState, until: number, now: number): RatchetState {

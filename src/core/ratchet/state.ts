@@ -4,7 +4,7 @@ import { Reader, Writer } from '../codec.ts'
 import { DecodeError } from '../errors.ts'
 import { MAX_RATCHET_STATE_BYTES, MAX_STORED_SKIPPED, SKIPPED_KEY_MAX_DH_STEPS } from './limits.ts'
 
-// Double Ratchet section 4.2 state variables under readable names, and how a session is
+// Double Ratchet sections 3.2 and 4.3 state variables under readable names, and how a session is
 // stored. States are never changed in place: every step returns a new one.
 
 /** A message key kept for a message that has not arrived yet (MKSKIPPED). */

@@ -18,7 +18,7 @@ const copy = (party: Party): Party => ({ ...party })
 // Thousands of messages and fifty DH steps: room beyond the 5 s default on a loaded machine.
 const SLOW = { timeout: 120_000 }
 
-// Double Ratchet section 3.5: a receiver derives and stores at most MAX_SKIP keys for the
+// Double Ratchet sections 3.1 and 3.5: a receiver derives and stores at most MAX_SKIP keys for the
 // messages a later one skips over.
 describe('MAX_SKIP', SLOW, () => {
   it('a first message after exactly MAX_SKIP missing ones decrypts; one more is refused', () => {

@@ -4,7 +4,7 @@ import { ratchetDecrypt, type RatchetState } from '../../../../src/core/ratchet/
 import { canSend, newParties, receive, send, type Party } from './conversation.ts'
 import { AD, seededRandom, T0 } from './support.ts'
 
-// Post-compromise security (Double Ratchet section 6.5, "break-in recovery"): an attacker
+// Post-compromise security (Double Ratchet sections 2.1 "break-in recovery" and 6.2): an attacker
 // who copied Bob's whole state, and who sees and replays every message Alice sends him,
 // loses track once Bob has made a ratchet key pair after the copy and Alice has used it.
 // The copy is run exactly as Bob's own code would run it, on its own random source.
