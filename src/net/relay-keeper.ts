@@ -75,10 +75,14 @@ export function keepRelaysConnected (node: MurmurNode, init: RelayKeeperInit): v
   }
   node.addEventListener('peer:disconnect', onDisconnect)
   node.addEventListener('self:peer:update', report)
+  // libp2p 3.3 debounces self:peer:update by a second after a listener's addresses change;
+  // the circuit listener says so at once, and its addresses are already readable then.
+  node.addEventListener('transport:listening', report)
   init.signal.addEventListener('abort', () => {
     clearTimeout(timer)
     node.removeEventListener('peer:disconnect', onDisconnect)
     node.removeEventListener('self:peer:update', report)
+    node.removeEventListener('transport:listening', report)
   }, { once: true })
   void dialAll()
 }
