@@ -1,0 +1,40 @@
+import type { Browser } from 'playwright-core'
+import { createProfile } from '../test/e2e/support/person.ts'
+import { closeBenchPage, openBenchPage, waitForMark, within } from './pages.ts'
+
+export interface ReloadSamples {
+  /** performance mark murmur:relay-reserved, ms since navigation start. */
+  reserved: number[]
+  /** DOMContentLoaded end, ms since navigation start: the part before the app runs. */
+  domContentLoaded: number[]
+  /** First WebSocket opened (libp2p dialling the relay), ms since navigation start. */
+  relayDial: number[]
+}
+
+/**
+ * Page load to relay reservation. One profile, made once; then each sample is a reload of
+ * that page (assets come from the HTTP cache: they are served immutable) and the time at
+ * which the app marked its first relay reservation of that page load. Samples go into
+ * `samples` as they come, so a failure keeps those already taken.
+ */
+export async function measureReloads (browser: Browser, url: string, count: number, sampleTimeout: number, samples: ReloadSamples): Promise<void> {
+  const page = await openBenchPage(browser, url)
+  try {
+    await createProfile(page, 'Reloader')
+    await waitForMark(page, 'murmur:relay-reserved', sampleTimeout)
+    for (let i = 0; i < count; i++) {
+      await within(sampleTimeout, `reload ${i + 1}: no relay reservation within ${sampleTimeout / 1000} s`, (async () => {
+        await page.reload()
+        samples.reserved.push(await waitForMark(page, 'murmur:relay-reserved', sampleTimeout))
+        const timings = await page.evaluate(() => ({
+          domContentLoaded: (performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming).domContentLoadedEventEnd,
+          relayDial: ((window as any).__benchTrace ?? []).find((e: { what: string }) => e.what === 'ws')?.at - performance.timeOrigin
+        }))
+        samples.domContentLoaded.push(timings.domContentLoaded)
+        samples.relayDial.push(timings.relayDial)
+      })())
+    }
+  } finally {
+    await closeBenchPage(page)
+  }
+}

@@ -1,0 +1,52 @@
+import type { Browser, Page } from 'playwright-core'
+import { openPersonInBrowser } from '../test/e2e/support/browser.ts'
+import { traceWebRtc, type TraceEvent } from './trace.ts'
+
+// tsx compiles with esbuild's keepNames, which wraps inner functions in `__name(fn, "fn")`.
+// Functions handed to page.evaluate run in the page, where `__name` does not exist: give
+// every bench page a no-op one before any of them runs.
+const NAME_SHIM = 'globalThis.__name = globalThis.__name ?? ((fn) => fn)'
+
+/**
+ * A person in their own context of the shared browser (own storage, microphone granted),
+ * with the WebRTC trace installed before the app starts.
+ */
+export async function openBenchPage (browser: Browser, url: string): Promise<Page> {
+  const page = await openPersonInBrowser(browser, 'about:blank')
+  await page.context().addInitScript(NAME_SHIM)
+  await page.context().addInitScript(traceWebRtc)
+  await page.goto(url)
+  return page
+}
+
+export async function webRtcTrace (page: Page): Promise<TraceEvent[]> {
+  return page.evaluate(() => (window as any).__benchTrace ?? [])
+}
+
+export async function closeBenchPage (page: Page): Promise<void> {
+  await page.context().close().catch(() => {})
+}
+
+/** startTime of the first performance mark of that name (ms since navigation start). */
+export async function waitForMark (page: Page, name: string, timeout: number): Promise<number> {
+  const handle = await page.waitForFunction(
+    (markName) => performance.getEntriesByName(markName, 'mark')[0]?.startTime,
+    name,
+    { timeout, polling: 20 }
+  )
+  return await handle.jsonValue() as number
+}
+
+/** Rejects with `message` when `work` is not done within `ms`, so no sample hangs the run. */
+export async function within<T> (ms: number, message: string, work: Promise<T>): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined
+  work.catch(() => {}) // after a timeout nobody awaits it any more
+  const timeout = new Promise<never>((_resolve, reject) => {
+    timer = setTimeout(() => reject(new Error(message)), ms)
+  })
+  try {
+    return await Promise.race([work, timeout])
+  } finally {
+    clearTimeout(timer)
+  }
+}
