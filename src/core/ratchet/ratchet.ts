@@ -19,7 +19,7 @@ export interface SharedSecrets {
 }
 
 // Our own keys and X3DH's output come from our own code: a wrong length is a bug, not an attack.
-export function assertKey (key: unknown, field: string): asserts key is Uint8Array {
+function assertKey (key: unknown, field: string): asserts key is Uint8Array {
   if (!(key instanceof Uint8Array) || key.length !== X25519_KEY_BYTES) throw new TypeError(`${field} must be ${X25519_KEY_BYTES} bytes`)
 }
 
@@ -29,7 +29,10 @@ function assertSecrets (secrets: SharedSecrets): void {
   assertKey(secrets.nextHeaderKeyB, 'secrets.nextHeaderKeyB')
 }
 
-/** RatchetInitAliceHE: the initiator knows the responder's ratchet public key and sends first. */
+/**
+ * RatchetInitAliceHE: the initiator knows the responder's ratchet public key (X3DH's signed
+ * prekey) and sends first. A low-order key throws WeakKeyError, as X3DH would have.
+ */
 export function initInitiator (secrets: SharedSecrets, theirRatchetPublic: Uint8Array, random: RandomSource = randomBytes): RatchetState {
   assertSecrets(secrets)
   assertKey(theirRatchetPublic, 'theirRatchetPublic')

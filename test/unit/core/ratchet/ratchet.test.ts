@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest'
 import {
   encodeRatchetState,
+  initInitiator,
+  initResponder,
   MAX_RATCHET_MESSAGE_BYTES,
   MAX_RATCHET_PLAINTEXT_BYTES,
   MAX_MESSAGE_NUMBER,
@@ -153,6 +155,16 @@ describe('refusals', () => {
     roundTrip(bob, alice)
     roundTrip(bob, alice)
     for (const old of [m0, m1]) expectRefused(bob.state, () => ratchetDecrypt(bob.state, old, AD, T0), 'duplicate')
+  })
+
+  it('init refuses keys of the wrong length by name, and a low-order ratchet key as WeakKeyError', () => {
+    const secrets = secretsFrom(1)
+    const key = new Uint8Array(32).fill(9)
+    expect(() => initInitiator({ ...secrets, headerKeyA: new Uint8Array(31) }, key)).toThrow(/secrets.headerKeyA must be 32 bytes/)
+    expect(() => initInitiator(secrets, new Uint8Array(33))).toThrow(/theirRatchetPublic/)
+    expect(() => initResponder({ ...secrets, nextHeaderKeyB: undefined as never }, { publicKey: key, secretKey: key })).toThrow(/nextHeaderKeyB/)
+    expect(() => initResponder(secrets, { publicKey: key, secretKey: new Uint8Array(0) })).toThrow(/ourRatchetKeyPair.secretKey/)
+    expect(thrown(() => initInitiator(secrets, new Uint8Array(32))).name).toBe('WeakKeyError')
   })
 
   it('checks its own arguments with TypeError naming them', () => {
