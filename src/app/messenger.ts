@@ -21,7 +21,8 @@ export class SendError extends Error {
 
 export type MessengerChange =
   | { kind: 'contacts' }
-  | { kind: 'messages', contactId: string }
+  /** `message` is the one message that was added or moved on, when that is all that changed. */
+  | { kind: 'messages', contactId: string, message?: StoredMessage }
   | { kind: 'status', contactId: string }
   | { kind: 'relay' }
   | { kind: 'refused', reason: string }
@@ -175,7 +176,7 @@ export class Messenger implements NetworkHost {
       state: 'pending'
     }
     await this.store.addMessage(message)
-    this.emit({ kind: 'messages', contactId })
+    this.emit({ kind: 'messages', contactId, message })
     void this.flush(contactId)
     return message
   }
@@ -202,8 +203,8 @@ export class Messenger implements NetworkHost {
         kind: 'message', id: messageIdFromString(message.id), sentAt: message.sentAt, name: this.name, text: message.text
       })
       if (!sent) return
-      await this.store.advanceMessage(message.id, 'sent')
-      this.emit({ kind: 'messages', contactId })
+      const advanced = await this.store.advanceMessage(message.id, 'sent')
+      this.emit({ kind: 'messages', contactId, message: advanced })
     }
   }
 
@@ -245,22 +246,20 @@ export class Messenger implements NetworkHost {
         await opened.commit({ contact: contact !== known ? contact : undefined })
         return payload
       }
-      const isNew = await opened.commit({
-        contact: contact !== known ? contact : undefined,
-        message: {
-          id: messageIdToString(payload.id), contactId, direction: 'in', text: payload.text, sentAt: payload.sentAt, state: 'delivered'
-        }
-      })
+      const message: StoredMessage = {
+        id: messageIdToString(payload.id), contactId, direction: 'in', text: payload.text, sentAt: payload.sentAt, state: 'delivered'
+      }
+      const isNew = await opened.commit({ contact: contact !== known ? contact : undefined, message })
       if (contact !== known) {
         this.emit({ kind: 'contacts' })
         if (known == null) this.network?.watch(contact!)
       }
-      if (isNew) this.emit({ kind: 'messages', contactId })
+      if (isNew) this.emit({ kind: 'messages', contactId, message })
       return payload
     })
     if (reply?.kind === 'receipt') {
       const updated = await this.store.advanceMessage(messageIdToString(reply.receiptFor), 'delivered')
-      if (updated?.contactId === contactId) this.emit({ kind: 'messages', contactId })
+      if (updated?.contactId === contactId) this.emit({ kind: 'messages', contactId, message: updated })
     } else if (reply?.kind === 'message') {
       // Stored (or already had it): acknowledge, so the sender stops retrying.
       await this.sendPayload(contactId, { kind: 'receipt', id: newMessageId(), sentAt: Date.now(), receiptFor: reply.id })

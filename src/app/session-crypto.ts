@@ -26,6 +26,9 @@ export interface Opened {
  * contact (across tabs too).
  */
 export class SessionCrypto {
+  /** Our keys, read once: prekeys change weekly, messages arrive all the time. */
+  private keys: OwnSessionKeys | undefined
+
   constructor (
     private readonly store: MessengerStore,
     private readonly profile: StoredProfile,
@@ -58,6 +61,7 @@ export class SessionCrypto {
         }
         prekeys = { current, retired }
         await this.store.savePrekeys(prekeys)
+        this.keys = undefined
         if (drop.size > 0) {
           // Initial messages to a dropped prekey cannot be read any more: forget their replay entries.
           let cache = await this.replayCache()
@@ -101,7 +105,15 @@ export class SessionCrypto {
     return withLock(`murmur:session:${contactId}`, async () => {
       const sessions = await this.store.loadSessions(contactId)
       const before = await this.replayCache()
-      const result = decryptFromContact(sessions, theirIdentityKey, await this.ownKeys(), before, payload, this.now())
+      let result
+      try {
+        result = decryptFromContact(sessions, theirIdentityKey, await this.ownKeys(), before, payload, this.now())
+      } catch (err: any) {
+        if (err?.reason !== 'unknown-prekey' || this.keys == null) throw err
+        // Another tab may have rotated our prekey since we read it: read again, once.
+        this.keys = undefined
+        result = decryptFromContact(sessions, theirIdentityKey, await this.ownKeys(), before, payload, this.now())
+      }
       const replayChanged = result.replayCache !== before
       return use({
         plaintext: result.plaintext,
@@ -136,6 +148,11 @@ export class SessionCrypto {
   }
 
   private async ownKeys (): Promise<OwnSessionKeys> {
+    this.keys ??= await this.readOwnKeys()
+    return this.keys
+  }
+
+  private async readOwnKeys (): Promise<OwnSessionKeys> {
     const prekeys = await this.store.loadPrekeys()
     const map = new Map<number, Uint8Array>()
     for (const r of prekeys?.retired ?? []) map.set(r.prekeyId, r.secretKey)

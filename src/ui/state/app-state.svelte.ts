@@ -2,6 +2,7 @@ import { Messenger, type MessengerChange } from '../../app/messenger.ts'
 import { fetchAppConfig, isLocalOrigin, type AppConfig } from '../../app/config.ts'
 import type { ConnectionStatus } from '../../app/network-host.ts'
 import type { StoredContact, StoredMessage } from '../../app/store-port.ts'
+import { upsertMessage } from './message-list.ts'
 import type { RelayStatus } from '../../net/relay-keeper.ts'
 import { ProfileVault } from '../../store/vault.ts'
 import type { MessengerStore } from '../../app/store-port.ts'
@@ -185,7 +186,12 @@ export class AppState {
         await this.refreshContacts()
         break
       case 'messages':
-        if (change.contactId === this.selectedId) this.messages = await messenger.messages(change.contactId)
+        if (change.contactId !== this.selectedId) break
+        // One message added or moved on: patch the list (keeping every other object, so
+        // Svelte re-renders one item) instead of reading and unsealing the conversation.
+        this.messages = change.message != null
+          ? upsertMessage(this.messages, change.message)
+          : await messenger.messages(change.contactId)
         break
       case 'status':
         this.statuses[change.contactId] = messenger.status(change.contactId)

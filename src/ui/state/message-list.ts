@@ -1,0 +1,13 @@
+import { compareMessages, type StoredMessage } from '../../app/store-port.ts'
+
+/**
+ * The list with `message` replacing the one with its id, or inserted in display order.
+ * Every other element keeps its identity, so a keyed `{#each}` re-renders one item.
+ */
+export function upsertMessage (list: readonly StoredMessage[], message: StoredMessage): StoredMessage[] {
+  const at = list.findIndex((m) => m.id === message.id)
+  if (at !== -1) return list.with(at, message)
+  let i = list.length
+  while (i > 0 && compareMessages(list[i - 1]!, message) > 0) i--
+  return [...list.slice(0, i), message, ...list.slice(i)]
+}
