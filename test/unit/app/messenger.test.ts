@@ -5,6 +5,8 @@ import type { StoredContact } from '../../../src/app/store-port.ts'
 import { decodeEnvelope } from '../../../src/core/envelope.ts'
 import { encodeUserId } from '../../../src/core/user-id.ts'
 import { createMemoryMessengerStore } from '../../../src/store/memory-messenger-store.ts'
+import { SessionCrypto } from '../../../src/app/session-crypto.ts'
+import { createDhIdentity } from '../../../src/core/x3dh/index.ts'
 
 /**
  * The messenger's own rules, end-to-end encryption included, with the libp2p half replaced
@@ -144,6 +146,42 @@ describe('Messenger', () => {
     await expect(Messenger.create(store, 'Again')).rejects.toMatchObject({ name: 'ProfileError' })
     await expect(Messenger.create(createMemoryMessengerStore(), 'Eve\u202e')).rejects.toMatchObject({ name: 'ProfileError' })
     expect((await Messenger.load(store))?.userId).toBe(ann.userId)
+  })
+
+  it('a changed key agreement key is never taken silently: sending stops until the person accepts it', async () => {
+    const { ann, bob, annWire, bobWire } = await pair()
+    annWire.up = bobWire.up = true
+    await ann.send(bob.userId, 'hello')
+    await settle()
+    expect((await ann.messages(bob.userId)).map((m) => m.state)).toEqual(['delivered'])
+
+    // Bob reinstalls with the same identity key but new key agreement keys (or someone who
+    // holds his identity key tries to sit in the middle): his next message starts a new session.
+    const bobStore = createMemoryMessengerStore()
+    const dh = createDhIdentity(bob.identity)
+    await bobStore.saveProfile({ ...bob.identity, name: 'Bob', createdAt: 1, dh })
+    await SessionCrypto.createPrekeys(bobStore, bob.identity, dh)
+    const reborn = (await Messenger.load(bobStore))!
+    const rebornWire = new Wire(new Map(), () => reborn)
+    rebornWire.peer = ann
+    rebornWire.up = true
+    annWire.peer = reborn
+    await reborn.attachNetwork(rebornWire)
+    await reborn.addContact(await ann.inviteLink('http://127.0.0.1', []))
+    await reborn.send(ann.userId, 'it is me, new keys')
+    await settle()
+
+    const contact = (await ann.contacts())[0]!
+    expect(contact.changedDhIdentityKey).toBeDefined()
+    expect((await ann.messages(bob.userId)).map((m) => m.text)).toContain('it is me, new keys')
+    await expect(ann.send(bob.userId, 'are you really Bob?')).rejects.toMatchObject({ name: 'SendError' })
+    await ann.acceptKeyChange(bob.userId)
+    const accepted = (await ann.contacts())[0]!
+    expect(accepted.changedDhIdentityKey).toBeUndefined()
+    expect(accepted.verified).toBe(false)
+    await ann.send(bob.userId, 'welcome back')
+    await settle()
+    expect((await reborn.messages(ann.userId)).map((m) => m.text)).toContain('welcome back')
   })
 
   it('safety numbers agree on both sides', async () => {
