@@ -82,6 +82,24 @@ describe('two people chat', () => {
     }
   })
 
+  it('opening an invite link adds its person, and a first message is encrypted from the prekey it carries', async () => {
+    const ann = await openPersonBrowser(relay.url)
+    const dan = await openPersonBrowser(relay.url)
+    try {
+      await createProfile(ann.page, 'Ann')
+      await createProfile(dan.page, 'Dan')
+      await ann.page.goto(await inviteLink(dan.page))
+      await ann.page.getByRole('navigation', { name: 'Contacts' }).getByRole('button', { name: /^Dan/ }).waitFor()
+      expect(ann.page.url()).not.toContain('#/i/')
+      await sendMessage(ann.page, 'opened your link')
+      await openConversation(dan.page, 'Ann')
+      await waitForMessage(dan.page, 'opened your link')
+    } finally {
+      await ann.dispose()
+      await dan.dispose()
+    }
+  })
+
   it('adding by bare ID finds the person through the DHT', async () => {
     const ann = await openPersonBrowser(relay.url)
     const carol = await openPersonBrowser(relay.url)

@@ -39,6 +39,13 @@ export class AppState {
 
   async start (): Promise<void> {
     this.pendingInvite = takeInviteFromHash()
+    // An invite link pasted into the address bar of an open tab changes only the hash.
+    window.addEventListener('hashchange', () => {
+      const invite = takeInviteFromHash()
+      if (invite == null) return
+      if (this.phase === 'ready') void this.addContact(invite).catch((err: Error) => { this.notice = err.message })
+      else this.pendingInvite = invite
+    })
     try {
       const vault = this.vault = await ProfileVault.open()
       this.hasPassphrase = vault.hasPassphrase
