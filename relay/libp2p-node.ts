@@ -8,7 +8,7 @@ import { circuitRelayServer, type CircuitRelayService } from '@libp2p/circuit-re
 import { kadDHT, type KadDHT } from '@libp2p/kad-dht'
 import type { PrivateKey } from '@libp2p/interface'
 import type { Datastore } from 'interface-datastore'
-import { DHT_PROTOCOL, dhtSelectors, dhtValidators } from '../src/net/dht-config.ts'
+import { murmurDhtInit } from '../src/net/dht-config.ts'
 import { releaseReservation, shouldRefuseReservation } from './reservation-policy.ts'
 import type { RelayConfig } from './config.ts'
 
@@ -76,15 +76,7 @@ export async function createRelayNode (
         // One STOP stream per circuit being opened to a tab; the default is 300.
         maxOutboundStopStreams: Math.max(300, Math.ceil(config.maxReservations / 4))
       }),
-      dht: kadDHT({
-        protocol: DHT_PROTOCOL,
-        clientMode: false,
-        validators: dhtValidators,
-        selectors: dhtSelectors,
-        // Tabs are reached through relay circuits, often on private or loopback
-        // addresses; the default mapper would strip every one of them.
-        peerInfoMapper: (peer) => peer
-      })
+      dht: kadDHT(murmurDhtInit({ clientMode: false }))
     }
   })
 

@@ -1,4 +1,4 @@
-import type { Selectors, Validators } from '@libp2p/kad-dht'
+import type { KadDHTInit, Selectors, Validators } from '@libp2p/kad-dht'
 import { PRESENCE_NAMESPACE, selectPresence, validatePresenceRecord } from '../core/presence.ts'
 import { PREKEY_NAMESPACE, selectPrekey, validatePrekeyRecord } from '../core/x3dh/prekey.ts'
 
@@ -18,4 +18,20 @@ export const dhtValidators: Validators = {
 export const dhtSelectors: Selectors = {
   [PRESENCE_NAMESPACE]: (key, values) => selectPresence(key, values),
   [PREKEY_NAMESPACE]: (key, values) => selectPrekey(key, values)
+}
+
+/**
+ * kad-dht's options for Murmur's DHT, the same on every node: tabs and relays serve it
+ * (`clientMode: false`); test and load peers may only ask. Every address a peer announces
+ * is kept: tabs are reached through relay circuits, often on private or loopback addresses,
+ * which kad-dht's default mapper would strip.
+ */
+export function murmurDhtInit (options: { clientMode: boolean }): KadDHTInit {
+  return {
+    protocol: DHT_PROTOCOL,
+    clientMode: options.clientMode,
+    validators: dhtValidators,
+    selectors: dhtSelectors,
+    peerInfoMapper: (peer) => peer
+  }
 }

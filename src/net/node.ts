@@ -10,7 +10,7 @@ import { kadDHT, type KadDHT } from '@libp2p/kad-dht'
 import type { Identify } from '@libp2p/identify'
 import type { Ping } from '@libp2p/ping'
 import type { Datastore } from 'interface-datastore'
-import { DHT_PROTOCOL, dhtSelectors, dhtValidators } from './dht-config.ts'
+import { murmurDhtInit } from './dht-config.ts'
 
 export interface MurmurNodeInit {
   /** ICE servers from the relay's configuration: never a third-party default. */
@@ -53,16 +53,8 @@ export async function createMurmurNode (init: MurmurNodeInit): Promise<MurmurNod
     services: {
       identify: identify(),
       ping: ping(),
-      dht: kadDHT({
-        protocol: DHT_PROTOCOL,
-        // Every tab is a DHT server: the network's records live in the tabs themselves.
-        clientMode: false,
-        validators: dhtValidators,
-        selectors: dhtSelectors,
-        // Murmur's DHT is its own network; peers are mostly reached through relay
-        // circuits, so keep every address a peer announces.
-        peerInfoMapper: (peer) => peer
-      })
+      // Every tab is a DHT server: the network's records live in the tabs themselves.
+      dht: kadDHT(murmurDhtInit({ clientMode: false }))
     }
   })
 }

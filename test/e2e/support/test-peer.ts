@@ -8,7 +8,7 @@ import { identify } from '@libp2p/identify'
 import { ping } from '@libp2p/ping'
 import { kadDHT } from '@libp2p/kad-dht'
 import { multiaddr } from '@multiformats/multiaddr'
-import { DHT_PROTOCOL, dhtSelectors, dhtValidators } from '../../../src/net/dht-config.ts'
+import { murmurDhtInit } from '../../../src/net/dht-config.ts'
 
 /**
  * A libp2p peer in Node that speaks Murmur's wire protocols but is not the app: the
@@ -25,13 +25,7 @@ export async function createTestPeer (relayUrl: string): Promise<Libp2p> {
     services: {
       identify: identify(),
       ping: ping(),
-      dht: kadDHT({
-        protocol: DHT_PROTOCOL,
-        clientMode: true,
-        validators: dhtValidators,
-        selectors: dhtSelectors,
-        peerInfoMapper: (peer) => peer
-      })
+      dht: kadDHT(murmurDhtInit({ clientMode: true }))
     }
   })
   for (const relay of config.relays) await node.dial(multiaddr(relay))

@@ -7,7 +7,7 @@ import { identify, type Identify } from '@libp2p/identify'
 import { ping, type Ping } from '@libp2p/ping'
 import { kadDHT, type KadDHT } from '@libp2p/kad-dht'
 import { multiaddr } from '@multiformats/multiaddr'
-import { DHT_PROTOCOL, dhtSelectors, dhtValidators } from '../../../src/net/dht-config.ts'
+import { DHT_PROTOCOL, murmurDhtInit } from '../../../src/net/dht-config.ts'
 
 export type DhtClient = Libp2p<{ identify: Identify, ping: Ping, dht: KadDHT }>
 
@@ -25,13 +25,7 @@ export async function connectDhtClient (relayAddr: string): Promise<DhtClient> {
       identify: identify(),
       // kad-dht requires ping: it pings peers before evicting them from its routing table.
       ping: ping(),
-      dht: kadDHT({
-        protocol: DHT_PROTOCOL,
-        clientMode: true,
-        validators: dhtValidators,
-        selectors: dhtSelectors,
-        peerInfoMapper: (peer) => peer
-      })
+      dht: kadDHT(murmurDhtInit({ clientMode: true }))
     }
   })
   try {
