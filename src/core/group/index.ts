@@ -1,0 +1,59 @@
+export {
+  GroupOrderError,
+  GroupDecryptError,
+  GroupEncryptError,
+  InvalidSenderKeyError,
+  type GroupOrderErrorReason,
+  type GroupDecryptErrorReason,
+  type GroupEncryptErrorReason,
+  type InvalidSenderKeyReason
+} from './errors.ts'
+export {
+  MAX_PARENTS,
+  MAX_CLOCK,
+  MAX_CLOCK_STEP,
+  MAX_HELD,
+  MAX_HELD_BYTES,
+  HELD_MAX_AGE_MS,
+  MAX_AUTHOR_BYTES,
+  MAX_BODY_BYTES,
+  MAX_SKIP,
+  MAX_STORED_SKIPPED,
+  MAX_ITERATION,
+  MAX_GROUP_MESSAGE_BYTES,
+  MAX_GROUP_PLAINTEXT_BYTES
+} from './limits.ts'
+export {
+  createGroupMessage,
+  groupMessageHeader,
+  groupMessageId,
+  isGroupMessageId,
+  type GroupMessage,
+  type GroupMessageFields
+} from './group-message.ts'
+export {
+  emptyHistory,
+  addMessage,
+  pruneHeld,
+  renderOrder,
+  compareRenderOrder,
+  heads,
+  nextClock,
+  getDelivered,
+  missingParents,
+  type GroupHistory,
+  type AddResult
+} from './causal-order.ts'
+export { DEFAULT_HELD_LIMITS, type HeldLimits, type HeldMessage, type DropReason, type DroppedMessage } from './held.ts'
+export {
+  createSenderKey,
+  senderKeyDistribution,
+  receiveSenderKeyDistribution,
+  encryptGroupMessage,
+  decryptGroupMessage,
+  groupMessageSigningKey,
+  type SenderKey,
+  type SenderKeyReceiver,
+  type SkippedGroupKey
+} from './sender-key.ts'
+export { MAX_DISTRIBUTION_BYTES } from './sender-key-wire.ts'
