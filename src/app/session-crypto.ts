@@ -2,6 +2,7 @@ import { equals } from 'uint8arrays'
 import { randomBytes } from '../crypto/index.ts'
 import type { Identity } from '../core/identity.ts'
 import { decryptFromContact, encryptForContact, type OwnSessionKeys } from '../core/session/index.ts'
+import { INITIAL_TAG } from '../core/session/payload.ts'
 import {
   createSignedPrekey, decodePrekeyBundle, decodeReplayCache, emptyReplayCache, encodeReplayCache, nextPrekeyId,
   prekeyNeedsRotation, PREKEY_ID_MAX, retiredPrekeysToDrop, forgetPrekey, type PrekeyBundle
@@ -104,7 +105,8 @@ export class SessionCrypto {
   async open<T> (contactId: string, theirIdentityKey: Uint8Array, payload: Uint8Array, use: (opened: Opened) => Promise<T>): Promise<T> {
     return withLock(`murmur:session:${contactId}`, async () => {
       const sessions = await this.store.loadSessions(contactId)
-      const before = await this.replayCache()
+      // Only a session start consults the replay cache: skip reading it for the rest.
+      const before = payload[0] === INITIAL_TAG ? await this.replayCache() : emptyReplayCache()
       let result
       try {
         result = decryptFromContact(sessions, theirIdentityKey, await this.ownKeys(), before, payload, this.now())

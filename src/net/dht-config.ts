@@ -32,6 +32,10 @@ export function murmurDhtInit (options: { clientMode: boolean }): KadDHTInit {
     clientMode: options.clientMode,
     validators: dhtValidators,
     selectors: dhtSelectors,
-    peerInfoMapper: (peer) => peer
+    peerInfoMapper: (peer) => peer,
+    // kad-dht holds every query until its first self-query has run, and by default starts
+    // that one a second after the DHT starts. Starting it at once (it still waits for a
+    // first peer, the relay) saves a person who adds a contact right away that second.
+    initialQuerySelfInterval: 0
   }
 }
