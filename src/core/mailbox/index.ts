@@ -1,0 +1,50 @@
+export {
+  mailboxSlot,
+  mailboxSlotKey,
+  slotKeys,
+  slotWriteKey,
+  slotEpoch,
+  mailboxSecretForPair,
+  mailboxSecretForFirstContact,
+  MAILBOX_NAMESPACE,
+  MAILBOX_SECRET_BYTES,
+  SLOT_EPOCH_MS,
+  SLOTS_PER_EPOCH,
+  type MailboxSlot
+} from './slots.ts'
+export {
+  encodeMailboxRecord,
+  decodeMailboxRecord,
+  validateMailboxRecord,
+  selectMailboxRecord,
+  isTombstone,
+  MAILBOX_MAX_BYTES,
+  MAILBOX_MAX_ENTRIES,
+  MAILBOX_RETENTION_MS,
+  MAILBOX_MAX_FUTURE_MS,
+  MAILBOX_MAX_TTL_MS,
+  type MailboxRecord,
+  type MailboxEntry,
+  type MailboxRecordFields
+} from './record.ts'
+export {
+  emptyQuota,
+  admit,
+  release,
+  TAB_HOLDER_LIMITS,
+  type HolderLimits,
+  type HolderQuota,
+  type AdmitRequest,
+  type AdmitResult,
+  type QuotaRefusal
+} from './holder-quota.ts'
+export {
+  nextAttempt,
+  republishDue,
+  deliveryDeadline,
+  isFailed,
+  DIRECT_RETRY_MIN_MS,
+  DIRECT_RETRY_MAX_MS,
+  REPUBLISH_INTERVAL_MS,
+  MAILBOX_MIN_RETENTION_MS
+} from './outbox-schedule.ts'
