@@ -48,3 +48,4 @@ export {
   REPUBLISH_INTERVAL_MS,
   MAILBOX_MIN_RETENTION_MS
 } from './outbox-schedule.ts'
+export { drainSlot } from './drain.ts'
