@@ -1,7 +1,7 @@
 import { emptyLog, logAppend, logGet, logMessages, type DeliveredLog } from './delivered-log.ts'
 import { GroupOrderError } from './errors.ts'
 import { assertGroupMessage, heldMessageBytes, type GroupMessage } from './group-message.ts'
-import { childrenIndex, DEFAULT_HELD_LIMITS, HeldDraft, type DroppedMessage, type HeldLimits, type HeldMessage } from './held.ts'
+import { childrenIndex, DEFAULT_HELD_LIMITS, HeldDraft, waitsOn, type DroppedMessage, type HeldLimits, type HeldMessage } from './held.ts'
 import { MAX_CLOCK_STEP, MAX_PARENTS } from './limits.ts'
 
 // Causal order of a group (DESIGN.md, Groups): a message is shown once every parent is shown,
@@ -98,7 +98,8 @@ export function addMessage (
 
   const draft = new HeldDraft(start.held, start.heldBytes)
   draft.dropped.push(...pruned.dropped)
-  const children = draft.held.size > 0 ? childrenIndex(draft.held) : new Map<string, string[]>()
+  // The index costs allocations per held message; most arrivals unblock nothing, so look first.
+  const children = waitsOn(draft.held, message.id) ? childrenIndex(draft.held) : new Map<string, string[]>()
   // Held messages that named this one as a parent, with a clock that cannot follow it, can
   // never be delivered; the same holds for whatever descends from them.
   for (const id of children.get(message.id) ?? []) {

@@ -101,3 +101,9 @@ export function childrenIndex (held: ReadonlyMap<string, HeldMessage>): Map<stri
   }
   return index
 }
+
+/** Whether any held message names `id` as a parent. O(held * MAX_PARENTS), allocating nothing. */
+export function waitsOn (held: ReadonlyMap<string, HeldMessage>, id: string): boolean {
+  for (const { message } of held.values()) if (message.parents.includes(id)) return true
+  return false
+}

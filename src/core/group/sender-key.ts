@@ -127,17 +127,28 @@ export function encryptGroupMessage (
   return { senderKey: { ...senderKey, chainKey: step.chainKey, iteration: iteration + 1 }, message }
 }
 
-/** The key for `iteration` and the state once it is used, or a GroupDecryptError. */
-function findMessageKey (state: SenderKeyReceiver, iteration: number): { state: SenderKeyReceiver, messageKey: Uint8Array } {
+/**
+ * Refuses, before any expensive work, an iteration this state can never read: earlier than the
+ * distribution, used already (or dropped), or too far ahead. Gossip delivers copies, so a
+ * replay should cost a lookup, not a signature verification.
+ */
+function assertReadable (state: SenderKeyReceiver, iteration: number): void {
   if (iteration < state.iteration) {
     if (iteration < state.firstIteration) throw new GroupDecryptError('before-distribution', { field: 'iteration' })
+    if (!state.skipped.some((k) => k.iteration === iteration)) throw new GroupDecryptError('duplicate', { field: 'iteration' })
+  } else if (iteration - state.iteration > MAX_SKIP) {
+    // Double Ratchet section 3.1's MAX_SKIP: a sender must not make us derive and hold an
+    // unbounded number of keys.
+    throw new GroupDecryptError('too-many-skipped', { field: 'iteration' })
+  }
+}
+
+/** The key for a readable `iteration` and the state once it is used. */
+function takeMessageKey (state: SenderKeyReceiver, iteration: number): { state: SenderKeyReceiver, messageKey: Uint8Array } {
+  if (iteration < state.iteration) {
     const at = state.skipped.findIndex((k) => k.iteration === iteration)
-    if (at < 0) throw new GroupDecryptError('duplicate', { field: 'iteration' })
     return { state: { ...state, skipped: state.skipped.filter((_, i) => i !== at) }, messageKey: state.skipped[at]!.messageKey }
   }
-  // Double Ratchet section 3.1's MAX_SKIP: a sender must not make us derive and hold an
-  // unbounded number of keys.
-  if (iteration - state.iteration > MAX_SKIP) throw new GroupDecryptError('too-many-skipped', { field: 'iteration' })
   const added: SkippedGroupKey[] = []
   let chainKey = state.chainKey
   for (let i = state.iteration; i < iteration; i++) {
@@ -153,8 +164,9 @@ function findMessageKey (state: SenderKeyReceiver, iteration: number): { state: 
 /**
  * Reads one member's group message. Throws GroupDecryptError, leaving `receiverState` as it
  * was, when the message is refused; on success the returned state has used the key, so the
- * same message is refused as 'duplicate' next time. The signature is checked before any key
- * is derived, so a forged message costs one verification, not up to MAX_SKIP chain steps.
+ * same message is refused as 'duplicate' next time. Cheap checks come first, then the
+ * signature, and only then are keys derived: a forged message costs one verification, not up
+ * to MAX_SKIP chain steps.
  */
 export function decryptGroupMessage (
   receiverState: SenderKeyReceiver,
@@ -164,10 +176,11 @@ export function decryptGroupMessage (
   if (!(ad instanceof Uint8Array)) throw new TypeError('ad must be a Uint8Array')
   const m = decodeGroupCipherMessage(message)
   if (!equals(m.signingPublicKey, receiverState.signingPublicKey)) throw new GroupDecryptError('wrong-key', { field: 'signingPublicKey' })
+  assertReadable(receiverState, m.iteration)
   if (!verifySignature(m.signature, signedData(ad, m.signed), receiverState.signingPublicKey)) {
     throw new GroupDecryptError('signature', { field: 'signature' })
   }
-  const found = findMessageKey(receiverState, m.iteration)
+  const found = takeMessageKey(receiverState, m.iteration)
   const { key, nonce } = messageCipher(found.messageKey)
   const plaintext = aesGcmOpen(key, nonce, m.ciphertext, aeadData(ad, m.signingPublicKey, m.iteration))
   if (plaintext === undefined) throw new GroupDecryptError('auth', { field: 'ciphertext' })
