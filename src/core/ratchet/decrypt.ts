@@ -1,18 +1,21 @@
 import { concat } from 'uint8arrays'
-import { dh, generateDhKeyPair, randomBytes, WeakKeyError, type RandomSource } from '../../crypto/index.ts'
+import { randomBytes, WeakKeyError, type RandomSource } from '../../crypto/index.ts'
 import { DecryptError } from './errors.ts'
 import { decryptHeader, type Header } from './header.ts'
 import { kdfChain, kdfRoot, openMessage } from './kdf.ts'
 import { decodeRatchetMessage } from './message.ts'
 import { pruneSkippedKeys, skipMessageKeys, takeSkippedKey } from './skipped-keys.ts'
 import type { RatchetState } from './state.ts'
+import { agree, generateKeyPair, runSteps, runStepsAsync, type X25519Steps } from './x25519-steps.ts'
 
 // Double Ratchet with header encryption, section 4.6 (receiving). Every step below builds a
 // new state; the caller's is never touched, so a refused message leaves it exactly as it was.
+// It is written once as X25519Steps, run by ratchetDecrypt on noble and by ratchetDecryptAsync
+// on WebCrypto.
 
-const weakKey = <T>(fn: () => T): T => {
+function * agreeOrRefuse (secretKey: Uint8Array, publicKey: Uint8Array): X25519Steps<Uint8Array> {
   try {
-    return fn()
+    return yield * agree(secretKey, publicKey)
   } catch (err) {
     if (err instanceof WeakKeyError) throw new DecryptError('weak-key', { cause: err })
     throw err
@@ -25,12 +28,12 @@ const weakKey = <T>(fn: () => T): T => {
  * form of section 6.5's deferral), so a message with a forged body costs one DH, not two
  * plus a key generation. The keys derived are the same as the spec's.
  */
-function receivingStep (state: RatchetState, header: Header, now: number): RatchetState {
+function * receivingStep (state: RatchetState, header: Header, now: number): X25519Steps<RatchetState> {
   const dhSteps = state.dhSteps + 1
   const retiredHeaderKeys = state.receiveHeaderKey === undefined
     ? state.retiredHeaderKeys
     : [...state.retiredHeaderKeys, { headerKey: state.receiveHeaderKey, retiredAt: now, dhStep: dhSteps }]
-  const received = kdfRoot(state.rootKey, weakKey(() => dh(state.dhSelf.secretKey, header.dh)))
+  const received = kdfRoot(state.rootKey, yield * agreeOrRefuse(state.dhSelf.secretKey, header.dh))
   return {
     ...state,
     dhRemote: header.dh,
@@ -48,9 +51,9 @@ function receivingStep (state: RatchetState, header: Header, now: number): Ratch
 }
 
 /** DHRatchetHE, sending half: a new ratchet key pair of ours and a new sending chain. */
-function sendingStep (state: RatchetState, random: RandomSource): RatchetState {
-  const dhSelf = generateDhKeyPair(random)
-  const sent = kdfRoot(state.rootKey, weakKey(() => dh(dhSelf.secretKey, state.dhRemote!)))
+function * sendingStep (state: RatchetState, random: RandomSource): X25519Steps<RatchetState> {
+  const dhSelf = yield * generateKeyPair(random)
+  const sent = kdfRoot(state.rootKey, yield * agreeOrRefuse(dhSelf.secretKey, state.dhRemote!))
   return { ...state, dhSelf, rootKey: sent.rootKey, sendChainKey: sent.chainKey, nextSendHeaderKey: sent.nextHeaderKey }
 }
 
@@ -64,11 +67,11 @@ function nextReceivingKey (state: RatchetState, n: number, now: number): { state
 // Which key reads this message, and the state once it is used. The spec tries every skipped
 // key's header key one by one; grouping them by header key gives the same answer with one
 // header trial per chain (at most SKIPPED_KEY_MAX_DH_STEPS + 2) instead of one per stored key.
-function findMessageKey (
+function * findMessageKey (
   state: RatchetState,
   encryptedHeader: Uint8Array,
   now: number
-): { state: RatchetState, messageKey: Uint8Array, dhStep?: true } {
+): X25519Steps<{ state: RatchetState, messageKey: Uint8Array, dhStep?: true }> {
   const current = state.receiveHeaderKey
   if (current !== undefined) {
     const header = decryptHeader(current, encryptedHeader)
@@ -91,7 +94,26 @@ function findMessageKey (
   const header = decryptHeader(state.nextReceiveHeaderKey, encryptedHeader)
   if (header === undefined) throw new DecryptError('header')
   const closed = skipMessageKeys(state, header.pn, now)
-  return { ...nextReceivingKey(receivingStep(closed, header, now), header.n, now), dhStep: true }
+  return { ...nextReceivingKey(yield * receivingStep(closed, header, now), header.n, now), dhStep: true }
+}
+
+/** RatchetDecryptHE, as X25519Steps: ratchetDecrypt and ratchetDecryptAsync run it. */
+export function * ratchetDecryptSteps (
+  state: RatchetState,
+  message: Uint8Array,
+  ad: Uint8Array,
+  now: number,
+  random: RandomSource
+): X25519Steps<{ state: RatchetState, plaintext: Uint8Array }> {
+  if (!(ad instanceof Uint8Array)) throw new TypeError('ad must be a Uint8Array')
+  if (!Number.isSafeInteger(now) || now < 0) throw new TypeError(`now must be a time in ms since the epoch, got ${now}`)
+  const { encryptedHeader, ciphertext } = decodeRatchetMessage(message)
+  // Expired keys are gone before the message is matched, whether or not it is accepted.
+  const found = yield * findMessageKey(pruneSkippedKeys(state, now), encryptedHeader, now)
+  const plaintext = openMessage(found.messageKey, ciphertext, concat([ad, encryptedHeader]))
+  if (plaintext === undefined) throw new DecryptError('auth')
+  const next = found.dhStep === true ? yield * sendingStep(found.state, random) : found.state
+  return { state: pruneSkippedKeys(next, now), plaintext }
 }
 
 /**
@@ -106,13 +128,22 @@ export function ratchetDecrypt (
   now: number = Date.now(),
   random: RandomSource = randomBytes
 ): { state: RatchetState, plaintext: Uint8Array } {
-  if (!(ad instanceof Uint8Array)) throw new TypeError('ad must be a Uint8Array')
-  if (!Number.isSafeInteger(now) || now < 0) throw new TypeError(`now must be a time in ms since the epoch, got ${now}`)
-  const { encryptedHeader, ciphertext } = decodeRatchetMessage(message)
-  // Expired keys are gone before the message is matched, whether or not it is accepted.
-  const found = findMessageKey(pruneSkippedKeys(state, now), encryptedHeader, now)
-  const plaintext = openMessage(found.messageKey, ciphertext, concat([ad, encryptedHeader]))
-  if (plaintext === undefined) throw new DecryptError('auth')
-  const next = found.dhStep === true ? sendingStep(found.state, random) : found.state
-  return { state: pruneSkippedKeys(next, now), plaintext }
+  return runSteps(ratchetDecryptSteps(state, message, ad, now, random))
 }
+
+/**
+ * ratchetDecrypt with its X25519 on WebCrypto where the platform has it (a DH step is two
+ * agreements and a public key): the same results, errors and untouched `state` on refusal.
+ */
+export async function ratchetDecryptAsync (
+  state: RatchetState,
+  message: Uint8Array,
+  ad: Uint8Array,
+  now: number = Date.now(),
+  random: RandomSource = randomBytes
+): Promise<{ state: RatchetState, plaintext: Uint8Array }> {
+  // The bytes are read across awaits: copies, so a caller reusing its buffers cannot change them midway.
+  return await runStepsAsync(ratchetDecryptSteps(state, copyBytes(message), copyBytes(ad), now, random))
+}
+
+const copyBytes = (bytes: Uint8Array): Uint8Array => bytes instanceof Uint8Array ? new Uint8Array(bytes) : bytes

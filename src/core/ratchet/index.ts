@@ -10,7 +10,8 @@ export {
   MAX_MESSAGE_NUMBER
 } from './limits.ts'
 export { initInitiator, initResponder, ratchetEncrypt, type SharedSecrets } from './ratchet.ts'
-export { ratchetDecrypt } from './decrypt.ts'
+export { ratchetDecrypt, ratchetDecryptAsync, ratchetDecryptSteps } from './decrypt.ts'
+export { runSteps, runStepsAsync, type X25519Request, type X25519Steps } from './x25519-steps.ts'
 export { pruneSkippedKeys } from './skipped-keys.ts'
 export { encodeRatchetMessage, decodeRatchetMessage, type RatchetMessage } from './message.ts'
 export {
