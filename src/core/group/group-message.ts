@@ -23,7 +23,8 @@ export interface GroupMessage {
 
 export type GroupMessageFields = Omit<GroupMessage, 'id'>
 
-const HEADER_VERSION = 1
+/** The first byte of every header (and so of every encoded message). */
+export const GROUP_MESSAGE_VERSION = 1
 const ID_CONTEXT = 'murmur/group/message-id/v1'
 export const GROUP_MESSAGE_ID_BYTES = 32
 const ID_PATTERN = /^[0-9a-f]{64}$/
@@ -52,7 +53,7 @@ function assertFields (m: GroupMessageFields): void {
  */
 export function groupMessageHeader (m: Omit<GroupMessageFields, 'body'>): Uint8Array {
   assertFields({ ...m, body: new Uint8Array(0) })
-  const w = new Writer().u8(HEADER_VERSION).string(m.author).uvarint(m.clock).uvarint(m.parents.length)
+  const w = new Writer().u8(GROUP_MESSAGE_VERSION).string(m.author).uvarint(m.clock).uvarint(m.parents.length)
   for (const parent of m.parents) w.bytes(fromString(parent, 'hex'))
   return w.finish()
 }

@@ -25,6 +25,7 @@ export {
 } from './limits.ts'
 export {
   createGroupMessage,
+  GROUP_MESSAGE_VERSION,
   groupMessageHeader,
   groupMessageId,
   isGroupMessageId,
@@ -44,6 +45,8 @@ export {
   type GroupHistory,
   type AddResult
 } from './causal-order.ts'
+export { encodeGroupMessage, decodeGroupMessage, MAX_ENCODED_GROUP_MESSAGE_BYTES } from './message-codec.ts'
+export { encodeGroupHistory, decodeGroupHistory } from './history-codec.ts'
 export { DEFAULT_HELD_LIMITS, type HeldLimits, type HeldMessage, type DropReason, type DroppedMessage } from './held.ts'
 export {
   createSenderKey,
