@@ -132,8 +132,9 @@ export function addMessage (
     }
   } else {
     draft.add({ message, receivedAt: now, bytes: heldMessageBytes(message) })
-    missing = message.parents.filter((id) => known({ log: start.log, held: draft.held }, id) === undefined)
     draft.enforceLimits(limits)
+    // Asking for the parents of a message we could not keep would fetch them for nothing.
+    if (draft.held.has(message.id)) missing = message.parents.filter((id) => known({ log: start.log, held: draft.held }, id) === undefined)
   }
 
   const delivered = [...deliveredNow.values()]

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import {
   addMessage,
+  createGroupMessage,
   DEFAULT_HELD_LIMITS,
   emptyHistory,
   HELD_MAX_AGE_MS,
@@ -72,6 +73,19 @@ describe('held messages', () => {
     const out = addMessage(h, message('alice', 1), T0 + HELD_MAX_AGE_MS)
     expect(out.dropped).toEqual([{ id: old!.id, reason: 'expired' }])
     expect(out.history.held.size).toBe(0)
+  })
+
+  it('a message too large to hold on its own is dropped at once, and its parents are not asked for', () => {
+    const [small] = orphans(1)
+    const limits = { ...DEFAULT_HELD_LIMITS, maxHeldBytes: holdAll([small!]).history.heldBytes }
+    const large = createGroupMessage({ author: 'big', clock: 2, parents: [unknownId(9)], body: new Uint8Array(1000) })
+    const h = addMessage(emptyHistory(), small!, T0, limits).history
+    expect(h.held.size).toBe(1) // exactly at the limit is fine
+    const out = addMessage(h, large, T0, limits)
+    expect(out.missing).toEqual([])
+    expect(out.dropped).toEqual([{ id: small!.id, reason: 'held-bytes' }, { id: large.id, reason: 'held-bytes' }])
+    expect(out.history.held.size).toBe(0)
+    expect(out.history.heldBytes).toBe(0)
   })
 
   it('once dropped, can be fetched again and are delivered when their parents come', () => {
