@@ -73,8 +73,9 @@ export function pruneHeld (history: GroupHistory, now: number = Date.now(), limi
 /**
  * Adds a received (or our own) message. Refuses it with GroupOrderError, leaving `history` as
  * it was, when it is malformed or contradicts a parent we know; ignores it when we have it
- * already. Expired held messages are pruned first. Cost: O(parents) when nothing is held;
- * otherwise O(held * MAX_PARENTS) for the index of waiting messages, plus O(delivered).
+ * already. Expired held messages are pruned first. Cost: O(parents + heads + held * MAX_PARENTS)
+ * (the held set is copied and scanned; it is at most maxHeld), plus O(k log k) for k messages
+ * delivered at once. The delivered history is never copied (see delivered-log.ts).
  */
 export function addMessage (
   history: GroupHistory,
@@ -117,8 +118,8 @@ export function addMessage (
     // Every held message this one unblocks, transitively (each is checked once all its
     // parents are in, as it could not be on arrival).
     const queue = [message.id]
-    while (queue.length > 0) {
-      for (const id of children.get(queue.shift()!) ?? []) {
+    for (let next = 0; next < queue.length; next++) {
+      for (const id of children.get(queue[next]!) ?? []) {
         const child = draft.held.get(id)?.message
         if (child === undefined || !child.parents.every(isDelivered)) continue
         if (child.clock > maxParentClock(child.parents, clockOf)! + MAX_CLOCK_STEP) {
