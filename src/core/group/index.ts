@@ -55,6 +55,7 @@ export {
   encryptGroupMessage,
   decryptGroupMessage,
   groupMessageSigningKey,
+  verifyGroupMessage,
   type SenderKey,
   type SenderKeyReceiver,
   type SkippedGroupKey

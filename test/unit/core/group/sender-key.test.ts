@@ -13,6 +13,7 @@ import {
   MAX_STORED_SKIPPED,
   receiveSenderKeyDistribution,
   senderKeyDistribution,
+  verifyGroupMessage,
   type SenderKey,
   type SenderKeyReceiver
 } from '../../../../src/core/group/index.ts'
@@ -181,6 +182,18 @@ describe('sender keys', { timeout: 60_000 }, () => {
     expect(late.firstIteration).toBe(5)
     for (const m of messages) expectRefused(late, () => decryptGroupMessage(late, m, AD), 'before-distribution')
     expect(receive(late, encryptGroupMessage(atK, utf8('now'), AD).message).text).toBe('now')
+  })
+
+  it('lets anyone with the signing public key check a message without reading it', () => {
+    const alice = fixedSenderKey(12)
+    const mallory = fixedSenderKey(13)
+    const { message } = encryptGroupMessage(alice, utf8('hello'), AD)
+    const pub = alice.signing.publicKey
+    expect(verifyGroupMessage(pub, message, AD)).toBe(true)
+    expect(verifyGroupMessage(pub, message, utf8('other'))).toBe(false)
+    expect(verifyGroupMessage(pub, flipByte(message, message.length - 1), AD)).toBe(false)
+    expect(verifyGroupMessage(mallory.signing.publicKey, message, AD)).toBe(false)
+    expect(verifyGroupMessage(pub, new Uint8Array(3), AD)).toBe(false)
   })
 
   it('refuses to encrypt too much, or past the last iteration, leaving the key as it was', () => {
