@@ -1,6 +1,8 @@
 import type { KadDHTInit, Selectors, Validators } from '@libp2p/kad-dht'
 import { PRESENCE_NAMESPACE, selectPresence, validatePresenceRecord } from '../core/presence.ts'
 import { PREKEY_NAMESPACE, selectPrekey, validatePrekeyRecord } from '../core/x3dh/prekey.ts'
+import { MAILBOX_NAMESPACE } from '../core/mailbox/slots.ts'
+import { selectMailboxRecord, validateMailboxRecord } from '../core/mailbox/record.ts'
 
 /**
  * Murmur's own DHT, apart from the public IPFS one. Every node, tab or relay, must use the
@@ -12,12 +14,16 @@ export const DHT_PROTOCOL = '/murmur/kad/1.0.0'
 
 export const dhtValidators: Validators = {
   [PRESENCE_NAMESPACE]: async (key, value) => { validatePresenceRecord(key, value) },
-  [PREKEY_NAMESPACE]: async (key, value) => { validatePrekeyRecord(key, value) }
+  [PREKEY_NAMESPACE]: async (key, value) => { validatePrekeyRecord(key, value) },
+  // Mailboxes (issue 4) are not written yet; every node validates them already, so relays
+  // deployed now hold them when tabs start writing.
+  [MAILBOX_NAMESPACE]: async (key, value) => { validateMailboxRecord(key, value) }
 }
 
 export const dhtSelectors: Selectors = {
   [PRESENCE_NAMESPACE]: (key, values) => selectPresence(key, values),
-  [PREKEY_NAMESPACE]: (key, values) => selectPrekey(key, values)
+  [PREKEY_NAMESPACE]: (key, values) => selectPrekey(key, values),
+  [MAILBOX_NAMESPACE]: (key, values) => selectMailboxRecord(key, values)
 }
 
 /**

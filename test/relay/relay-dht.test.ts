@@ -5,6 +5,8 @@ import { join } from 'node:path'
 import { connectDhtClient } from './support/dht-client.ts'
 import { startRelayProcess, type RelayProcess } from './support/relay-process.ts'
 import { misfiledPresenceRecord, validPresenceRecord } from './support/presence-fixture.ts'
+import { mailboxSlot, slotEpoch } from '../../src/core/mailbox/slots.ts'
+import { encodeMailboxRecord } from '../../src/core/mailbox/record.ts'
 
 async function dhtRecordCount (relay: RelayProcess): Promise<number> {
   const text = await (await fetch(new URL('/metrics', relay.url))).text()
@@ -75,5 +77,16 @@ describe('relay DHT', () => {
     expect(await getFromRelay(relay, key)).toEqual(value)
     await new Promise((resolve) => setTimeout(resolve, 1100)) // the record count is cached for a second
     expect(await dhtRecordCount(relay)).toBe(1)
+  })
+
+  it('holds a mailbox record (issue 4 namespace) and refuses one signed by another key', async () => {
+    const slot = mailboxSlot(new Uint8Array(32).fill(5), new Uint8Array(32).fill(6), slotEpoch(), 0)
+    const fields = { seq: 1, createdAt: Date.now(), expiresAt: Date.now() + 24 * 3600_000, entries: [{ id: new Uint8Array(16).fill(1), payload: new Uint8Array([1, 2, 3]) }] }
+    const other = mailboxSlot(new Uint8Array(32).fill(7), new Uint8Array(32).fill(6), slotEpoch(), 0)
+    await putThroughClient(relay!, slot.key, encodeMailboxRecord(other.writeKey, fields))
+    expect(await getFromRelay(relay!, slot.key)).toBeUndefined()
+    const record = encodeMailboxRecord(slot.writeKey, fields)
+    await putThroughClient(relay!, slot.key, record)
+    expect(await getFromRelay(relay!, slot.key)).toEqual(record)
   })
 })

@@ -31,7 +31,11 @@ const OUR_ERRORS = new Set([
   'InvalidEnvelopeError',
   'FrameTooLargeError',
   'X3dhError',
-  'InvalidInitialMessageError'
+  'InvalidInitialMessageError',
+  'GroupOrderError',
+  'GroupDecryptError',
+  'GroupEncryptError',
+  'InvalidSenderKeyError'
 ])
 
 /** True for the core's own typed errors, false for TypeError, RangeError and the like. */
