@@ -1,7 +1,7 @@
 import { equals } from 'uint8arrays'
 import { randomBytes } from '../crypto/index.ts'
 import type { Identity } from '../core/identity.ts'
-import { decryptFromContact, encryptForContact, type OwnSessionKeys } from '../core/session/index.ts'
+import { decryptFromContactAsync, encryptForContact, type OwnSessionKeys } from '../core/session/index.ts'
 import { INITIAL_TAG } from '../core/session/payload.ts'
 import {
   createSignedPrekey, decodePrekeyBundle, decodeReplayCache, emptyReplayCache, encodeReplayCache, nextPrekeyId,
@@ -109,12 +109,13 @@ export class SessionCrypto {
       const before = payload[0] === INITIAL_TAG ? await this.replayCache() : emptyReplayCache()
       let result
       try {
-        result = decryptFromContact(sessions, theirIdentityKey, await this.ownKeys(), before, payload, this.now())
+        // The async path runs the ratchet's X25519 on WebCrypto where the browser has it.
+        result = await decryptFromContactAsync(sessions, theirIdentityKey, await this.ownKeys(), before, payload, this.now())
       } catch (err: any) {
         if (err?.reason !== 'unknown-prekey' || this.keys == null) throw err
         // Another tab may have rotated our prekey since we read it: read again, once.
         this.keys = undefined
-        result = decryptFromContact(sessions, theirIdentityKey, await this.ownKeys(), before, payload, this.now())
+        result = await decryptFromContactAsync(sessions, theirIdentityKey, await this.ownKeys(), before, payload, this.now())
       }
       const replayChanged = result.replayCache !== before
       return use({
