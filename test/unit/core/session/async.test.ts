@@ -132,11 +132,12 @@ describe('decryptFromContactAsync', () => {
         }
       }
     }), { numRuns: 25 })
+    // Coverage, with room: a run reads about 1.2 starts, 3 other payloads and refuses 0.8.
     const summary = JSON.stringify([...seen])
-    expect(seen.get('read-start') ?? 0, summary).toBeGreaterThan(10)
-    expect(seen.get('read') ?? 0, summary).toBeGreaterThan(20)
+    expect(seen.get('read-start') ?? 0, summary).toBeGreaterThan(5)
+    expect(seen.get('read') ?? 0, summary).toBeGreaterThan(10)
     const refused = [...seen].filter(([k]) => !k.startsWith('read')).reduce((n, [, v]) => n + v, 0)
-    expect(refused, summary).toBeGreaterThan(8)
+    expect(refused, summary).toBeGreaterThan(4)
   }, 30_000)
 
   it('refuses a payload that is not bytes, or is empty, with the same SessionError', async () => {
