@@ -166,14 +166,17 @@ describe('presence rejection', () => {
 
   it('property: random bytes fail only with typed errors', () => {
     fc.assert(fc.property(fc.oneof(fc.uint8Array({ maxLength: 300 }), prefixThenNoise(record)), (bytes) => {
+      let valid = true
       for (const call of [() => decodePresence(bytes, NOW), () => validatePresenceRecord(key, bytes, NOW)]) {
         try {
           call()
         } catch (err) {
+          valid = false
           expect(isTypedError(err)).toBe(true)
         }
       }
-      expect(selectPresence(key, [bytes, record], NOW)).toBe(1)
+      // prefixThenNoise can return the record itself; then the tie goes to the first.
+      if (!valid) expect(selectPresence(key, [bytes, record], NOW)).toBe(1)
     }), { numRuns: 60 })
   })
 })
