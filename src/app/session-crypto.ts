@@ -10,6 +10,8 @@ import {
 import { withLock } from './locks.ts'
 import type { MessengerStore, StoredContact, StoredMessage, StoredPrekeys, StoredProfile } from './store-port.ts'
 
+const REPLAY_LOCK = 'murmur:replay-cache'
+
 export class KeyChangedError extends Error {
   override name = 'KeyChangedError'
 }
@@ -65,9 +67,11 @@ export class SessionCrypto {
         this.keys = undefined
         if (drop.size > 0) {
           // Initial messages to a dropped prekey cannot be read any more: forget their replay entries.
-          let cache = await this.replayCache()
-          for (const id of drop) cache = forgetPrekey(cache, id)
-          await this.store.saveReplayCache(encodeReplayCache(cache))
+          await withLock(REPLAY_LOCK, async () => {
+            let cache = await this.replayCache()
+            for (const id of drop) cache = forgetPrekey(cache, id)
+            await this.store.saveReplayCache(encodeReplayCache(cache))
+          })
         }
       }
       return prekeys.current.record
@@ -103,30 +107,37 @@ export class SessionCrypto {
    * the step with the message in one transaction. Throws (and changes nothing) on refusal.
    */
   async open<T> (contactId: string, theirIdentityKey: Uint8Array, payload: Uint8Array, use: (opened: Opened) => Promise<T>): Promise<T> {
-    return withLock(`murmur:session:${contactId}`, async () => {
-      const sessions = await this.store.loadSessions(contactId)
-      // Only a session start consults the replay cache: skip reading it for the rest.
-      const before = payload[0] === INITIAL_TAG ? await this.replayCache() : emptyReplayCache()
-      let result
-      try {
-        // The async path runs the ratchet's X25519 on WebCrypto where the browser has it.
-        result = await decryptFromContactAsync(sessions, theirIdentityKey, await this.ownKeys(), before, payload, this.now())
-      } catch (err: any) {
-        if (err?.reason !== 'unknown-prekey' || this.keys == null) throw err
-        // Another tab may have rotated our prekey since we read it: read again, once.
-        this.keys = undefined
-        result = await decryptFromContactAsync(sessions, theirIdentityKey, await this.ownKeys(), before, payload, this.now())
-      }
-      const replayChanged = result.replayCache !== before
-      return use({
-        plaintext: result.plaintext,
-        theirDhIdentityKey: result.theirDhIdentityKey,
-        commit: async (extra) => this.store.commitReceived({
-          contactId,
-          sessions: result.sessions,
-          replayCache: replayChanged ? encodeReplayCache(result.replayCache) : undefined,
-          ...extra
-        })
+    // A session start reads and writes the one replay cache all contacts share, so it also
+    // takes that cache's lock (always inside a contact's lock, never around one).
+    const isStart = payload[0] === INITIAL_TAG
+    return withLock(`murmur:session:${contactId}`, async () => isStart
+      ? withLock(REPLAY_LOCK, async () => this.openLocked(contactId, theirIdentityKey, payload, isStart, use))
+      : this.openLocked(contactId, theirIdentityKey, payload, isStart, use))
+  }
+
+  private async openLocked<T> (contactId: string, theirIdentityKey: Uint8Array, payload: Uint8Array, isStart: boolean, use: (opened: Opened) => Promise<T>): Promise<T> {
+    const sessions = await this.store.loadSessions(contactId)
+    // Only a session start consults the replay cache: skip reading it for the rest.
+    const before = isStart ? await this.replayCache() : emptyReplayCache()
+    let result
+    try {
+      // The async path runs the ratchet's X25519 on WebCrypto where the browser has it.
+      result = await decryptFromContactAsync(sessions, theirIdentityKey, await this.ownKeys(), before, payload, this.now())
+    } catch (err: any) {
+      if (err?.reason !== 'unknown-prekey' || this.keys == null) throw err
+      // Another tab may have rotated our prekey since we read it: read again, once.
+      this.keys = undefined
+      result = await decryptFromContactAsync(sessions, theirIdentityKey, await this.ownKeys(), before, payload, this.now())
+    }
+    const replayChanged = result.replayCache !== before
+    return use({
+      plaintext: result.plaintext,
+      theirDhIdentityKey: result.theirDhIdentityKey,
+      commit: async (extra) => this.store.commitReceived({
+        contactId,
+        sessions: result.sessions,
+        replayCache: replayChanged ? encodeReplayCache(result.replayCache) : undefined,
+        ...extra
       })
     })
   }
