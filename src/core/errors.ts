@@ -1,5 +1,19 @@
 // Small named errors: callers match on `name` (and `reason`), people read `message`.
 
+/**
+ * An input refused for a known reason. Subclasses give the name (`override name = ...`) and
+ * the reasons; `field`, where one field is at fault, names it.
+ */
+export abstract class ReasonedError<Reason extends string> extends Error {
+  readonly reason: Reason
+  readonly field: string | undefined
+  constructor (reason: Reason, message: string, options: { field?: string, cause?: unknown } = {}) {
+    super(message, { cause: options.cause })
+    this.reason = reason
+    this.field = options.field
+  }
+}
+
 /** Bytes that do not follow the codec; `field` names the first one that failed. */
 export class DecodeError extends Error {
   override name = 'DecodeError'
@@ -19,15 +33,8 @@ export class InvalidUserIdError extends Error {
 
 export type InvalidInviteReason = 'malformed' | 'oversize' | 'signature' | 'too-far-future'
 
-export class InvalidInviteError extends Error {
+export class InvalidInviteError extends ReasonedError<InvalidInviteReason> {
   override name = 'InvalidInviteError'
-  readonly reason: InvalidInviteReason
-  readonly field: string | undefined
-  constructor (reason: InvalidInviteReason, message: string, options: { field?: string, cause?: unknown } = {}) {
-    super(message, { cause: options.cause })
-    this.reason = reason
-    this.field = options.field
-  }
 }
 
 export class InvalidContactInputError extends Error {
@@ -39,28 +46,14 @@ export class InvalidContactInputError extends Error {
 
 export type InvalidRecordReason = 'malformed' | 'oversize' | 'signature' | 'expired' | 'too-far-future' | 'wrong-key'
 
-export class InvalidRecordError extends Error {
+export class InvalidRecordError extends ReasonedError<InvalidRecordReason> {
   override name = 'InvalidRecordError'
-  readonly reason: InvalidRecordReason
-  readonly field: string | undefined
-  constructor (reason: InvalidRecordReason, message: string, options: { field?: string, cause?: unknown } = {}) {
-    super(message, { cause: options.cause })
-    this.reason = reason
-    this.field = options.field
-  }
 }
 
 export type InvalidEnvelopeReason = 'malformed' | 'oversize' | 'signature' | 'not-for-me'
 
-export class InvalidEnvelopeError extends Error {
+export class InvalidEnvelopeError extends ReasonedError<InvalidEnvelopeReason> {
   override name = 'InvalidEnvelopeError'
-  readonly reason: InvalidEnvelopeReason
-  readonly field: string | undefined
-  constructor (reason: InvalidEnvelopeReason, message: string, options: { field?: string, cause?: unknown } = {}) {
-    super(message, { cause: options.cause })
-    this.reason = reason
-    this.field = options.field
-  }
 }
 
 export class FrameTooLargeError extends Error {

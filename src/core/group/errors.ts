@@ -1,3 +1,4 @@
+import { ReasonedError } from '../errors.ts'
 import { MAX_GROUP_MESSAGE_BYTES, MAX_GROUP_PLAINTEXT_BYTES, MAX_SKIP } from './limits.ts'
 
 // Like the rest of core: small named errors, a `reason` callers match on, a message a person
@@ -25,14 +26,10 @@ const ORDER_MESSAGES: Record<GroupOrderErrorReason, string> = {
 }
 
 /** A group message was refused by the causal order; the history is as it was before. */
-export class GroupOrderError extends Error {
+export class GroupOrderError extends ReasonedError<GroupOrderErrorReason> {
   override name = 'GroupOrderError'
-  readonly reason: GroupOrderErrorReason
-  readonly field: string | undefined
   constructor (reason: GroupOrderErrorReason, options: { field?: string, cause?: unknown } = {}) {
-    super(ORDER_MESSAGES[reason], { cause: options.cause })
-    this.reason = reason
-    this.field = options.field
+    super(reason, ORDER_MESSAGES[reason], options)
   }
 }
 
@@ -58,14 +55,10 @@ const DECRYPT_MESSAGES: Record<GroupDecryptErrorReason, string> = {
 }
 
 /** A group message could not be decrypted; the receiver state is as it was before. */
-export class GroupDecryptError extends Error {
+export class GroupDecryptError extends ReasonedError<GroupDecryptErrorReason> {
   override name = 'GroupDecryptError'
-  readonly reason: GroupDecryptErrorReason
-  readonly field: string | undefined
   constructor (reason: GroupDecryptErrorReason, options: { field?: string, cause?: unknown } = {}) {
-    super(DECRYPT_MESSAGES[reason], { cause: options.cause })
-    this.reason = reason
-    this.field = options.field
+    super(reason, DECRYPT_MESSAGES[reason], options)
   }
 }
 
@@ -79,27 +72,21 @@ const ENCRYPT_MESSAGES: Record<GroupEncryptErrorReason, string> = {
 }
 
 /** A group message could not be encrypted; the sender key is as it was before. */
-export class GroupEncryptError extends Error {
+export class GroupEncryptError extends ReasonedError<GroupEncryptErrorReason> {
   override name = 'GroupEncryptError'
-  readonly reason: GroupEncryptErrorReason
   constructor (reason: GroupEncryptErrorReason) {
-    super(ENCRYPT_MESSAGES[reason])
-    this.reason = reason
+    super(reason, ENCRYPT_MESSAGES[reason])
   }
 }
 
 export type InvalidSenderKeyReason = 'malformed' | 'oversize'
 
 /** A sender key distribution (or a stored sender key) could not be read. */
-export class InvalidSenderKeyError extends Error {
+export class InvalidSenderKeyError extends ReasonedError<InvalidSenderKeyReason> {
   override name = 'InvalidSenderKeyError'
-  readonly reason: InvalidSenderKeyReason
-  readonly field: string | undefined
   constructor (reason: InvalidSenderKeyReason, options: { field?: string, cause?: unknown } = {}) {
-    super(reason === 'oversize'
+    super(reason, reason === 'oversize'
       ? 'A group key that was shared with us is too large and was ignored.'
-      : 'A group key that was shared with us is malformed and was ignored.', { cause: options.cause })
-    this.reason = reason
-    this.field = options.field
+      : 'A group key that was shared with us is malformed and was ignored.', options)
   }
 }

@@ -1,3 +1,4 @@
+import { ReasonedError } from '../errors.ts'
 import { MAX_RATCHET_MESSAGE_BYTES, MAX_RATCHET_PLAINTEXT_BYTES } from './limits.ts'
 
 // Like the rest of core: a small named error, a `reason` callers match on, and a message a
@@ -23,12 +24,10 @@ const DECRYPT_MESSAGES: Record<DecryptErrorReason, string> = {
 }
 
 /** A received ratchet message was refused; the session state is as it was before. */
-export class DecryptError extends Error {
+export class DecryptError extends ReasonedError<DecryptErrorReason> {
   override name = 'DecryptError'
-  readonly reason: DecryptErrorReason
   constructor (reason: DecryptErrorReason, options: { cause?: unknown } = {}) {
-    super(DECRYPT_MESSAGES[reason], { cause: options.cause })
-    this.reason = reason
+    super(reason, DECRYPT_MESSAGES[reason], options)
   }
 }
 
@@ -44,11 +43,9 @@ const ENCRYPT_MESSAGES: Record<EncryptErrorReason, string> = {
 }
 
 /** A message could not be encrypted; the session state is as it was before. */
-export class EncryptError extends Error {
+export class EncryptError extends ReasonedError<EncryptErrorReason> {
   override name = 'EncryptError'
-  readonly reason: EncryptErrorReason
   constructor (reason: EncryptErrorReason) {
-    super(ENCRYPT_MESSAGES[reason])
-    this.reason = reason
+    super(reason, ENCRYPT_MESSAGES[reason])
   }
 }

@@ -1,3 +1,5 @@
+import { ReasonedError } from '../errors.ts'
+
 export type SessionErrorReason =
   | 'needs-prekey' // no session yet and no prekey bundle to start one
   | 'malformed' // the payload is not a session payload
@@ -8,11 +10,6 @@ export type SessionErrorReason =
   | 'no-session' // a ratchet message that no session of ours can read
 
 /** A session payload was refused (or could not be made); nothing was changed. */
-export class SessionError extends Error {
+export class SessionError extends ReasonedError<SessionErrorReason> {
   override name = 'SessionError'
-  readonly reason: SessionErrorReason
-  constructor (reason: SessionErrorReason, message: string, options: { cause?: unknown } = {}) {
-    super(message, options)
-    this.reason = reason
-  }
 }
