@@ -3,14 +3,22 @@ import { createIdentity, type Identity } from '../core/identity.ts'
 import { encodeUserId } from '../core/user-id.ts'
 import { isValidMessageText, normalizeDisplayName, TEXT_MAX_CHARS } from '../core/text-rules.ts'
 import { encodeInvite, inviteLink, parseContactInput } from '../core/invite.ts'
-import { encodeEnvelope } from '../core/envelope.ts'
-import { decodeChatPayload, encodeChatPayload, type ChatPayload } from '../core/chat-payload.ts'
+import { randomBytes } from '../crypto/index.ts'
+import { MAILBOX_SECRET_BYTES } from '../core/mailbox/slots.ts'
+import { decodeChatPayload, type ChatPayload } from '../core/chat-payload.ts'
 import { messageIdFromString, messageIdToString, newMessageId } from '../core/message-id.ts'
 import { createDhIdentity, safetyNumber, safetyNumberQrPayload } from '../core/x3dh/index.ts'
 import type { RelayStatus } from '../net/relay-keeper.ts'
 import type { ConnectionStatus, Network, NetworkHost, SealedEnvelope } from './network-host.ts'
 import { SessionCrypto } from './session-crypto.ts'
+import { Outbox } from './outbox.ts'
+import { MailboxReader, type DrainReport } from './mailbox-reader.ts'
+import { leadWhenElected } from './leader.ts'
 import type { MessengerStore, StoredContact, StoredMessage, StoredProfile } from './store-port.ts'
+
+/** How often the leader tab reads the mailboxes and looks after the records it wrote. */
+export const MAILBOX_POLL_MS = 60_000
+const READ_RECEIPTS = 'read-receipts'
 
 export class ProfileError extends Error {
   override name = 'ProfileError'
@@ -26,6 +34,8 @@ export type MessengerChange =
   | { kind: 'status', contactId: string }
   | { kind: 'relay' }
   | { kind: 'refused', reason: string }
+  /** Something the person should be told in words (why a message waits, say). */
+  | { kind: 'notice', text: string }
 
 /**
  * The app's composition root: one profile, its contacts and history (through the storage
@@ -40,19 +50,38 @@ export class Messenger implements NetworkHost {
   relayStatus: RelayStatus = 'offline'
   private network: Network | undefined
   private readonly crypto: SessionCrypto
+  private readonly outbox: Outbox
+  private readonly reader: MailboxReader
   private readonly listeners = new Set<(change: MessengerChange) => void>()
-  private readonly flushing = new Map<string, Promise<void>>()
+  private readonly shutdown = new AbortController()
+  private leading = false
+  private dutyTimer: ReturnType<typeof setInterval> | undefined
 
-  private constructor (private readonly store: MessengerStore, profile: StoredProfile) {
+  private constructor (private readonly store: MessengerStore, private readonly profile: StoredProfile, retentionMs?: number) {
     this.identity = { publicKey: profile.publicKey, secretKey: profile.secretKey }
     this.name = profile.name
     this.userId = encodeUserId(profile.publicKey)
     this.crypto = new SessionCrypto(store, profile)
+    const network = (): Network | undefined => this.network
+    this.outbox = new Outbox(store, this.crypto, profile, network, {
+      changed: (message) => { this.emit({ kind: 'messages', contactId: message.contactId, message }) },
+      notice: (text) => { this.emit({ kind: 'notice', text }) }
+    }, retentionMs)
+    this.reader = new MailboxReader(store, profile, network, {
+      receive: async (envelope) => this.receive(envelope),
+      acknowledge: (contactId, id) => { void this.outbox.acknowledge(contactId, { delivered: [id] }) }
+    })
   }
 
-  static async load (store: MessengerStore): Promise<Messenger | undefined> {
-    const profile = await store.loadProfile()
-    return profile == null ? undefined : new Messenger(store, profile)
+  static async load (store: MessengerStore, options: { retentionMs?: number } = {}): Promise<Messenger | undefined> {
+    let profile = await store.loadProfile()
+    if (profile == null) return undefined
+    if (profile.mailboxSecret == null) {
+      // Profiles made before mailboxes get their invitation secret now.
+      profile = { ...profile, mailboxSecret: randomBytes(MAILBOX_SECRET_BYTES) }
+      await store.saveProfile(profile)
+    }
+    return new Messenger(store, profile, options.retentionMs)
   }
 
   /** Checks a display name before anything is created for it. */
@@ -66,7 +95,9 @@ export class Messenger implements NetworkHost {
     const trimmed = Messenger.assertDisplayName(name)
     if (await store.loadProfile() != null) throw new ProfileError('This browser already has a profile.')
     const identity = createIdentity()
-    const profile: StoredProfile = { ...identity, name: trimmed, createdAt: now, dh: createDhIdentity(identity) }
+    const profile: StoredProfile = {
+      ...identity, name: trimmed, createdAt: now, dh: createDhIdentity(identity), mailboxSecret: randomBytes(MAILBOX_SECRET_BYTES)
+    }
     await SessionCrypto.createPrekeys(store, identity, profile.dh, now)
     await store.saveProfile(profile)
     return new Messenger(store, profile)
@@ -86,12 +117,17 @@ export class Messenger implements NetworkHost {
     this.network = network
     network.setPrekeyRecord(await this.crypto.currentPrekeyRecord())
     for (const contact of await this.store.listContacts()) network.watch(contact)
+    leadWhenElected(() => {
+      this.leading = true
+      this.dutyTimer = setInterval(() => { void this.duty() }, MAILBOX_POLL_MS)
+      if (this.relayStatus === 'reserved') void this.duty()
+    }, this.shutdown.signal)
   }
 
   /** The invite carries our signed prekey, so a first message is encrypted even with an empty DHT. */
   async inviteLink (origin: string, relays: string[]): Promise<string> {
     const prekeyRecord = await this.crypto.currentPrekeyRecord()
-    return inviteLink(origin, encodeInvite(this.identity, { name: this.name, relays, prekeyRecord }))
+    return inviteLink(origin, encodeInvite(this.identity, { name: this.name, relays, prekeyRecord, mailboxSecret: this.profile.mailboxSecret }))
   }
 
   async contacts (): Promise<StoredContact[]> {
@@ -123,7 +159,7 @@ export class Messenger implements NetworkHost {
     await this.updateContact(contactId, (c) => c.changedDhIdentityKey == null
       ? c
       : { ...c, dhIdentityKey: c.changedDhIdentityKey, changedDhIdentityKey: undefined, verified: false })
-    void this.flush(contactId, true)
+    void this.outbox.deliver(contactId, true).catch(this.reportError)
   }
 
   private async updateContact (contactId: string, change: (c: StoredContact) => StoredContact): Promise<void> {
@@ -148,7 +184,8 @@ export class Messenger implements NetworkHost {
       name: invite?.name ?? existing?.name ?? `${userId.slice(0, 10)}…`,
       relays: invite?.relays ?? existing?.relays ?? [],
       addedAt: existing?.addedAt ?? now,
-      prekeyRecord: invite?.prekeyRecord ?? existing?.prekeyRecord
+      prekeyRecord: invite?.prekeyRecord ?? existing?.prekeyRecord,
+      mailboxSecret: invite?.mailboxSecret ?? existing?.mailboxSecret
     }
     await this.store.putContact(contact)
     this.emit({ kind: 'contacts' })
@@ -156,7 +193,7 @@ export class Messenger implements NetworkHost {
     return contact
   }
 
-  /** Stores the message first, then sends it if a direct link is up. */
+  /** Stores the message first (queued), then the outbox sends it or leaves it in a mailbox. */
   async send (contactId: string, text: string, now = Date.now()): Promise<StoredMessage> {
     const body = text.trim()
     if (body.length === 0) throw new SendError('An empty message is not sent.')
@@ -177,50 +214,39 @@ export class Messenger implements NetworkHost {
     }
     await this.store.addMessage(message)
     this.emit({ kind: 'messages', contactId, message })
-    void this.flush(contactId)
+    void this.outbox.deliver(contactId).catch(this.reportError)
     return message
   }
 
-  /**
-   * Sends pending messages to a contact over its direct link, oldest first, one flush at a
-   * time. When a link comes up, messages sent earlier without a receipt go again too: the
-   * receiver folds duplicates by id and acknowledges again, so nothing in flight on a dead
-   * link is lost.
-   */
-  private async flush (contactId: string, resendUnacknowledged = false): Promise<void> {
-    const running = this.flushing.get(contactId)
-    if (running != null) { await running; return this.flush(contactId, resendUnacknowledged) }
-    const work = this.flushNow(contactId, resendUnacknowledged).finally(() => this.flushing.delete(contactId))
-    this.flushing.set(contactId, work)
-    return work
+  /** "Retry" on a failed message. */
+  async retry (messageId: string): Promise<void> {
+    await this.outbox.retry(messageId)
   }
 
-  private async flushNow (contactId: string, resendUnacknowledged: boolean): Promise<void> {
-    if (this.network == null) return
-    for (const message of await this.store.undeliveredMessages(contactId)) {
-      if (message.state === 'sent' && !resendUnacknowledged) continue
-      const sent = await this.sendPayload(contactId, {
-        kind: 'message', id: messageIdFromString(message.id), sentAt: message.sentAt, name: this.name, text: message.text
-      })
-      if (!sent) return
-      const advanced = await this.store.advanceMessage(message.id, 'sent')
-      this.emit({ kind: 'messages', contactId, message: advanced })
+  /** The person has seen a conversation: its messages are read, and the sender told so if they share that. */
+  async markRead (contactId: string): Promise<void> {
+    const unread = await this.store.unreadMessages(contactId)
+    if (unread.length === 0) return
+    for (const message of unread) {
+      const updated = await this.store.advanceMessage(message.id, 'read')
+      if (updated != null) this.emit({ kind: 'messages', contactId, message: updated })
+    }
+    if (await this.readReceipts()) {
+      void this.outbox.acknowledge(contactId, { read: unread.map((m) => messageIdFromString(m.id)) })
     }
   }
 
-  /** Encrypts one payload (the session step stored first) and writes it to the direct link. */
-  private async sendPayload (contactId: string, payload: ChatPayload): Promise<boolean> {
-    const network = this.network
-    const contact = await this.store.getContact(contactId)
-    if (network == null || contact == null || !network.isLinked(contactId)) return false
-    try {
-      const sealed = await this.crypto.seal(contact, encodeChatPayload(payload), async () => network.findPrekey(contact.publicKey))
-      return await network.send(contactId, encodeEnvelope(this.identity, { kind: 'sealed', to: contact.publicKey, payload: sealed }))
-    } catch (err: any) {
-      // No session and no prekey yet, a changed key, or a dropped link: it stays queued.
-      this.emit({ kind: 'refused', reason: err?.message ?? String(err) })
-      return false
-    }
+  async readReceipts (): Promise<boolean> {
+    return await this.store.loadSetting<boolean>(READ_RECEIPTS) ?? true
+  }
+
+  async setReadReceipts (on: boolean): Promise<void> {
+    await this.store.saveSetting(READ_RECEIPTS, on)
+  }
+
+  /** Reads the mailboxes now (the leader tab also does it on start and every minute). */
+  async drainMailboxes (): Promise<DrainReport> {
+    return this.reader.drain()
   }
 
   // NetworkHost: what the network half tells the messenger.
@@ -231,6 +257,7 @@ export class Messenger implements NetworkHost {
     })
   }
 
+  /** Decrypts, stores and acknowledges one envelope, from a link or a mailbox; throws on refusal. */
   private async receive (envelope: SealedEnvelope): Promise<void> {
     const contactId = encodeUserId(envelope.from)
     const reply = await this.crypto.open(contactId, envelope.from, envelope.payload, async (opened) => {
@@ -257,12 +284,11 @@ export class Messenger implements NetworkHost {
       if (isNew) this.emit({ kind: 'messages', contactId, message })
       return payload
     })
-    if (reply?.kind === 'receipt') {
-      const updated = await this.store.advanceMessage(messageIdToString(reply.receiptFor), 'delivered')
-      if (updated?.contactId === contactId) this.emit({ kind: 'messages', contactId, message: updated })
+    if (reply?.kind === 'receipts') {
+      await this.outbox.receiptsArrived(contactId, reply.delivered, reply.read)
     } else if (reply?.kind === 'message') {
       // Stored (or already had it): acknowledge, so the sender stops retrying.
-      await this.sendPayload(contactId, { kind: 'receipt', id: newMessageId(), sentAt: Date.now(), receiptFor: reply.id })
+      void this.outbox.acknowledge(contactId, { delivered: [reply.id] })
     }
   }
 
@@ -274,17 +300,18 @@ export class Messenger implements NetworkHost {
   private contactAfter (known: StoredContact | undefined, userId: string, publicKey: Uint8Array, payload: ChatPayload | undefined, dhKey: Uint8Array): StoredContact | undefined {
     if (known == null) {
       if (payload?.kind !== 'message') return undefined
-      return { userId, publicKey, name: payload.name, relays: [], addedAt: Date.now(), dhIdentityKey: dhKey }
+      return { userId, publicKey, name: payload.name, relays: [], addedAt: Date.now(), dhIdentityKey: dhKey, knowsUs: true }
     }
-    if (known.dhIdentityKey == null) return { ...known, dhIdentityKey: dhKey }
+    // They encrypted for us, so they know our keys: from now on we write to the pair's slots.
+    if (known.dhIdentityKey == null) return { ...known, dhIdentityKey: dhKey, knowsUs: true }
     if (!equals(known.dhIdentityKey, dhKey) && (known.changedDhIdentityKey == null || !equals(known.changedDhIdentityKey, dhKey))) {
       return { ...known, changedDhIdentityKey: dhKey }
     }
-    return known
+    return known.knowsUs === true ? known : { ...known, knowsUs: true }
   }
 
   onLinkUp (userId: string): void {
-    void this.flush(userId, true)
+    void this.outbox.deliver(userId, true).catch(this.reportError)
   }
 
   onStatus (userId: string): void {
@@ -294,6 +321,26 @@ export class Messenger implements NetworkHost {
   onRelayStatus (status: RelayStatus): void {
     this.relayStatus = status
     this.emit({ kind: 'relay' })
+    // Online again: whatever waited goes out (to a mailbox when the contact is away), and
+    // the leader looks for what arrived meanwhile.
+    if (status === 'reserved') void this.catchUp()
+  }
+
+  private async catchUp (): Promise<void> {
+    for (const contact of await this.store.listContacts()) {
+      await this.outbox.deliver(contact.userId).catch(this.reportError)
+    }
+    if (this.leading) await this.duty()
+  }
+
+  /** The leader tab's periodic work: read the mailboxes, keep our records alive, fail the hopeless. */
+  private async duty (): Promise<void> {
+    await this.reader.drain().catch(this.reportError)
+    await this.outbox.tick().catch(this.reportError)
+  }
+
+  private readonly reportError = (err: any): void => {
+    this.emit({ kind: 'refused', reason: err?.message ?? String(err) })
   }
 
   onRefusedFrame (reason: string): void {
@@ -301,6 +348,8 @@ export class Messenger implements NetworkHost {
   }
 
   async close (): Promise<void> {
+    this.shutdown.abort()
+    clearInterval(this.dutyTimer)
     await this.network?.stop()
     this.store.close()
   }

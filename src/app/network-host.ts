@@ -33,5 +33,9 @@ export interface Network {
   /** Our current signed prekey record, published with our presence. */
   setPrekeyRecord: (record: Uint8Array) => void
   status: (userId: string) => ConnectionStatus
+  /** PUTs a mailbox record to its slot's closest DHT nodes; how many took it. */
+  putMailbox: (key: Uint8Array, record: Uint8Array) => Promise<number>
+  /** Every holder's version of a mailbox slot's record; empty when none has one. */
+  getMailbox: (key: Uint8Array) => Promise<Uint8Array[]>
   stop: () => Promise<void>
 }

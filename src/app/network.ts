@@ -7,6 +7,7 @@ import { createMurmurNode, type MurmurNode } from '../net/node.ts'
 import { DM_PROTOCOL, openDmLink, type DmLink } from '../net/dm-link.ts'
 import { keepRelaysConnected } from '../net/relay-keeper.ts'
 import { findPresence, isNotFound, publishPresence, PRESENCE_REFRESH_MS } from '../net/presence-records.ts'
+import { getMailboxRecords, putMailboxRecord } from '../net/mailbox-records.ts'
 import { prekeyKey } from '../core/x3dh/prekey.ts'
 import { newMessageId } from '../core/message-id.ts'
 import { fetchAppConfig, type AppConfig } from './config.ts'
@@ -15,6 +16,7 @@ import type { StoredContact } from './store-port.ts'
 
 const DIAL_TIMEOUT_MS = 20_000
 const LOOKUP_TIMEOUT_MS = 10_000
+const MAILBOX_TIMEOUT_MS = 20_000
 const RETRY_MIN_MS = 1_000
 const RETRY_MAX_MS = 10_000
 
@@ -99,6 +101,18 @@ class TabNetwork implements Network {
       if (isNotFound(err)) return undefined
       throw err
     }
+  }
+
+  async putMailbox (key: Uint8Array, record: Uint8Array): Promise<number> {
+    return putMailboxRecord(this.node, key, record, { signal: this.deadline(MAILBOX_TIMEOUT_MS) })
+  }
+
+  async getMailbox (key: Uint8Array): Promise<Uint8Array[]> {
+    return getMailboxRecords(this.node, key, { signal: this.deadline(MAILBOX_TIMEOUT_MS) })
+  }
+
+  private deadline (ms: number): AbortSignal {
+    return AbortSignal.any([this.shutdown.signal, AbortSignal.timeout(ms)])
   }
 
   async send (userId: string, frame: Uint8Array): Promise<boolean> {

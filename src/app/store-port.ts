@@ -1,4 +1,5 @@
 import type { ContactSessions } from '../core/session/types.ts'
+import type { MailboxWriterState } from '../core/mailbox/writer.ts'
 
 /**
  * What the messenger keeps about itself, its contacts and its history, and the port it
@@ -13,6 +14,12 @@ export interface StoredProfile {
   createdAt: number
   /** The long-term X25519 key, signed by the Ed25519 identity key (X3DH's IK for agreement). */
   dh: { publicKey: Uint8Array, secretKey: Uint8Array, signature: Uint8Array }
+  /**
+   * Our invitation secret: in every invite we hand out, it names the mailbox slots where
+   * people who are not our contacts yet leave first messages. Profiles made before mailboxes
+   * get one when they next load.
+   */
+  mailboxSecret?: Uint8Array
 }
 
 /** Our signed prekeys: the one published now, and retired ones kept for their grace period. */
@@ -37,10 +44,19 @@ export interface StoredContact {
   changedDhIdentityKey?: Uint8Array
   /** Set by the person after comparing safety numbers. */
   verified?: boolean
+  /** Their invitation secret, from their invite: where first messages wait while they are away. */
+  mailboxSecret?: Uint8Array
+  /** They have written to us, so they know our keys and read the mailbox slots of the pair. */
+  knowsUs?: boolean
 }
 
-/** pending: accepted, not yet on the wire; sent: written to a direct link; delivered: receipt came back. */
-export type MessageState = 'pending' | 'sent' | 'delivered'
+/**
+ * Outgoing: pending (queued: accepted, not yet out), sent (written to a direct link), stored
+ * (waiting in the contact's mailbox on other peers), delivered (their receipt came back),
+ * read (they saw it and share that), failed (no receipt within the retention period).
+ * Incoming: delivered, then read once shown.
+ */
+export type MessageState = 'pending' | 'sent' | 'stored' | 'delivered' | 'read' | 'failed'
 
 export interface StoredMessage {
   /** Hex of the 16-byte message id: the same on both sides, so duplicates fold. */
@@ -50,6 +66,10 @@ export interface StoredMessage {
   text: string
   sentAt: number
   state: MessageState
+  /** Outgoing and stored: how many peers took the mailbox record that holds it. */
+  holders?: number
+  /** When "Retry" put a failed message back in the queue: its retention counts from then. */
+  retriedAt?: number
 }
 
 export interface MessengerStore {
@@ -62,13 +82,28 @@ export interface MessengerStore {
   listMessages: (contactId: string) => Promise<StoredMessage[]>
   /** Stores a message unless one with its id exists; returns whether it was new. */
   addMessage: (message: StoredMessage) => Promise<boolean>
-  /** Moves a message forward (pending -> sent -> delivered); never backwards. Returns the stored message. */
-  advanceMessage: (id: string, state: MessageState) => Promise<StoredMessage | undefined>
+  /**
+   * Moves a message forward (isAdvance); never backwards. `holders` is recorded with a move
+   * to (or a repeat of) "stored". Returns the stored message.
+   */
+  advanceMessage: (id: string, state: MessageState, holders?: number) => Promise<StoredMessage | undefined>
+  /** "Retry" on a failed message: back to pending, its retention restarted at `now`. */
+  requeueMessage: (id: string, now: number) => Promise<StoredMessage | undefined>
+  hasMessage: (id: string) => Promise<boolean>
   /**
    * Outgoing messages to a contact without a delivery receipt, oldest first: pending ones,
-   * and sent ones whose receipt never came (the link may have died with them in flight).
+   * and sent or stored ones whose receipt never came (the link may have died with them in
+   * flight). Failed ones wait for "Retry".
    */
   undeliveredMessages: (contactId: string) => Promise<StoredMessage[]>
+  /** Incoming messages of a contact not yet marked read, oldest first. */
+  unreadMessages: (contactId: string) => Promise<StoredMessage[]>
+  /** What we keep about the mailbox records we write for a contact (src/core/mailbox/writer.ts). */
+  loadMailboxWriter: (contactId: string) => Promise<MailboxWriterState | undefined>
+  saveMailboxWriter: (contactId: string, state: MailboxWriterState) => Promise<void>
+  /** Small sealed settings of the profile (read receipts, the last drained epoch). */
+  loadSetting: <T>(key: string) => Promise<T | undefined>
+  saveSetting: (key: string, value: unknown) => Promise<void>
   loadPrekeys: () => Promise<StoredPrekeys | undefined>
   savePrekeys: (prekeys: StoredPrekeys) => Promise<void>
   /** encodeReplayCache bytes (src/core/x3dh/replay-cache.ts). */
@@ -95,12 +130,20 @@ export interface ReceivedStep {
   message?: StoredMessage
 }
 
-const ORDER: Record<MessageState, number> = { pending: 0, sent: 1, delivered: 2 }
+const ORDER: Record<Exclude<MessageState, 'failed'>, number> = { pending: 0, sent: 1, stored: 2, delivered: 3, read: 4 }
 
-/** Delivery states only move forward: a late "sent" never hides a "delivered". */
+/**
+ * Delivery states only move forward: a late "sent" never hides a "delivered". A message that
+ * is not delivered yet can fail; a receipt that comes after all still counts.
+ */
 export function isAdvance (from: MessageState, to: MessageState): boolean {
+  if (to === 'failed') return from === 'pending' || from === 'sent' || from === 'stored'
+  if (from === 'failed') return to === 'delivered' || to === 'read'
   return ORDER[to] > ORDER[from]
 }
+
+/** States whose message still waits for a receipt and is worth sending again. */
+export const UNDELIVERED_STATES: readonly MessageState[] = ['pending', 'sent', 'stored']
 
 export function compareMessages (a: StoredMessage, b: StoredMessage): number {
   return a.sentAt - b.sentAt || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)

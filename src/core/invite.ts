@@ -6,6 +6,7 @@ import type { Identity } from './identity.ts'
 import { appendSignature, hasValidSignature, splitSignature } from './signed-record.ts'
 import { NAME_MAX_BYTES, normalizeDisplayName } from './text-rules.ts'
 import { decodeUserId } from './user-id.ts'
+import { MAILBOX_SECRET_BYTES } from './mailbox/slots.ts'
 
 /** What an invite link tells the person who opens it. */
 export interface Invite {
@@ -19,9 +20,17 @@ export interface Invite {
    * invite's signature.
    */
   prekeyRecord?: Uint8Array
+  /**
+   * The inviter's invitation secret (src/core/mailbox/slots.ts, mailboxSecretForFirstContact):
+   * where the person who opens the link writes first messages while the inviter is offline.
+   * Anyone holding the link holds it, so it is exactly as private as the link.
+   */
+  mailboxSecret?: Uint8Array
 }
 
-export const INVITE_VERSION = 1
+/** Version 2 adds the invitation secret; links of version 1 are still read. */
+export const INVITE_VERSION = 2
+const INVITE_VERSIONS = [1, 2]
 export const INVITE_MAX_CHARS = 4096
 export const INVITE_MAX_RELAYS = 4
 export const RELAY_MAX_BYTES = 256
@@ -46,7 +55,7 @@ function malformed (field: string, cause?: unknown): InvalidInviteError {
 const isRelayAddress = (relay: string): boolean =>
   typeof relay === 'string' && relay.startsWith('/') && utf8(relay).length <= RELAY_MAX_BYTES
 
-export function encodeInvite (identity: Identity, fields: { name: string, relays: string[], prekeyRecord?: Uint8Array }, now: number = Date.now()): string {
+export function encodeInvite (identity: Identity, fields: { name: string, relays: string[], prekeyRecord?: Uint8Array, mailboxSecret?: Uint8Array }, now: number = Date.now()): string {
   const name = normalizeDisplayName(fields.name)
   if (name === undefined) {
     throw new InvalidInviteError('malformed', 'A display name has 1 to 64 characters and no control characters.', { field: 'name' })
@@ -60,13 +69,18 @@ export function encodeInvite (identity: Identity, fields: { name: string, relays
   if (!(prekeyRecord instanceof Uint8Array) || prekeyRecord.length > PREKEY_RECORD_MAX_BYTES) {
     throw new InvalidInviteError('malformed', 'The prekey record is too large for an invite.', { field: 'prekeyRecord' })
   }
-  w.uvarint(now).bytes(prekeyRecord)
+  const mailboxSecret = fields.mailboxSecret ?? new Uint8Array(0)
+  if (!(mailboxSecret instanceof Uint8Array) || (mailboxSecret.length !== 0 && mailboxSecret.length !== MAILBOX_SECRET_BYTES)) {
+    throw new InvalidInviteError('malformed', `An invitation secret has ${MAILBOX_SECRET_BYTES} bytes.`, { field: 'mailboxSecret' })
+  }
+  w.uvarint(now).bytes(prekeyRecord).bytes(mailboxSecret)
   return toString(appendSignature(identity, CONTEXT, w.finish()), 'base64url')
 }
 
 function parseBody (body: Uint8Array): Invite {
   const r = new Reader(body)
-  if (r.u8('version') !== INVITE_VERSION) throw new DecodeError('version', 'unknown invite version')
+  const version = r.u8('version')
+  if (!INVITE_VERSIONS.includes(version)) throw new DecodeError('version', 'unknown invite version')
   const publicKey = r.bytes('publicKey', { max: PUBLIC_KEY_BYTES, exact: PUBLIC_KEY_BYTES })
   const name = normalizeDisplayName(r.string('name', { maxBytes: NAME_MAX_BYTES }))
   if (name === undefined) throw new DecodeError('name', 'not an acceptable display name')
@@ -79,10 +93,13 @@ function parseBody (body: Uint8Array): Invite {
   }
   const createdAt = r.uvarint('createdAt')
   const prekeyRecord = r.bytes('prekeyRecord', { max: PREKEY_RECORD_MAX_BYTES })
+  const mailboxSecret = version >= 2 ? r.bytes('mailboxSecret', { max: MAILBOX_SECRET_BYTES }) : new Uint8Array(0)
+  if (mailboxSecret.length !== 0 && mailboxSecret.length !== MAILBOX_SECRET_BYTES) throw new DecodeError('mailboxSecret', `must be empty or ${MAILBOX_SECRET_BYTES} bytes`)
   r.done('invite')
-  return prekeyRecord.length === 0
-    ? { publicKey, name, relays, createdAt }
-    : { publicKey, name, relays, createdAt, prekeyRecord }
+  const invite: Invite = { publicKey, name, relays, createdAt }
+  if (prekeyRecord.length > 0) invite.prekeyRecord = prekeyRecord
+  if (mailboxSecret.length > 0) invite.mailboxSecret = mailboxSecret
+  return invite
 }
 
 /** Checks an invite payload (the part of a link after `#/i/`) completely before trusting any of it. */
@@ -127,7 +144,7 @@ export type ContactInput =
   | { kind: 'invite', invite: Invite }
   | { kind: 'id', publicKey: Uint8Array }
 
-// The smallest possible invite: version, key, a 1-byte name, no relays, a 1-byte date, no prekey, signature.
+// The smallest possible invite (version 1): version, key, a 1-byte name, no relays, a 1-byte date, no prekey, signature.
 const MIN_INVITE_BYTES = 1 + (1 + PUBLIC_KEY_BYTES) + (1 + 1) + 1 + 1 + 1 + SIGNATURE_BYTES
 const MIN_PAYLOAD_CHARS = Math.ceil(MIN_INVITE_BYTES * 4 / 3)
 // Close enough to an id that a person meant one: then "looks mistyped" is the useful answer.

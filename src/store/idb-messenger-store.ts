@@ -1,5 +1,6 @@
-import { compareMessages, isAdvance, type MessageState, type MessengerStore, type StoredContact, type StoredMessage, type StoredPrekeys, type StoredProfile } from '../app/store-port.ts'
+import { compareMessages, isAdvance, UNDELIVERED_STATES, type MessageState, type MessengerStore, type StoredContact, type StoredMessage, type StoredPrekeys, type StoredProfile } from '../app/store-port.ts'
 import type { ContactSessions } from '../core/session/types.ts'
+import type { MailboxWriterState } from '../core/mailbox/writer.ts'
 import type { MurmurDatabase } from './open.ts'
 import type { RecordSealer } from './record-sealer.ts'
 import type { SealedMessageRow } from './schema.ts'
@@ -21,11 +22,16 @@ export function createIdbMessengerStore (db: MurmurDatabase, sealer: RecordSeale
     sentAt: m.sentAt,
     state: m.state,
     direction: m.direction,
+    ...(m.holders != null ? { holders: m.holders } : {}),
+    ...(m.retriedAt != null ? { retriedAt: m.retriedAt } : {}),
     sealed: sealer.seal('messages', m.id, { contactId: m.contactId, text: m.text } satisfies MessageBody)
   })
   const openMessage = (row: SealedMessageRow): StoredMessage => {
     const body = sealer.open<MessageBody>('messages', row.id, row.sealed)
-    return { id: row.id, contactId: body.contactId, text: body.text, sentAt: row.sentAt, state: row.state, direction: row.direction }
+    const message: StoredMessage = { id: row.id, contactId: body.contactId, text: body.text, sentAt: row.sentAt, state: row.state, direction: row.direction }
+    if (row.holders != null) message.holders = row.holders
+    if (row.retriedAt != null) message.retriedAt = row.retriedAt
+    return message
   }
   const openContact = (row: { ref: string, sealed: Uint8Array }): StoredContact =>
     sealer.open<StoredContact>('contacts', row.ref, row.sealed)
@@ -102,26 +108,48 @@ export function createIdbMessengerStore (db: MurmurDatabase, sealer: RecordSeale
       await tx.done
       return existing == null
     },
-    advanceMessage: async (id: string, state: MessageState) => {
+    advanceMessage: async (id: string, state: MessageState, holders?: number) => {
       // The state is a readable field, so moving it forward needs no unsealing.
       const tx = db.transaction('messages', 'readwrite', STRICT)
       const row = await tx.store.get(id)
       let result = row
-      if (row != null && isAdvance(row.state, state)) {
+      if (row != null && (isAdvance(row.state, state) || (state === 'stored' && row.state === 'stored'))) {
         result = { ...row, state }
+        if (state === 'stored' && holders != null) result.holders = holders
         await tx.store.put(result)
       }
       await tx.done
       return result == null ? undefined : openMessage(result)
     },
+    requeueMessage: async (id, now) => {
+      const tx = db.transaction('messages', 'readwrite', STRICT)
+      const row = await tx.store.get(id)
+      let result = row
+      if (row != null && row.state === 'failed') {
+        const { holders: _dropped, ...rest } = row
+        result = { ...rest, state: 'pending', retriedAt: now }
+        await tx.store.put(result)
+      }
+      await tx.done
+      return result == null ? undefined : openMessage(result)
+    },
+    hasMessage: async (id) => await db.getKey('messages', id) != null,
     undeliveredMessages: async (contactId) => {
       const c = conv(contactId)
       const tx = db.transaction('messages')
       const index = tx.store.index('by-state')
-      const [pending, sent] = await Promise.all([index.getAll([c, 'pending']), index.getAll([c, 'sent'])])
+      const rows = await Promise.all(UNDELIVERED_STATES.map(async (state) => index.getAll([c, state])))
       await tx.done
-      return [...pending, ...sent].filter((m) => m.direction === 'out').map(openMessage).sort(compareMessages)
+      return rows.flat().filter((m) => m.direction === 'out').map(openMessage).sort(compareMessages)
     },
+    unreadMessages: async (contactId) => {
+      const rows = await db.getAllFromIndex('messages', 'by-state', [conv(contactId), 'delivered'])
+      return rows.filter((m) => m.direction === 'in').map(openMessage).sort(compareMessages)
+    },
+    loadMailboxWriter: async (contactId) => loadKv<MailboxWriterState>(`mailbox-writer:${sealer.blind('mailbox-writer', contactId)}`),
+    saveMailboxWriter: async (contactId, state) => { await saveKv(`mailbox-writer:${sealer.blind('mailbox-writer', contactId)}`, state) },
+    loadSetting: async <T>(key: string) => loadKv<T>(`setting:${key}`),
+    saveSetting: async (key, value) => { await saveKv(`setting:${key}`, value) },
     close: () => { db.close() }
   }
 }

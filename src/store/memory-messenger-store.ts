@@ -1,5 +1,6 @@
-import { compareMessages, isAdvance, type MessengerStore, type StoredContact, type StoredMessage, type StoredPrekeys, type StoredProfile } from '../app/store-port.ts'
+import { compareMessages, isAdvance, UNDELIVERED_STATES, type MessengerStore, type StoredContact, type StoredMessage, type StoredPrekeys, type StoredProfile } from '../app/store-port.ts'
 import type { ContactSessions } from '../core/session/types.ts'
+import type { MailboxWriterState } from '../core/mailbox/writer.ts'
 
 /**
  * The storage port in memory. Every value is structured-cloned on the way in and out, as
@@ -12,6 +13,8 @@ export function createMemoryMessengerStore (): MessengerStore {
   const sessions = new Map<string, ContactSessions>()
   let prekeys: StoredPrekeys | undefined
   let replayCache: Uint8Array | undefined
+  const writers = new Map<string, MailboxWriterState>()
+  const settings = new Map<string, unknown>()
   const clone = structuredClone
 
   return {
@@ -30,16 +33,35 @@ export function createMemoryMessengerStore (): MessengerStore {
       messages.set(m.id, clone(m))
       return true
     },
-    advanceMessage: async (id, state) => {
+    advanceMessage: async (id, state, holders) => {
       const m = messages.get(id)
       if (m == null) return undefined
-      if (isAdvance(m.state, state)) messages.set(id, { ...m, state })
+      if (isAdvance(m.state, state)) messages.set(id, { ...m, state, ...(state === 'stored' && holders != null ? { holders } : {}) })
+      else if (state === 'stored' && m.state === 'stored' && holders != null) messages.set(id, { ...m, holders })
       return clone(messages.get(id)!)
     },
+    requeueMessage: async (id, now) => {
+      const m = messages.get(id)
+      if (m == null) return undefined
+      if (m.state === 'failed') messages.set(id, { ...m, state: 'pending', retriedAt: now, holders: undefined })
+      return clone(messages.get(id)!)
+    },
+    hasMessage: async (id) => messages.has(id),
     undeliveredMessages: async (contactId) =>
       [...messages.values()]
-        .filter((m) => m.contactId === contactId && m.direction === 'out' && m.state !== 'delivered')
+        .filter((m) => m.contactId === contactId && m.direction === 'out' && UNDELIVERED_STATES.includes(m.state))
         .sort(compareMessages).map((m) => clone(m)),
+    unreadMessages: async (contactId) =>
+      [...messages.values()]
+        .filter((m) => m.contactId === contactId && m.direction === 'in' && m.state === 'delivered')
+        .sort(compareMessages).map((m) => clone(m)),
+    loadMailboxWriter: async (contactId) => {
+      const w = writers.get(contactId)
+      return w == null ? undefined : clone(w)
+    },
+    saveMailboxWriter: async (contactId, state) => { writers.set(contactId, clone(state)) },
+    loadSetting: async <T>(key: string) => (settings.has(key) ? clone(settings.get(key)) as T : undefined),
+    saveSetting: async (key, value) => { settings.set(key, clone(value)) },
     loadPrekeys: async () => prekeys == null ? undefined : clone(prekeys),
     savePrekeys: async (p) => { prekeys = clone(p) },
     loadReplayCache: async () => replayCache == null ? undefined : clone(replayCache),

@@ -49,6 +49,9 @@ export interface SealedMessageRow {
   sentAt: number
   state: MessageState
   direction: 'in' | 'out'
+  /** Outgoing and stored: how many peers hold it (a count, shown to the person). */
+  holders?: number
+  retriedAt?: number
   sealed: Uint8Array
 }
 

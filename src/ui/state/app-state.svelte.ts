@@ -26,6 +26,8 @@ export class AppState {
   userId = $state('')
   name = $state('')
   hasPassphrase = $state(false)
+  /** Whether contacts are told when their messages have been read. */
+  readReceipts = $state(true)
   /** Progress of the passphrase key derivation (0..1) while it runs. */
   kdfProgress = $state<number>()
 
@@ -114,6 +116,8 @@ export class AppState {
     this.userId = messenger.userId
     this.name = messenger.name
     messenger.subscribe((change) => { void this.onChange(change) })
+    document.addEventListener('visibilitychange', () => { this.markSeen() })
+    this.readReceipts = await messenger.readReceipts()
     await this.refreshContacts()
     this.phase = 'ready'
     this.inviteLink = await messenger.inviteLink(location.origin, [])
@@ -155,7 +159,25 @@ export class AppState {
 
   async select (userId: string | undefined): Promise<void> {
     this.selectedId = userId
+    this.notice = undefined
     this.messages = userId == null || this.messenger == null ? [] : await this.messenger.messages(userId)
+    this.markSeen()
+  }
+
+  /** "Retry" on a message that failed. */
+  async retry (messageId: string): Promise<void> {
+    await this.messenger?.retry(messageId)
+  }
+
+  async setReadReceipts (on: boolean): Promise<void> {
+    await this.messenger?.setReadReceipts(on)
+    this.readReceipts = on
+  }
+
+  /** The open conversation, on screen: its new messages are read. */
+  private markSeen (): void {
+    if (this.selectedId == null || document.visibilityState !== 'visible') return
+    void this.messenger?.markRead(this.selectedId)
   }
 
   async send (text: string): Promise<void> {
@@ -199,6 +221,7 @@ export class AppState {
         this.messages = change.message != null
           ? upsertMessage(this.messages, change.message)
           : await messenger.messages(change.contactId)
+        if (change.message?.direction === 'in' && change.message.state === 'delivered') this.markSeen()
         break
       case 'status':
         this.statuses[change.contactId] = messenger.status(change.contactId)
@@ -207,6 +230,9 @@ export class AppState {
         this.relay = messenger.relayStatus
         break
       case 'refused':
+        break
+      case 'notice':
+        this.notice = change.text
         break
     }
   }

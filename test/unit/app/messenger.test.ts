@@ -7,6 +7,8 @@ import { encodeUserId } from '../../../src/core/user-id.ts'
 import { createMemoryMessengerStore } from '../../../src/store/memory-messenger-store.ts'
 import { SessionCrypto } from '../../../src/app/session-crypto.ts'
 import { createDhIdentity } from '../../../src/core/x3dh/index.ts'
+import { decodeMailboxRecord, selectMailboxRecord, validateMailboxRecord } from '../../../src/core/mailbox/record.ts'
+import { toString } from 'uint8arrays'
 
 /**
  * The messenger's own rules, end-to-end encryption included, with the libp2p half replaced
@@ -16,10 +18,26 @@ import { createDhIdentity } from '../../../src/core/x3dh/index.ts'
  */
 class Wire implements Network {
   up = false
+  /** Whether the DHT answers: false stands for a tab with no peers. */
+  dhtUp = true
   frames: Uint8Array[] = []
   peer: Messenger | undefined
   record: Uint8Array | undefined
-  constructor (private readonly dht: Map<string, Uint8Array>, private readonly owner: () => Messenger) {}
+  constructor (private readonly dht: Map<string, Uint8Array>, private readonly owner: () => Messenger, readonly mailboxes = new Map<string, Uint8Array>()) {}
+  /** One holder that keeps the newest valid version of each slot, as a DHT node does. */
+  async putMailbox (key: Uint8Array, record: Uint8Array): Promise<number> {
+    if (!this.dhtUp) throw new Error('no peers')
+    validateMailboxRecord(key, record)
+    const id = toString(key, 'base64')
+    const held = this.mailboxes.get(id)
+    if (held == null || selectMailboxRecord(key, [held, record]) === 1) this.mailboxes.set(id, record)
+    return 1
+  }
+  async getMailbox (key: Uint8Array): Promise<Uint8Array[]> {
+    if (!this.dhtUp) throw new Error('no peers')
+    const held = this.mailboxes.get(toString(key, 'base64'))
+    return held == null ? [] : [held]
+  }
   watch (_contact: StoredContact): void {}
   status (): ConnectionStatus { return this.up ? 'direct' : 'offline' }
   isLinked (): boolean { return this.up }
@@ -37,19 +55,29 @@ class Wire implements Network {
 
 async function pair () {
   const dht = new Map<string, Uint8Array>()
+  const mailboxes = new Map<string, Uint8Array>()
   const ann = await Messenger.create(createMemoryMessengerStore(), 'Ann')
   const bob = await Messenger.create(createMemoryMessengerStore(), 'Bob')
-  const annWire = new Wire(dht, () => ann)
-  const bobWire = new Wire(dht, () => bob)
+  const annWire = new Wire(dht, () => ann, mailboxes)
+  const bobWire = new Wire(dht, () => bob, mailboxes)
   annWire.peer = bob
   bobWire.peer = ann
   await ann.attachNetwork(annWire)
   await bob.attachNetwork(bobWire)
   await ann.addContact(bob.userId)
-  return { ann, bob, annWire, bobWire }
+  return { ann, bob, annWire, bobWire, mailboxes }
 }
 
-const settle = async (): Promise<void> => { for (let i = 0; i < 50; i++) await new Promise((r) => setTimeout(r, 0)) }
+// Receipts are batched for 20 ms (src/app/outbox.ts): settle waits past that.
+const settle = async (): Promise<void> => { for (let i = 0; i < 80; i++) await new Promise((r) => setTimeout(r, 1)) }
+
+/** For states reached through timers and batches: poll rather than guess how long they take. */
+const POLL = { timeout: 10_000, interval: 20 }
+
+/** Every entry id held in the mailboxes, by slot: what a holder would see. */
+function heldEntries (mailboxes: Map<string, Uint8Array>): number {
+  return [...mailboxes.values()].reduce((n, record) => n + decodeMailboxRecord(record).entries.length, 0)
+}
 
 describe('Messenger', () => {
   it('stores a message as pending before anything is sent, and sends it encrypted when a link comes up', async () => {
@@ -182,6 +210,96 @@ describe('Messenger', () => {
     await ann.send(bob.userId, 'welcome back')
     await settle()
     expect((await reborn.messages(ann.userId)).map((m) => m.text)).toContain('welcome back')
+  })
+
+  it('a contact added from an invite gets messages while away: they wait in the mailbox, arrive once and in order, and receipts withdraw them', async () => {
+    const { ann, bob, annWire, mailboxes } = await pair()
+    await ann.addContact(await bob.inviteLink('http://127.0.0.1', []))
+    for (const text of ['one', 'two', 'three']) await ann.send(bob.userId, text)
+    await settle()
+    // Bob is offline (no link): each message went to his first-contact slots at once.
+    await expect.poll(async () => (await ann.messages(bob.userId)).map((m) => [m.state, m.holders]), POLL).toEqual([['stored', 1], ['stored', 1], ['stored', 1]])
+    const sent = await ann.messages(bob.userId)
+    expect(heldEntries(mailboxes)).toBe(3)
+    // Nothing a holder keeps shows the text or either person's id.
+    const held = new TextDecoder('latin1').decode(Uint8Array.from([...mailboxes.values()].flatMap((r) => [...r])))
+    for (const secret of ['one', 'two', 'three', 'Ann', 'Bob']) expect(held).not.toContain(secret)
+    for (const key of [ann.identity.publicKey, bob.identity.publicKey]) expect(held).not.toContain(new TextDecoder('latin1').decode(key))
+
+    // Bob comes back and drains: all three, once, in order; twice changes nothing.
+    expect((await bob.drainMailboxes()).received).toBe(3)
+    await bob.drainMailboxes()
+    await settle()
+    await expect.poll(async () => (await bob.messages(ann.userId)).map((m) => m.text), POLL).toEqual(['one', 'two', 'three'])
+    // Ann is offline too, so Bob's receipts wait in the pair's slots; Ann reads them.
+    expect(annWire.up).toBe(false)
+    await ann.drainMailboxes()
+    await settle()
+    await expect.poll(async () => (await ann.messages(bob.userId)).map((m) => m.state), POLL).toEqual(['delivered', 'delivered', 'delivered'])
+    // Her records are tombstones now: holders drop the messages.
+    await settle()
+    const annEntries = (): number => [...mailboxes.values()]
+      .flatMap((r) => decodeMailboxRecord(r).entries)
+      .filter((e) => sent.some((m) => m.id === toString(e.id, 'hex'))).length
+    await expect.poll(annEntries, POLL).toBe(0)
+    expect([...mailboxes.values()].some((r) => decodeMailboxRecord(r).entries.length === 0)).toBe(true)
+  })
+
+  it('a message nobody can hold waits as queued and goes out when the DHT answers again', async () => {
+    const { ann, bob, annWire } = await pair()
+    await ann.addContact(await bob.inviteLink('http://127.0.0.1', []))
+    annWire.dhtUp = false
+    await ann.send(bob.userId, 'later')
+    await settle()
+    await expect.poll(async () => (await ann.messages(bob.userId)).map((m) => m.state), POLL).toEqual(['pending'])
+    annWire.dhtUp = true
+    ann.onRelayStatus('reserved')
+    await settle()
+    await expect.poll(async () => (await ann.messages(bob.userId)).map((m) => m.state), POLL).toEqual(['stored'])
+    await bob.drainMailboxes()
+    await expect.poll(async () => (await bob.messages(ann.userId)).map((m) => m.text), POLL).toEqual(['later'])
+  })
+
+  it('a message with no receipt within the retention fails, and Retry sends it again', async () => {
+    const { ann, bob } = await pair()
+    await ann.addContact(await bob.inviteLink('http://127.0.0.1', []))
+    const old = await ann.send(bob.userId, 'too late', Date.now() - 22 * 24 * 3600 * 1000)
+    await settle()
+    ann.onRelayStatus('reserved') // the leader's duty: fail what is past its retention
+    await settle()
+    await expect.poll(async () => (await ann.messages(bob.userId)).map((m) => m.state), POLL).toEqual(['failed'])
+    await ann.retry(old.id)
+    await settle()
+    await expect.poll(async () => (await ann.messages(bob.userId)).map((m) => m.state), POLL).toEqual(['stored'])
+    await bob.drainMailboxes()
+    await expect.poll(async () => (await bob.messages(ann.userId)).map((m) => m.text), POLL).toEqual(['too late'])
+  })
+
+  it('someone added by bare ID who never wrote has no mailbox: the message stays queued and the person is told', async () => {
+    const { ann, bob } = await pair()
+    const notices: string[] = []
+    ann.subscribe((change) => { if (change.kind === 'notice') notices.push(change.text) })
+    await ann.send(bob.userId, 'hello?')
+    await settle()
+    await expect.poll(async () => (await ann.messages(bob.userId)).map((m) => m.state), POLL).toEqual(['pending'])
+    expect(notices.join(' ')).toMatch(/no mailbox/)
+  })
+
+  it('read receipts mark the sender\'s message read, and can be turned off', async () => {
+    const { ann, bob, annWire, bobWire } = await pair()
+    annWire.up = bobWire.up = true
+    await ann.send(bob.userId, 'seen?')
+    await settle()
+    await bob.markRead(ann.userId)
+    await settle()
+    await expect.poll(async () => (await ann.messages(bob.userId)).map((m) => m.state), POLL).toEqual(['read'])
+    await expect.poll(async () => (await bob.messages(ann.userId)).map((m) => m.state), POLL).toEqual(['read'])
+    await bob.setReadReceipts(false)
+    await ann.send(bob.userId, 'quietly')
+    await settle()
+    await bob.markRead(ann.userId)
+    await settle()
+    await expect.poll(async () => (await ann.messages(bob.userId)).map((m) => m.state), POLL).toEqual(['read', 'delivered'])
   })
 
   it('safety numbers agree on both sides', async () => {

@@ -8,7 +8,7 @@ const ID = new Uint8Array(16).fill(0xab)
 const OTHER = new Uint8Array(16).fill(0xcd)
 const SENT = Date.UTC(2025, 0, 1)
 const message: ChatPayload = { kind: 'message', id: ID, sentAt: SENT, name: 'Alice', text: 'Hi Bob!\nHow are you? 👋' }
-const receipt: ChatPayload = { kind: 'receipt', id: ID, sentAt: SENT, receiptFor: OTHER }
+const receipt: ChatPayload = { kind: 'receipts', id: ID, sentAt: SENT, delivered: [OTHER], read: [ID, OTHER] }
 
 const expectMalformed = (fn: () => unknown, field?: string): void => {
   const err = thrown(fn)
@@ -55,9 +55,12 @@ describe('chat payload', () => {
       expectMalformed(() => decodeChatPayload(trailing), 'payload')
     }
     expectMalformed(() => decodeChatPayload(new Writer().u8(2).u8(1).finish()), 'version')
-    for (const kind of [0, 3, 255]) expectMalformed(() => decodeChatPayload(new Writer().u8(1).u8(kind).finish()), 'kind')
-    expectMalformed(() => decodeChatPayload(new Writer().u8(1).u8(2).bytes(new Uint8Array(15)).finish()), 'id')
-    expectMalformed(() => decodeChatPayload(new Writer().u8(1).u8(2).bytes(ID).uvarint(1).bytes(new Uint8Array(17)).finish()), 'receiptFor')
+    // 2 was the single receipt of earlier builds: retired, refused like any unknown kind.
+    for (const kind of [0, 2, 4, 255]) expectMalformed(() => decodeChatPayload(new Writer().u8(1).u8(kind).finish()), 'kind')
+    expectMalformed(() => decodeChatPayload(new Writer().u8(1).u8(3).bytes(new Uint8Array(15)).finish()), 'id')
+    expectMalformed(() => decodeChatPayload(new Writer().u8(1).u8(3).bytes(ID).uvarint(1).uvarint(1).bytes(new Uint8Array(17)).finish()), 'delivered')
+    expectMalformed(() => decodeChatPayload(new Writer().u8(1).u8(3).bytes(ID).uvarint(1).uvarint(0).uvarint(0).finish()), 'delivered')
+    expectMalformed(() => decodeChatPayload(new Writer().u8(1).u8(3).bytes(ID).uvarint(1).uvarint(257).finish()), 'delivered')
   })
 
   it('rejects text that is empty, blank, over 4000 characters or not UTF-8, and bad names', () => {
@@ -79,7 +82,9 @@ describe('chat payload', () => {
     expectMalformed(() => encodeChatPayload({ ...message, text: 'lone \uD800' }), 'text')
     expectMalformed(() => encodeChatPayload({ ...message, name: '' }), 'name')
     expectMalformed(() => encodeChatPayload({ ...message, id: new Uint8Array(8) }), 'id')
-    expectMalformed(() => encodeChatPayload({ ...receipt, receiptFor: new Uint8Array(1) }), 'receiptFor')
+    expectMalformed(() => encodeChatPayload({ ...receipt, delivered: [new Uint8Array(1)] }), 'delivered')
+    expectMalformed(() => encodeChatPayload({ ...receipt, read: Array.from({ length: 257 }, () => ID) }), 'read')
+    expectMalformed(() => encodeChatPayload({ ...receipt, delivered: [], read: [] }), 'delivered')
     expectMalformed(() => encodeChatPayload({ ...message, sentAt: -1 }), 'sentAt')
   })
 })

@@ -33,8 +33,9 @@ function craft (write: (w: Writer) => void): string {
   write(w)
   return toPayload(appendSignature(alice, 'murmur/invite/v1', w.finish()))
 }
+const NO_SECRET = new Uint8Array(0)
 const validBody = (w: Writer): Writer =>
-  w.u8(1).bytes(alice.publicKey).string('Alice').uvarint(1).string(RELAY).uvarint(NOW).bytes(NO_PREKEY)
+  w.u8(2).bytes(alice.publicKey).string('Alice').uvarint(1).string(RELAY).uvarint(NOW).bytes(NO_PREKEY).bytes(NO_SECRET)
 
 function expectInviteError (p: string, reason: string, field?: string, now = NOW): void {
   const err = thrown(() => decodeInvite(p, now))
@@ -58,6 +59,20 @@ describe('invite round trip', () => {
     const p = encodeInvite(alice, { name: 'Alice', relays: [], prekeyRecord }, NOW)
     expect(decodeInvite(p, NOW).prekeyRecord).toEqual(prekeyRecord)
     expect(thrown(() => encodeInvite(alice, { name: 'Alice', relays: [], prekeyRecord: new Uint8Array(1025) }, NOW))).toMatchObject({ name: 'InvalidInviteError', field: 'prekeyRecord' })
+  })
+
+  it('carries an invitation secret of 32 bytes, covered by the signature, and refuses any other length', () => {
+    const mailboxSecret = new Uint8Array(32).fill(7)
+    const p = encodeInvite(alice, { name: 'Alice', relays: [], mailboxSecret }, NOW)
+    expect(decodeInvite(p, NOW).mailboxSecret).toEqual(mailboxSecret)
+    expect(thrown(() => encodeInvite(alice, { name: 'Alice', relays: [], mailboxSecret: new Uint8Array(31) }, NOW))).toMatchObject({ name: 'InvalidInviteError', field: 'mailboxSecret' })
+    const short = craft((w) => w.u8(2).bytes(alice.publicKey).string('Alice').uvarint(0).uvarint(NOW).bytes(NO_PREKEY).bytes(new Uint8Array(16)))
+    expectInviteError(short, 'malformed', 'mailboxSecret')
+  })
+
+  it('still reads a version 1 link, which has no invitation secret', () => {
+    const v1 = craft((w) => w.u8(1).bytes(alice.publicKey).string('Alice').uvarint(1).string(RELAY).uvarint(NOW).bytes(NO_PREKEY))
+    expect(decodeInvite(v1, NOW)).toEqual({ publicKey: alice.publicKey, name: 'Alice', relays: [RELAY], createdAt: NOW })
   })
 
   it('stores the name trimmed and allows no relays', () => {
@@ -144,7 +159,9 @@ describe('invite rejection', () => {
   })
 
   it('an unknown version', () => {
-    expectInviteError(craft((w) => w.u8(2).bytes(alice.publicKey).string('Alice').uvarint(0).uvarint(NOW).bytes(NO_PREKEY)), 'malformed', 'version')
+    for (const version of [0, 3]) {
+      expectInviteError(craft((w) => w.u8(version).bytes(alice.publicKey).string('Alice').uvarint(0).uvarint(NOW).bytes(NO_PREKEY).bytes(NO_SECRET)), 'malformed', 'version')
+    }
   })
 
   it('a 31- or 33-byte key', () => {

@@ -60,6 +60,45 @@ export function messengerStoreSuite (name: string, create: () => Promise<Messeng
       expect((await store.undeliveredMessages('mmbob')).map((m) => m.id)).toEqual(['1', '2', '3'])
     })
 
+    it('records holders with "stored", fails only what is undelivered, and requeues a failed message with its retry time', async () => {
+      await store.addMessage(message({ id: 'x' }))
+      expect(await store.advanceMessage('x', 'stored', 3)).toMatchObject({ state: 'stored', holders: 3 })
+      expect(await store.advanceMessage('x', 'stored', 5)).toMatchObject({ state: 'stored', holders: 5 })
+      expect((await store.advanceMessage('x', 'sent'))?.state).toBe('stored')
+      expect((await store.advanceMessage('x', 'failed'))?.state).toBe('failed')
+      expect((await store.undeliveredMessages('mmbob')).map((m) => m.id)).toEqual([])
+      const requeued = await store.requeueMessage('x', 77)
+      expect(requeued).toMatchObject({ state: 'pending', retriedAt: 77 })
+      expect(requeued?.holders).toBeUndefined()
+      expect((await store.undeliveredMessages('mmbob')).map((m) => m.id)).toEqual(['x'])
+      expect((await store.requeueMessage('x', 99))?.retriedAt).toBe(77) // only a failed message is requeued
+      await store.addMessage(message({ id: 'y', state: 'delivered' }))
+      expect((await store.advanceMessage('y', 'failed'))?.state).toBe('delivered')
+      expect((await store.advanceMessage('y', 'read'))?.state).toBe('read')
+      expect(await store.hasMessage('y')).toBe(true)
+      expect(await store.hasMessage('nope')).toBe(false)
+    })
+
+    it('lists unread incoming messages until they are marked read', async () => {
+      await store.addMessage(message({ id: 'in1', direction: 'in', state: 'delivered', sentAt: 2 }))
+      await store.addMessage(message({ id: 'in0', direction: 'in', state: 'delivered', sentAt: 1 }))
+      await store.addMessage(message({ id: 'out', state: 'delivered' }))
+      expect((await store.unreadMessages('mmbob')).map((m) => m.id)).toEqual(['in0', 'in1'])
+      await store.advanceMessage('in0', 'read')
+      expect((await store.unreadMessages('mmbob')).map((m) => m.id)).toEqual(['in1'])
+    })
+
+    it('keeps mailbox writer state per contact and settings, byte for byte', async () => {
+      const state = { slots: [{ secretKind: 'pair' as const, epoch: 3, index: 0, seq: 9, createdAt: 1, expiresAt: 2, entries: [{ id: new Uint8Array(16).fill(1), payload: new Uint8Array([5, 6]), deadline: 2 }], published: true, holders: 4 }] }
+      expect(await store.loadMailboxWriter('mmbob')).toBeUndefined()
+      await store.saveMailboxWriter('mmbob', state)
+      expect(await store.loadMailboxWriter('mmbob')).toEqual(state)
+      expect(await store.loadMailboxWriter('mmcarol')).toBeUndefined()
+      expect(await store.loadSetting('read-receipts')).toBeUndefined()
+      await store.saveSetting('read-receipts', false)
+      expect(await store.loadSetting('read-receipts')).toBe(false)
+    })
+
     it('keeps prekeys, the replay cache and sessions per contact', async () => {
       expect(await store.loadPrekeys()).toBeUndefined()
       const prekeys = { current: { prekeyId: 3, secretKey: new Uint8Array(32).fill(1), record: new Uint8Array([1, 2]), createdAt: 9 }, retired: [{ prekeyId: 2, secretKey: new Uint8Array(32), retiredAt: 8 }] }

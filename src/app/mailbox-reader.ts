@@ -1,0 +1,135 @@
+import { equals, toString } from 'uint8arrays'
+import { decodeEnvelope } from '../core/envelope.ts'
+import { encodeUserId } from '../core/user-id.ts'
+import { drainSlot } from '../core/mailbox/drain.ts'
+import { openMailboxEntry } from '../core/mailbox/entry.ts'
+import { MAILBOX_RETENTION_MS } from '../core/mailbox/record.ts'
+import { mailboxSlot, slotEpoch, SLOTS_PER_EPOCH } from '../core/mailbox/slots.ts'
+import { readSources, type ReadSource } from './mailbox-secrets.ts'
+import type { Network, SealedEnvelope } from './network-host.ts'
+import type { MessengerStore, StoredProfile } from './store-port.ts'
+
+const DRAINED_EPOCH = 'mailbox:drained-epoch'
+/** Slot lookups in flight at once while draining: DHT queries are cheap but not free. */
+const PARALLEL_SOURCES = 4
+const MAX_OPEN_ATTEMPTS = 3
+
+export interface MailboxReaderHost {
+  /** A sealed envelope from the mailbox, to decrypt, store and acknowledge like one from a link. */
+  receive: (envelope: SealedEnvelope) => Promise<void>
+  /** A message we already have came again: its sender missed our receipt, so send it again. */
+  acknowledge: (contactId: string, id: Uint8Array) => void
+}
+
+export interface DrainReport {
+  slots: number
+  entries: number
+  received: number
+}
+
+/**
+ * Reads this profile's mailboxes: for every contact whose slots we can name, and for our own
+ * first-contact slots, each epoch since the last complete drain (at most the retention
+ * period back), slot after slot until an empty one. Every holder's version is merged, each
+ * entry opened and handed on once; the caller deduplicates by message id.
+ */
+export class MailboxReader {
+  /**
+   * Entries handled in this tab's life (a receipts entry cannot be opened twice, so it is
+   * skipped after once), and how often one failed to open: it is tried again on the next
+   * drains (its session start may come later), then left alone.
+   */
+  private readonly handled = new Set<string>()
+  private readonly failures = new Map<string, number>()
+  private running: Promise<DrainReport> | undefined
+
+  constructor (
+    private readonly store: MessengerStore,
+    private readonly profile: StoredProfile,
+    private readonly network: () => Network | undefined,
+    private readonly host: MailboxReaderHost,
+    private readonly now: () => number = Date.now
+  ) {}
+
+  /** One drain at a time; a call while one runs waits for it and starts another. */
+  async drain (): Promise<DrainReport> {
+    while (this.running != null) await this.running.catch(() => {})
+    this.running = this.drainNow().finally(() => { this.running = undefined })
+    return this.running
+  }
+
+  private async drainNow (): Promise<DrainReport> {
+    const network = this.network()
+    const report: DrainReport = { slots: 0, entries: 0, received: 0 }
+    if (network == null) return report
+    const now = this.now()
+    const current = slotEpoch(now)
+    const last = await this.store.loadSetting<number>(DRAINED_EPOCH)
+    // The epoch before the last drained one too: a writer may have filled it late that day.
+    const first = Math.max(slotEpoch(now - MAILBOX_RETENTION_MS), last != null ? last - 1 : slotEpoch(this.profile.createdAt))
+    const queue = readSources(this.profile, await this.store.listContacts())
+    let complete = true
+    const drainSource = async (source: ReadSource): Promise<void> => {
+      for (let epoch = first; epoch <= current; epoch++) {
+        if (!await this.drainEpoch(network, source, epoch, report)) complete = false
+      }
+    }
+    // First-contact slots first: they hold the session starts that later entries build on.
+    const firstContact = queue.filter((s) => s.contactId == null)
+    for (const source of firstContact) await drainSource(source)
+    const pairs = queue.filter((s) => s.contactId != null)
+    const worker = async (): Promise<void> => {
+      for (let source = pairs.shift(); source != null; source = pairs.shift()) await drainSource(source)
+    }
+    await Promise.all(Array.from({ length: PARALLEL_SOURCES }, worker))
+    if (complete) await this.store.saveSetting(DRAINED_EPOCH, current)
+    return report
+  }
+
+  /** Reads one epoch of one source; false when a lookup failed, so the epoch is read again. */
+  private async drainEpoch (network: Network, source: ReadSource, epoch: number, report: DrainReport): Promise<boolean> {
+    const self = this.profile.publicKey
+    for (let index = 0; index < SLOTS_PER_EPOCH; index++) {
+      const key = mailboxSlot(source.secret, self, epoch, index).key
+      let values: Uint8Array[]
+      try {
+        values = await network.getMailbox(key)
+      } catch {
+        return false
+      }
+      if (values.length === 0) return true
+      report.slots++
+      for (const entry of drainSlot(key, values, this.now())) {
+        const tag = `${toString(key, 'base64')}/${toString(entry.id, 'hex')}`
+        if (this.handled.has(tag) || (this.failures.get(tag) ?? 0) >= MAX_OPEN_ATTEMPTS) continue
+        report.entries++
+        const bytes = openMailboxEntry(source.secret, key, entry.id, entry.payload)
+        if (bytes == null) continue
+        let envelope
+        try {
+          envelope = decodeEnvelope(bytes, { self })
+        } catch {
+          continue
+        }
+        if (envelope.kind !== 'sealed') continue
+        const from = encodeUserId(envelope.from)
+        // A pair slot holds only what that contact wrote; first-contact slots anyone's.
+        if (source.contactId != null && from !== source.contactId) continue
+        if (equals(envelope.from, self)) continue
+        if (await this.store.hasMessage(toString(entry.id, 'hex'))) {
+          this.handled.add(tag)
+          this.host.acknowledge(from, entry.id)
+          continue
+        }
+        try {
+          await this.host.receive(envelope)
+          this.handled.add(tag)
+          report.received++
+        } catch {
+          this.failures.set(tag, (this.failures.get(tag) ?? 0) + 1)
+        }
+      }
+    }
+    return true
+  }
+}

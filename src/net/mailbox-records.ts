@@ -1,0 +1,41 @@
+import type { MurmurNode } from './node.ts'
+
+// Mailbox records on the DHT. Unlike presence, where the best record is all a reader needs,
+// a mailbox reader wants every holder's version (src/core/mailbox/drain.ts merges them) and
+// a writer wants to know how many holders took its record. kad-dht's own get and put
+// report both as query events; these read them.
+
+/**
+ * PUTs a record to the slot key's closest DHT nodes (and this node's own store) and returns
+ * how many remote nodes answered with the record stored. 0 means nobody holds it but us.
+ */
+export async function putMailboxRecord (node: MurmurNode, key: Uint8Array, record: Uint8Array, options: { signal?: AbortSignal } = {}): Promise<number> {
+  const holders = new Set<string>()
+  const refused = new Set<string>()
+  for await (const event of node.services.dht.put(key, record, { signal: options.signal })) {
+    // kad-dht follows a PEER_RESPONSE with a QUERY_ERROR from the same peer when the record
+    // it echoed is not the one sent (it kept a newer one, or none).
+    if (event.name === 'PEER_RESPONSE' && event.messageName === 'PUT_VALUE') holders.add(event.from.toString())
+    if (event.name === 'QUERY_ERROR') refused.add(event.from.toString())
+  }
+  for (const peer of refused) holders.delete(peer)
+  return holders.size
+}
+
+/**
+ * Every version of a slot's record that the DHT returns, ours included; empty when no node
+ * has one. Values are unchecked here: the reader validates each one.
+ */
+export async function getMailboxRecords (node: MurmurNode, key: Uint8Array, options: { signal?: AbortSignal } = {}): Promise<Uint8Array[]> {
+  const values: Uint8Array[] = []
+  try {
+    for await (const event of node.services.dht.get(key, { signal: options.signal })) {
+      if (event.name === 'PEER_RESPONSE' && event.record != null) values.push(event.record.value)
+      else if (event.name === 'VALUE') values.push(event.value)
+    }
+  } catch (err: any) {
+    // kad-dht throws NotFoundError when no node has the key: an empty slot.
+    if (err?.name !== 'NotFoundError') throw err
+  }
+  return values
+}
