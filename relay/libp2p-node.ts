@@ -2,13 +2,14 @@ import { createLibp2p, type Libp2p } from 'libp2p'
 import { webSockets } from '@libp2p/websockets'
 import { noise } from '@libp2p/noise'
 import { yamux } from '@libp2p/yamux'
-import { identify, type Identify } from '@libp2p/identify'
+import { identify, identifyPush, type Identify } from '@libp2p/identify'
 import { ping, type Ping } from '@libp2p/ping'
 import { circuitRelayServer, type CircuitRelayService } from '@libp2p/circuit-relay-v2'
 import { kadDHT, type KadDHT } from '@libp2p/kad-dht'
 import type { PrivateKey } from '@libp2p/interface'
 import type { Datastore } from 'interface-datastore'
 import { murmurDhtInit } from '../src/net/dht-config.ts'
+import { addDhtPeersWhenAddressed } from '../src/net/dht-routing.ts'
 import { releaseReservation, shouldRefuseReservation } from './reservation-policy.ts'
 import type { RelayConfig } from './config.ts'
 
@@ -65,6 +66,8 @@ export async function createRelayNode (
     },
     services: {
       identify: identify(),
+      // Receives tabs' pushes: a tab's reachable address (its circuit) comes after it connects.
+      identifyPush: identifyPush(),
       ping: ping(),
       relay: circuitRelayServer({
         reservations: {
@@ -80,6 +83,7 @@ export async function createRelayNode (
     }
   })
 
+  addDhtPeersWhenAddressed(node)
   const reservations = node.services.relay.reservations
   node.addEventListener('peer:disconnect', (event) => { releaseReservation(reservations, event.detail) })
   return node

@@ -4,13 +4,14 @@ import { webRTC } from '@libp2p/webrtc'
 import { circuitRelayTransport } from '@libp2p/circuit-relay-v2'
 import { noise } from '@libp2p/noise'
 import { yamux } from '@libp2p/yamux'
-import { identify } from '@libp2p/identify'
+import { identify, identifyPush } from '@libp2p/identify'
 import { ping } from '@libp2p/ping'
 import { kadDHT, type KadDHT } from '@libp2p/kad-dht'
-import type { Identify } from '@libp2p/identify'
+import type { Identify, IdentifyPush } from '@libp2p/identify'
 import type { Ping } from '@libp2p/ping'
 import type { Datastore } from 'interface-datastore'
 import { murmurDhtInit } from './dht-config.ts'
+import { addDhtPeersWhenAddressed } from './dht-routing.ts'
 
 export interface MurmurNodeInit {
   /** ICE servers from the relay's configuration: never a third-party default. */
@@ -26,19 +27,33 @@ export interface MurmurNodeInit {
 
 export type MurmurServices = {
   identify: Identify
+  /** Tells connected peers (the relay above all) our circuit addresses once we have them. */
+  identifyPush: IdentifyPush
   ping: Ping
   dht: KadDHT
 }
 
 export type MurmurNode = Libp2p<MurmurServices>
 
+/** A relay circuit address that does not go on to WebRTC. */
+export function isBareCircuit (addr: string): boolean {
+  return addr.includes('/p2p-circuit') && !addr.includes('/p2p-circuit/webrtc')
+}
+
 /**
  * The tab's libp2p node: reachable through a relay reservation (`/p2p-circuit`), upgraded
  * to direct WebRTC (`/webrtc`) for everything a person sends.
  */
 export async function createMurmurNode (init: MurmurNodeInit): Promise<MurmurNode> {
-  return createLibp2p({
-    addresses: { listen: ['/p2p-circuit', '/webrtc'] },
+  const node = await createLibp2p({
+    addresses: {
+      listen: ['/p2p-circuit', '/webrtc'],
+      // Peers reach a tab over WebRTC only. A bare circuit address would let a DHT query
+      // dial the tab through the relay, a limited connection on which kad-dht may not open
+      // streams: the tab would never hold or answer for anyone's records. The circuit
+      // listener stays; it carries the WebRTC signalling.
+      announceFilter: (addrs) => addrs.filter((ma) => !isBareCircuit(ma.toString()))
+    },
     transports: [
       webSockets(),
       webRTC({ rtcConfiguration: { iceServers: init.iceServers } }),
@@ -52,9 +67,12 @@ export async function createMurmurNode (init: MurmurNodeInit): Promise<MurmurNod
     datastore: init.datastore,
     services: {
       identify: identify(),
+      identifyPush: identifyPush(),
       ping: ping(),
       // Every tab is a DHT server: the network's records live in the tabs themselves.
       dht: kadDHT(murmurDhtInit({ clientMode: false }))
     }
   })
+  addDhtPeersWhenAddressed(node)
+  return node
 }
