@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import type { Browser, Page } from 'playwright-core'
 import { startRelay, type RunningRelay } from './support/relay.ts'
@@ -105,5 +106,79 @@ describe('offline delivery through DHT mailboxes', () => {
     await waitUntil(async () => (await incomingTexts(bob.page)).length >= 20, 'history after reload')
     expect(await incomingTexts(bob.page)).toEqual(texts)
     expect((await messageItems(bob.page)).length).toBe(20)
+  })
+
+  it('the relay restarts while Bob is away, then every holder but one tab is gone: Bob still gets everything', async () => {
+    const [, dan] = await bystanders(['Carol', 'Dan'])
+    const carol = (await bystanders(['Erin']))[0]!
+    const { bobDir, link } = await bobAway()
+    const texts = ['kept across a relay restart 1', 'kept across a relay restart 2', 'kept across a relay restart 3']
+    const ann = await annWrites(link, texts)
+    await waitUntil(async () => {
+      const states = await outgoingStates(ann.page)
+      return states.length === 3 && states.every((s) => s === 'stored')
+    }, 'all stored', 60_000)
+    await ann.close()
+
+    // The relay restarts on its data: the copy it held survives on disk.
+    const port = new URL(relay.url).port
+    await relay.stop({ keepData: true })
+    relay = await startRelay({ dataDir: relay.dataDir, args: ['--port', port] })
+    const bob = await personBrowser(relay.url, bobDir)
+    await openConversation(bob.page, 'Ann')
+    await waitUntil(async () => (await incomingTexts(bob.page)).length >= 3, 'all 3 at Bob after the restart', 60_000)
+    expect(await incomingTexts(bob.page)).toEqual(texts)
+    await bob.close()
+
+    // Again, from a relay that lost everything (a new machine, same address) and with only
+    // Dan's tab left of the other holders: Bob finds the mail on Dan through the DHT.
+    const more = ['only Dan holds this 1', 'only Dan holds this 2']
+    const ann2 = await personBrowser(relay.url, ann.dir)
+    await openConversation(ann2.page, 'Bob')
+    for (const text of more) await sendMessage(ann2.page, text)
+    await waitUntil(async () => {
+      const states = await outgoingStates(ann2.page)
+      return states.length === 5 && states.slice(3).every((s) => s === 'stored')
+    }, 'new messages stored', 60_000)
+    await ann2.close()
+    await carol.context().close()
+    const relayStatus = async (): Promise<string> => (await dan.getByRole('status', { name: 'Relay' }).textContent()) ?? ''
+    await relay.stop()
+    await waitUntil(async () => !(await relayStatus()).includes('Reachable'), 'Dan sees the relay gone')
+    relay = await startRelay({ args: ['--port', port] })
+    // Dan's tab finds the new relay by itself and takes part in the DHT again.
+    await waitUntil(async () => (await relayStatus()).includes('Reachable'), 'Dan back on the relay', 60_000)
+    const bob2 = await personBrowser(relay.url, bobDir)
+    await openConversation(bob2.page, 'Ann')
+    await waitUntil(async () => (await incomingTexts(bob2.page)).length >= 5, 'both messages from Dan', 90_000)
+    expect(await incomingTexts(bob2.page)).toEqual([...texts, ...more])
+  })
+
+  it('Ann\'s browser is killed while she sends; after she reopens, Bob has every message she has, exactly once', async () => {
+    const bob = await personBrowser()
+    await createProfile(bob.page, 'Bob')
+    const link = await inviteLink(bob.page)
+    const ann = await personBrowser()
+    await createProfile(ann.page, 'Ann')
+    await addContact(ann.page, link)
+    await openConversation(ann.page, 'Bob')
+    const texts = Array.from({ length: 8 }, (_, i) => `before the crash ${i + 1}`)
+    for (const text of texts) await sendMessage(ann.page, text)
+    // No goodbye: the whole browser dies mid-send (the same as a crash or a killed app).
+    execFileSync('pkill', ['-KILL', '-f', `user-data-dir=${ann.dir}`])
+    await ann.close()
+
+    const again = await personBrowser(relay.url, ann.dir)
+    await openConversation(again.page, 'Bob')
+    const kept = (await again.page.getByRole('log', { name: 'Messages' }).locator('li.out .text').allTextContents())
+    expect(kept.length).toBeGreaterThan(0)
+    expect(texts.slice(0, kept.length)).toEqual(kept) // what was accepted is a prefix, in order
+    await openConversation(bob.page, 'Ann')
+    await waitUntil(async () => (await incomingTexts(bob.page)).length >= kept.length, 'every kept message at Bob', 60_000)
+    await waitUntil(async () => {
+      const states = await outgoingStates(again.page)
+      return states.every((s) => s === 'delivered' || s === 'read')
+    }, 'receipts for all', 60_000)
+    expect(await incomingTexts(bob.page)).toEqual(kept)
   })
 })
