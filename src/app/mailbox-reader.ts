@@ -25,6 +25,8 @@ export interface DrainReport {
   slots: number
   entries: number
   received: number
+  /** False when some lookup failed: those slots are read again on the next drain. */
+  complete: boolean
 }
 
 /**
@@ -60,7 +62,7 @@ export class MailboxReader {
 
   private async drainNow (): Promise<DrainReport> {
     const network = this.network()
-    const report: DrainReport = { slots: 0, entries: 0, received: 0 }
+    const report: DrainReport = { slots: 0, entries: 0, received: 0, complete: false }
     if (network == null) return report
     const now = this.now()
     const current = slotEpoch(now)
@@ -83,6 +85,7 @@ export class MailboxReader {
     }
     await Promise.all(Array.from({ length: PARALLEL_SOURCES }, worker))
     if (complete) await this.store.saveSetting(DRAINED_EPOCH, current)
+    report.complete = complete
     return report
   }
 

@@ -17,7 +17,9 @@ import { leadWhenElected } from './leader.ts'
 import type { MessengerStore, StoredContact, StoredMessage, StoredProfile } from './store-port.ts'
 
 /** How often the leader tab reads the mailboxes and looks after the records it wrote. */
-export const MAILBOX_POLL_MS = 60_000
+export const MAILBOX_POLL_MS = 30_000
+/** After a drain that could not read every slot (a lookup failed), try again this soon. */
+const DRAIN_RETRY_MS = [2_000, 5_000, 10_000]
 const READ_RECEIPTS = 'read-receipts'
 
 export class ProfileError extends Error {
@@ -335,7 +337,14 @@ export class Messenger implements NetworkHost {
 
   /** The leader tab's periodic work: read the mailboxes, keep our records alive, fail the hopeless. */
   private async duty (): Promise<void> {
-    await this.reader.drain().catch(this.reportError)
+    let report = await this.reader.drain().catch(this.reportError)
+    // A young node's routing table is thin and a lookup may fail: retry a few times soon,
+    // rather than leave mail waiting until the next poll.
+    for (const wait of DRAIN_RETRY_MS) {
+      if (report?.complete !== false || this.shutdown.signal.aborted) break
+      await new Promise((resolve) => setTimeout(resolve, wait))
+      report = await this.reader.drain().catch(this.reportError)
+    }
     await this.outbox.tick().catch(this.reportError)
   }
 

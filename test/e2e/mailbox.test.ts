@@ -80,7 +80,8 @@ async function annWrites (link: string, texts: string[]): Promise<PersonBrowser>
   return ann
 }
 
-describe('offline delivery through DHT mailboxes', () => {
+// Several browsers, relay restarts and DHT lookups: slow on a busy 2-core machine.
+describe('offline delivery through DHT mailboxes', { timeout: 300_000 }, () => {
   it('Bob is away; Ann sends 20 messages and closes; Bob returns and has all 20, once, in order', async () => {
     await bystanders(['Carol', 'Dan'])
     const { bobDir, link } = await bobAway()
@@ -90,7 +91,7 @@ describe('offline delivery through DHT mailboxes', () => {
     await waitUntil(async () => {
       const states = await outgoingStates(ann.page)
       return states.length === 20 && states.every((s) => s === 'stored')
-    }, 'all 20 stored', 60_000)
+    }, 'all 20 stored', 120_000)
     // Several holders: the relay and the bystanders' tabs (the DHT's k closest nodes).
     const held = await ann.page.locator('li.out .holders').first().textContent()
     expect(Number(/held by (\d+) peer/.exec(held ?? '')?.[1])).toBeGreaterThanOrEqual(2)
@@ -98,7 +99,7 @@ describe('offline delivery through DHT mailboxes', () => {
 
     const bob = await personBrowser(relay.url, bobDir)
     await openConversation(bob.page, 'Ann')
-    await waitUntil(async () => (await incomingTexts(bob.page)).length >= 20, 'all 20 at Bob', 60_000)
+    await waitUntil(async () => (await incomingTexts(bob.page)).length >= 20, 'all 20 at Bob', 120_000)
     expect(await incomingTexts(bob.page)).toEqual(texts)
     // Nothing shows twice, also after another drain.
     await bob.page.reload()
@@ -109,7 +110,7 @@ describe('offline delivery through DHT mailboxes', () => {
   })
 
   it('the relay restarts while Bob is away, then every holder but one tab is gone: Bob still gets everything', async () => {
-    const [, dan] = await bystanders(['Carol', 'Dan'])
+    const dan = (await bystanders(['Carol', 'Dan']))[1]!
     const carol = (await bystanders(['Erin']))[0]!
     const { bobDir, link } = await bobAway()
     const texts = ['kept across a relay restart 1', 'kept across a relay restart 2', 'kept across a relay restart 3']
@@ -117,7 +118,7 @@ describe('offline delivery through DHT mailboxes', () => {
     await waitUntil(async () => {
       const states = await outgoingStates(ann.page)
       return states.length === 3 && states.every((s) => s === 'stored')
-    }, 'all stored', 60_000)
+    }, 'all stored', 120_000)
     await ann.close()
 
     // The relay restarts on its data: the copy it held survives on disk.
@@ -126,7 +127,7 @@ describe('offline delivery through DHT mailboxes', () => {
     relay = await startRelay({ dataDir: relay.dataDir, args: ['--port', port] })
     const bob = await personBrowser(relay.url, bobDir)
     await openConversation(bob.page, 'Ann')
-    await waitUntil(async () => (await incomingTexts(bob.page)).length >= 3, 'all 3 at Bob after the restart', 60_000)
+    await waitUntil(async () => (await incomingTexts(bob.page)).length >= 3, 'all 3 at Bob after the restart', 120_000)
     expect(await incomingTexts(bob.page)).toEqual(texts)
     await bob.close()
 
@@ -139,7 +140,7 @@ describe('offline delivery through DHT mailboxes', () => {
     await waitUntil(async () => {
       const states = await outgoingStates(ann2.page)
       return states.length === 5 && states.slice(3).every((s) => s === 'stored')
-    }, 'new messages stored', 60_000)
+    }, 'new messages stored', 120_000)
     await ann2.close()
     await carol.context().close()
     const relayStatus = async (): Promise<string> => (await dan.getByRole('status', { name: 'Relay' }).textContent()) ?? ''
@@ -147,10 +148,10 @@ describe('offline delivery through DHT mailboxes', () => {
     await waitUntil(async () => !(await relayStatus()).includes('Reachable'), 'Dan sees the relay gone')
     relay = await startRelay({ args: ['--port', port] })
     // Dan's tab finds the new relay by itself and takes part in the DHT again.
-    await waitUntil(async () => (await relayStatus()).includes('Reachable'), 'Dan back on the relay', 60_000)
+    await waitUntil(async () => (await relayStatus()).includes('Reachable'), 'Dan back on the relay', 120_000)
     const bob2 = await personBrowser(relay.url, bobDir)
     await openConversation(bob2.page, 'Ann')
-    await waitUntil(async () => (await incomingTexts(bob2.page)).length >= 5, 'both messages from Dan', 90_000)
+    await waitUntil(async () => (await incomingTexts(bob2.page)).length >= 5, 'both messages from Dan', 120_000)
     expect(await incomingTexts(bob2.page)).toEqual([...texts, ...more])
   })
 
@@ -174,11 +175,11 @@ describe('offline delivery through DHT mailboxes', () => {
     expect(kept.length).toBeGreaterThan(0)
     expect(texts.slice(0, kept.length)).toEqual(kept) // what was accepted is a prefix, in order
     await openConversation(bob.page, 'Ann')
-    await waitUntil(async () => (await incomingTexts(bob.page)).length >= kept.length, 'every kept message at Bob', 60_000)
+    await waitUntil(async () => (await incomingTexts(bob.page)).length >= kept.length, 'every kept message at Bob', 120_000)
     await waitUntil(async () => {
       const states = await outgoingStates(again.page)
       return states.every((s) => s === 'delivered' || s === 'read')
-    }, 'receipts for all', 60_000)
+    }, 'receipts for all', 120_000)
     expect(await incomingTexts(bob.page)).toEqual(kept)
   })
 })
