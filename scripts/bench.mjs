@@ -35,7 +35,12 @@ const args = process.argv.slice(2)
 const revAt = args.indexOf('--rev')
 const rev = revAt === -1 ? undefined : args[revAt + 1]
 if (revAt !== -1 && (rev == null || rev.startsWith('--'))) fail('--rev needs a commit, e.g. --rev HEAD')
-const benchArgs = revAt === -1 ? args : args.filter((_, i) => i !== revAt && i !== revAt + 1)
+let benchArgs = revAt === -1 ? args : args.filter((_, i) => i !== revAt && i !== revAt + 1)
+// `--suite mailbox` runs bench/mailbox.ts (npm run bench:mailbox); the default is the walking skeleton.
+const suiteAt = benchArgs.indexOf('--suite')
+const suite = suiteAt === -1 ? 'walking-skeleton' : benchArgs[suiteAt + 1]
+if (suite == null || !/^[a-z-]+$/.test(suite) || !existsSync(join(repo, 'bench', `${suite}.ts`))) fail(`no bench suite "${suite}" in bench/`)
+if (suiteAt !== -1) benchArgs = benchArgs.filter((_, i) => i !== suiteAt && i !== suiteAt + 1)
 
 if (!existsSync(CHROMIUM)) fail(`no Chromium at ${CHROMIUM}: apt-get install -y chromium (or run npm test once as root).`)
 if (spawnSync('sh', ['-c', 'command -v ip && command -v unshare'], { stdio: 'ignore' }).status !== 0) {
@@ -65,7 +70,7 @@ try {
   const isRoot = process.getuid?.() === 0
   const unshareFlags = isRoot ? ['-n'] : ['-r', '-n']
   const inner = 'ip link set lo up && exec "$@"'
-  status = run('unshare', [...unshareFlags, 'sh', '-c', inner, 'sh', 'npx', 'tsx', 'bench/walking-skeleton.ts', ...benchArgs], {
+  status = run('unshare', [...unshareFlags, 'sh', '-c', inner, 'sh', 'npx', 'tsx', `bench/${suite}.ts`, ...benchArgs], {
     cwd,
     env: {
       ...process.env,

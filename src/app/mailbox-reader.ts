@@ -13,6 +13,8 @@ const DRAINED_EPOCH = 'mailbox:drained-epoch'
 /** Slot lookups in flight at once while draining: DHT queries are cheap but not free. */
 const PARALLEL_SOURCES = 4
 const MAX_OPEN_ATTEMPTS = 3
+/** Slots looked up ahead of the one being read. */
+const SLOT_LOOKAHEAD = 3
 
 export interface MailboxReaderHost {
   /** A sealed envelope from the mailbox, to decrypt, store and acknowledge like one from a link. */
@@ -61,6 +63,13 @@ export class MailboxReader {
   }
 
   private async drainNow (): Promise<DrainReport> {
+    const started = performance.now()
+    const report = await this.readAll()
+    performance.mark('murmur:mailbox-drained', { detail: { ...report, ms: performance.now() - started } })
+    return report
+  }
+
+  private async readAll (): Promise<DrainReport> {
     const network = this.network()
     const report: DrainReport = { slots: 0, entries: 0, received: 0, complete: false }
     if (network == null) return report
@@ -92,14 +101,18 @@ export class MailboxReader {
   /** Reads one epoch of one source; false when a lookup failed, so the epoch is read again. */
   private async drainEpoch (network: Network, source: ReadSource, epoch: number, report: DrainReport): Promise<boolean> {
     const self = this.profile.publicKey
-    for (let index = 0; index < SLOTS_PER_EPOCH; index++) {
+    // Slots are filled in order, so the first empty one ends the epoch. Lookups run a few
+    // slots ahead of the one being read: a busy mailbox is not one DHT query at a time.
+    const lookups = new Map<number, Promise<{ key: Uint8Array, values?: Uint8Array[] }>>()
+    const lookup = (index: number): void => {
+      if (index >= SLOTS_PER_EPOCH || lookups.has(index)) return
       const key = mailboxSlot(source.secret, self, epoch, index).key
-      let values: Uint8Array[]
-      try {
-        values = await network.getMailbox(key)
-      } catch {
-        return false
-      }
+      lookups.set(index, network.getMailbox(key).then((values) => ({ key, values }), () => ({ key })))
+    }
+    for (let index = 0; index < SLOTS_PER_EPOCH; index++) {
+      for (let ahead = index; ahead < index + SLOT_LOOKAHEAD; ahead++) lookup(ahead)
+      const { key, values } = await lookups.get(index)!
+      if (values == null) return false
       if (values.length === 0) return true
       report.slots++
       for (const entry of drainSlot(key, values, this.now())) {

@@ -57,6 +57,7 @@ export class Messenger implements NetworkHost {
   private readonly listeners = new Set<(change: MessengerChange) => void>()
   private readonly shutdown = new AbortController()
   private leading = false
+  private lastSentAt = 0
   private dutyTimer: ReturnType<typeof setInterval> | undefined
 
   private constructor (private readonly store: MessengerStore, private readonly profile: StoredProfile, retentionMs?: number) {
@@ -206,12 +207,15 @@ export class Messenger implements NetworkHost {
     if (contact.changedDhIdentityKey != null) {
       throw new SendError(`${contact.name}'s security key changed. Compare safety numbers and accept the new key before writing.`)
     }
+    // Conversations are shown by send time: two messages written within one millisecond
+    // still get distinct times, so the reader sees them in the order they were written.
+    this.lastSentAt = Math.max(now, this.lastSentAt + 1)
     const message: StoredMessage = {
       id: messageIdToString(newMessageId()),
       contactId,
       direction: 'out',
       text: body,
-      sentAt: now,
+      sentAt: this.lastSentAt,
       state: 'pending'
     }
     await this.store.addMessage(message)
