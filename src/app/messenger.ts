@@ -14,6 +14,7 @@ import { SessionCrypto } from './session-crypto.ts'
 import { Outbox } from './outbox.ts'
 import { MailboxReader, type DrainReport } from './mailbox-reader.ts'
 import { leadWhenElected } from './leader.ts'
+import { TabSync, type SyncedChange } from './tab-sync.ts'
 import type { MessengerStore, StoredContact, StoredMessage, StoredProfile } from './store-port.ts'
 
 /** How often the leader tab reads the mailboxes and looks after the records it wrote. */
@@ -56,6 +57,7 @@ export class Messenger implements NetworkHost {
   private readonly reader: MailboxReader
   private readonly listeners = new Set<(change: MessengerChange) => void>()
   private readonly shutdown = new AbortController()
+  private readonly tabs: TabSync
   private leading = false
   private lastSentAt = 0
   private dutyTimer: ReturnType<typeof setInterval> | undefined
@@ -65,6 +67,7 @@ export class Messenger implements NetworkHost {
     this.name = profile.name
     this.userId = encodeUserId(profile.publicKey)
     this.crypto = new SessionCrypto(store, profile)
+    this.tabs = new TabSync(this.userId, (change) => { void this.onOtherTab(change) })
     const network = (): Network | undefined => this.network
     this.outbox = new Outbox(store, this.crypto, profile, network, {
       changed: (message) => { this.emit({ kind: 'messages', contactId: message.contactId, message }) },
@@ -112,6 +115,15 @@ export class Messenger implements NetworkHost {
   }
 
   private emit (change: MessengerChange): void {
+    for (const listener of this.listeners) listener(change)
+    if (change.kind === 'contacts' || change.kind === 'messages') this.tabs.post(change)
+  }
+
+  /** Another tab of this profile changed the store: show it here too, and reach new contacts. */
+  private async onOtherTab (change: SyncedChange): Promise<void> {
+    if (change.kind === 'contacts' && this.network != null) {
+      for (const contact of await this.store.listContacts()) this.network.watch(contact)
+    }
     for (const listener of this.listeners) listener(change)
   }
 
@@ -362,6 +374,7 @@ export class Messenger implements NetworkHost {
 
   async close (): Promise<void> {
     this.shutdown.abort()
+    this.tabs.close()
     clearInterval(this.dutyTimer)
     await this.network?.stop()
     this.store.close()
