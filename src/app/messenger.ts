@@ -14,6 +14,7 @@ import { SessionCrypto } from './session-crypto.ts'
 import { Outbox } from './outbox.ts'
 import { MailboxReader, type DrainReport } from './mailbox-reader.ts'
 import { leadWhenElected } from './leader.ts'
+import { withLock } from './locks.ts'
 import { TabSync, type SyncedChange } from './tab-sync.ts'
 import type { MessengerStore, StoredContact, StoredMessage, StoredProfile } from './store-port.ts'
 
@@ -80,14 +81,16 @@ export class Messenger implements NetworkHost {
   }
 
   static async load (store: MessengerStore, options: { retentionMs?: number } = {}): Promise<Messenger | undefined> {
-    let profile = await store.loadProfile()
-    if (profile == null) return undefined
-    if (profile.mailboxSecret == null) {
-      // Profiles made before mailboxes get their invitation secret now.
-      profile = { ...profile, mailboxSecret: randomBytes(MAILBOX_SECRET_BYTES) }
-      await store.saveProfile(profile)
-    }
-    return new Messenger(store, profile, options.retentionMs)
+    // Profiles made before mailboxes get their invitation secret now, once: under a lock, so
+    // two tabs opening together cannot each make one and hand out different invites.
+    const profile = await withLock('murmur:profile', async () => {
+      const loaded = await store.loadProfile()
+      if (loaded == null || loaded.mailboxSecret != null) return loaded
+      const upgraded = { ...loaded, mailboxSecret: randomBytes(MAILBOX_SECRET_BYTES) }
+      await store.saveProfile(upgraded)
+      return upgraded
+    })
+    return profile == null ? undefined : new Messenger(store, profile, options.retentionMs)
   }
 
   /** Checks a display name before anything is created for it. */

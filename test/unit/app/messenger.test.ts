@@ -3,6 +3,7 @@ import { Messenger } from '../../../src/app/messenger.ts'
 import type { ConnectionStatus, Network } from '../../../src/app/network-host.ts'
 import type { StoredContact } from '../../../src/app/store-port.ts'
 import { decodeEnvelope } from '../../../src/core/envelope.ts'
+import { parseContactInput } from '../../../src/core/invite.ts'
 import { encodeUserId } from '../../../src/core/user-id.ts'
 import { createMemoryMessengerStore } from '../../../src/store/memory-messenger-store.ts'
 import { SessionCrypto } from '../../../src/app/session-crypto.ts'
@@ -301,6 +302,21 @@ describe('Messenger', { timeout: 30_000 }, () => {
     await bob.markRead(ann.userId)
     await settle()
     await expect.poll(async () => (await ann.messages(bob.userId)).map((m) => m.state), POLL).toEqual(['read', 'delivered'])
+  })
+
+  it('a profile made before mailboxes gets one invitation secret on load, the same in every later load and invite', async () => {
+    const store = createMemoryMessengerStore()
+    const old = await Messenger.create(store, 'Old')
+    const { mailboxSecret: _dropped, ...legacy } = (await store.loadProfile())!
+    await store.saveProfile(legacy)
+    const [a, b] = await Promise.all([Messenger.load(store), Messenger.load(store)])
+    const secret = (await store.loadProfile())!.mailboxSecret
+    expect(secret).toHaveLength(32)
+    for (const m of [a!, b!]) {
+      const invite = parseContactInput(await m.inviteLink('http://127.0.0.1', []))
+      expect(invite.kind === 'invite' && invite.invite.mailboxSecret).toEqual(secret)
+    }
+    expect(old.userId).toBe(a!.userId)
   })
 
   it('safety numbers agree on both sides', async () => {
