@@ -8,7 +8,8 @@ import { toString } from 'uint8arrays'
 // Who is charged: each slot has its own write key (src/core/mailbox/slots.ts), so a write key
 // never holds more than one record and would make a useless account. The shell charges the
 // one identity it sees behind a PUT, the remote libp2p PeerId (kad-dht's PUT handler has it
-// but does not pass it to validators, so wiring this needs a hook there). That does not stop
+// but passes it neither to validators nor to the datastore: patches/kad-dht-put-from.ts makes
+// it pass it to the datastore, src/net/holder-datastore.ts charges it). That does not stop
 // someone who makes many PeerIds; the totals do.
 //
 // Each step copies the maps: fine for a few thousand records. The holders themselves use the
