@@ -55,7 +55,7 @@ async function putToTab (key: Uint8Array, value: Uint8Array, tabPeerId: string):
   throw new Error(`the PUT never reached the tab: ${events.map((e) => e.name).join(', ')}`)
 }
 
-it('a tab keeps a writer\'s mailbox records up to its share, then refuses with a stream reset, and still takes updates', async () => {
+it('a tab keeps a writer\'s mailbox records up to its share, then refuses by resetting the stream, and still takes updates', async () => {
   await createProfile(bob.page, 'Bob')
   const bobKey = decodeUserId(await ownId(bob.page))
   await inviteLink(bob.page)
@@ -80,7 +80,9 @@ it('a tab keeps a writer\'s mailbox records up to its share, then refuses with a
   for (let n = 0; n < share; n++) {
     expect(await putToTab(records[n]!.key, records[n]!.value, tabPeerId), `record ${n}`).toBe('accepted')
   }
-  expect(await putToTab(records[share]!.key, records[share]!.value, tabPeerId)).toBe('StreamResetError')
+  // The tab resets the stream; over WebRTC the writer sees that as a reset or as the stream
+  // ending before any answer, depending on which reaches it first.
+  expect(['StreamResetError', 'UnexpectedEOFError']).toContain(await putToTab(records[share]!.key, records[share]!.value, tabPeerId))
 
   // Full for new slots from this writer, not for a new version of a slot it holds.
   const update = mailboxRecord(0, 2)
