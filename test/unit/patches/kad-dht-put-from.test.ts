@@ -1,4 +1,6 @@
 import { readFileSync } from 'node:fs'
+import { resolve } from 'node:path'
+import { pathToFileURL } from 'node:url'
 import { describe, expect, it } from 'vitest'
 import { kadDhtPutFromPatch, patchKadDhtPutFrom } from '../../../patches/kad-dht-put-from.ts'
 import { PUT_FROM_OPTION } from '../../../src/net/put-from.ts'
@@ -28,6 +30,17 @@ describe('@libp2p/kad-dht PUT sender patch', () => {
     const source = readFileSync(INSTALLED, 'utf8')
     expect(plugin.transform(source, `/x/${INSTALLED}?v=1`)?.code).toBe(patchKadDhtPutFrom(source))
     expect(plugin.transform(source, '/x/node_modules/@libp2p/kad-dht/dist/src/rpc/handlers/get-value.js')).toBeNull()
+  })
+
+  it('is what the relay\'s Node module hook applies to that file, and only to it', async () => {
+    // A specifier in a variable: the hook is plain JavaScript for Node, without type declarations.
+    const hookModule = '../../../relay/patch-hooks.mjs'
+    const { load } = await import(hookModule) as { load: (url: string, context: object, next: () => Promise<{ format: string, source: unknown }>) => Promise<{ source: unknown }> }
+    const source = readFileSync(INSTALLED, 'utf8')
+    const next = async (): Promise<{ format: string, source: unknown }> => ({ format: 'module', source: new TextEncoder().encode(source) })
+    expect((await load(pathToFileURL(resolve(INSTALLED)).href, {}, next)).source).toBe(patchKadDhtPutFrom(source))
+    const other = pathToFileURL(resolve('node_modules/@libp2p/kad-dht/dist/src/rpc/handlers/get-value.js')).href
+    expect((await load(other, {}, next)).source).toBeInstanceOf(Uint8Array)
   })
 
   it('fails loudly when the upstream code moved', () => {
