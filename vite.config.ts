@@ -1,9 +1,10 @@
 import { defineConfig } from 'vite'
 import { svelte } from '@sveltejs/vite-plugin-svelte'
 import { webrtcInitChannelRacePatch } from './patches/webrtc-init-channel-race.ts'
+import { kadDhtPutFromPatch } from './patches/kad-dht-put-from.ts'
 
 export default defineConfig({
-  plugins: [webrtcInitChannelRacePatch(), svelte()],
+  plugins: [webrtcInitChannelRacePatch(), kadDhtPutFromPatch(), svelte()],
   build: {
     target: 'es2022',
     sourcemap: true,
@@ -11,7 +12,7 @@ export default defineConfig({
     chunkSizeWarningLimit: 1500
   },
   optimizeDeps: {
-    // Pre-bundling would hide @libp2p/webrtc from the transform that patches it.
-    exclude: ['@libp2p/webrtc']
+    // Pre-bundling would hide these from the transforms that patch them.
+    exclude: ['@libp2p/webrtc', '@libp2p/kad-dht']
   }
 })

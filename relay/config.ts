@@ -1,6 +1,7 @@
 import { isIP } from 'node:net'
 import { resolve } from 'node:path'
 import { multiaddr } from '@multiformats/multiaddr'
+import type { HolderLimits } from '../src/core/mailbox/holder-quota.ts'
 
 export type LogLevel = 'error' | 'info' | 'debug'
 
@@ -21,6 +22,8 @@ export interface RelayConfig {
   maxReservationsPerIp: number
   maxConnections: number
   inboundConnectionsPerSecond: number
+  /** What the relay keeps of other people's mailbox records (src/net/holder-datastore.ts). */
+  holderLimits: HolderLimits
   log: LogLevel
 }
 
@@ -51,6 +54,13 @@ function parseInteger (value: string, source: string, min: number, max: number):
 
 const parsePort = (value: string, source: string): number => parseInteger(value, source, 0, 65535)
 const parseCount = (value: string, source: string): number => parseInteger(value, source, 1, 1_000_000)
+const MIB = 1024 * 1024
+/** Mailbox limits in MiB, up to 1 TiB. */
+const parseMiB = (value: string, source: string): number => parseInteger(value, source, 1, 1024 * 1024) * MIB
+
+function setHolderLimit (config: RelayConfig, field: keyof HolderLimits, value: number): void {
+  config.holderLimits = { ...(config.holderLimits ?? {}), [field]: value } as HolderLimits
+}
 
 function parseHost (value: string, source: string): string {
   if (isIP(value) === 0) {
@@ -126,6 +136,28 @@ export const OPTIONS: readonly OptionSpec[] = [
     flag: '--connections-per-ip-per-second', env: 'MURMUR_CONNECTIONS_PER_IP_PER_SECOND', fallback: '100',
     meaning: 'new inbound libp2p connections accepted per second from one IP address',
     apply: (c, v, s) => { c.inboundConnectionsPerSecond = parseCount(v, s) }
+  },
+  // A relay has a disk: it holds far more mail for others than a tab (TAB_HOLDER_LIMITS).
+  // Each record is at most 64 KiB, and kad-dht serves one for 48 hours after its PUT.
+  {
+    flag: '--mailbox-max-records', env: 'MURMUR_MAILBOX_MAX_RECORDS', fallback: '100000',
+    meaning: 'offline-message (mailbox) records kept for others in total',
+    apply: (c, v, s) => { setHolderLimit(c, 'totalCount', parseCount(v, s)) }
+  },
+  {
+    flag: '--mailbox-max-mib', env: 'MURMUR_MAILBOX_MAX_MIB', fallback: '1024',
+    meaning: 'MiB of mailbox records kept for others in total',
+    apply: (c, v, s) => { setHolderLimit(c, 'totalBytes', parseMiB(v, s)) }
+  },
+  {
+    flag: '--mailbox-max-records-per-writer', env: 'MURMUR_MAILBOX_MAX_RECORDS_PER_WRITER', fallback: '256',
+    meaning: 'mailbox records kept for one writer (the libp2p peer that stored them)',
+    apply: (c, v, s) => { setHolderLimit(c, 'perWriterCount', parseCount(v, s)) }
+  },
+  {
+    flag: '--mailbox-max-mib-per-writer', env: 'MURMUR_MAILBOX_MAX_MIB_PER_WRITER', fallback: '16',
+    meaning: 'MiB of mailbox records kept for one writer',
+    apply: (c, v, s) => { setHolderLimit(c, 'perWriterBytes', parseMiB(v, s)) }
   },
   {
     flag: '--log', env: 'MURMUR_LOG', fallback: 'info',

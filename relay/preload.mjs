@@ -1,12 +1,15 @@
 // Loaded with `node --import ./relay/preload.mjs` before the relay's TypeScript entry.
-// 1. tsx compiles the relay's .ts files (and src/net, src/core, which it shares with the app).
+// 1. tsx compiles the relay's .ts files (and src/net, src/core, which it shares with the app),
+//    then relay/patch-hooks.mjs patches node_modules the way Vite does for the tab bundle.
 // 2. Node 20 lacks Promise.withResolvers, which libp2p 3 uses (it-queue crashes without it).
 // 3. Node 20 has no global WebSocket, which @libp2p/websockets needs to dial (not to listen).
 // Browsers and Node 22+ have both, so each shim only fills a gap.
-import { register } from 'tsx/esm/api'
+import { register } from 'node:module'
+import { register as registerTsx } from 'tsx/esm/api'
 import WebSocket from 'ws'
 
-register()
+registerTsx()
+register('./patch-hooks.mjs', import.meta.url)
 
 if (typeof Promise.withResolvers !== 'function') {
   Promise.withResolvers = function withResolvers () {

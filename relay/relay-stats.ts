@@ -1,7 +1,7 @@
 import type { Datastore } from 'interface-datastore'
 import type { RelayNode } from './libp2p-node.ts'
 import type { RelaySnapshot } from './metrics.ts'
-import { DHT_RECORD_PREFIX } from './record-sweeper.ts'
+import { DHT_RECORD_PREFIX } from '../src/net/record-sweeper.ts'
 
 /** Counting walks the datastore, so a burst of scrapes shares one count for this long. */
 const RECORD_COUNT_MAX_AGE_MS = 1000

@@ -10,8 +10,9 @@ import { createRelayNode, type RelayNode } from './libp2p-node.ts'
 import { createRelayStats } from './relay-stats.ts'
 import { healthOf, renderMetrics } from './metrics.ts'
 import { createHttpServer } from './http-server.ts'
-import { startRecordSweeper, sweepRecords } from './record-sweeper.ts'
+import { startRecordSweeper, sweepRecords } from '../src/net/record-sweeper.ts'
 import { dhtValidators } from '../src/net/dht-config.ts'
+import { HolderDatastore } from '../src/net/holder-datastore.ts'
 
 /** Presence records live up to a day; an hourly sweep keeps at most an hour of dead ones. */
 const SWEEP_INTERVAL_MS = 60 * 60 * 1000
@@ -74,8 +75,14 @@ export async function startRelay (config: RelayConfig, log: RelayLog): Promise<R
   const datastore = await openDatastore(join(config.dataDir, 'datastore'))
 
   let node: RelayNode
+  let holder: HolderDatastore
   try {
-    node = await createRelayNode(config, privateKey, datastore)
+    // Mailbox records held for others are counted and capped; the count starts from disk.
+    holder = await HolderDatastore.open(datastore, {
+      limits: config.holderLimits,
+      onRefused: ({ reason }) => { log.debug(`refused a mailbox record: ${reason}`) }
+    })
+    node = await createRelayNode(config, privateKey, holder)
   } catch (err) {
     await datastore.close()
     throw err
@@ -102,10 +109,10 @@ export async function startRelay (config: RelayConfig, log: RelayLog): Promise<R
   }
 
   const sweeper = startRecordSweeper(
-    async (options) => sweepRecords(datastore, dhtValidators, options),
+    async (options) => sweepRecords(holder, dhtValidators, options),
     SWEEP_INTERVAL_MS,
     ({ kept, removed }) => {
-      (removed > 0 ? log.info : log.debug)(`DHT records: removed ${removed} expired or invalid, kept ${kept}`)
+      (removed > 0 ? log.info : log.debug)(`DHT records: removed ${removed} expired, stale or invalid, kept ${kept}`)
     },
     (err) => { log.error(`DHT record sweep failed: ${(err as Error)?.message ?? err}`) }
   )

@@ -10,8 +10,14 @@ import { kadDHT, type KadDHT } from '@libp2p/kad-dht'
 import type { Identify, IdentifyPush } from '@libp2p/identify'
 import type { Ping } from '@libp2p/ping'
 import type { Datastore } from 'interface-datastore'
-import { murmurDhtInit } from './dht-config.ts'
+import { dhtValidators, murmurDhtInit } from './dht-config.ts'
 import { addDhtPeersWhenAddressed } from './dht-routing.ts'
+import { HolderDatastore } from './holder-datastore.ts'
+import { recordSweeper, type RecordSweeper } from './record-sweeper.ts'
+import { TAB_HOLDER_LIMITS } from '../core/mailbox/holder-quota.ts'
+
+/** A tab sweeps at start and then hourly: presence records live an hour, mailboxes days. */
+const SWEEP_INTERVAL_MS = 60 * 60 * 1000
 
 export interface MurmurNodeInit {
   /** ICE servers from the relay's configuration: never a third-party default. */
@@ -31,6 +37,7 @@ export type MurmurServices = {
   identifyPush: IdentifyPush
   ping: Ping
   dht: KadDHT
+  recordSweeper: RecordSweeper
 }
 
 export type MurmurNode = Libp2p<MurmurServices>
@@ -45,6 +52,9 @@ export function isBareCircuit (addr: string): boolean {
  * to direct WebRTC (`/webrtc`) for everything a person sends.
  */
 export async function createMurmurNode (init: MurmurNodeInit): Promise<MurmurNode> {
+  // Mailbox records held for others are counted and capped (src/net/holder-datastore.ts);
+  // the count starts from what the tab already stores.
+  const datastore = await HolderDatastore.open(init.datastore, { limits: TAB_HOLDER_LIMITS })
   const node = await createLibp2p({
     addresses: {
       listen: ['/p2p-circuit', '/webrtc'],
@@ -64,13 +74,14 @@ export async function createMurmurNode (init: MurmurNodeInit): Promise<MurmurNod
     connectionGater: init.allowPrivateAddresses
       ? { denyDialMultiaddr: () => false }
       : {},
-    datastore: init.datastore,
+    datastore,
     services: {
       identify: identify(),
       identifyPush: identifyPush(),
       ping: ping(),
       // Every tab is a DHT server: the network's records live in the tabs themselves.
-      dht: kadDHT(murmurDhtInit({ clientMode: false }))
+      dht: kadDHT(murmurDhtInit({ clientMode: false })),
+      recordSweeper: recordSweeper({ validators: dhtValidators, intervalMs: SWEEP_INTERVAL_MS })
     }
   })
   addDhtPeersWhenAddressed(node)

@@ -20,8 +20,15 @@ describe('relay configuration', () => {
       maxReservationsPerIp: 1024,
       maxConnections: 8192,
       inboundConnectionsPerSecond: 100,
+      holderLimits: { totalCount: 100_000, totalBytes: 1024 * 1024 * 1024, perWriterCount: 256, perWriterBytes: 16 * 1024 * 1024 },
       log: 'info'
     })
+  })
+
+  it('reads the mailbox holder limits, sizes in MiB', () => {
+    const config = run(['--mailbox-max-records', '5', '--mailbox-max-mib-per-writer', '2'],
+      { MURMUR_MAILBOX_MAX_MIB: '3', MURMUR_MAILBOX_MAX_RECORDS_PER_WRITER: '4' })
+    expect(config.holderLimits).toEqual({ totalCount: 5, totalBytes: 3 * 1024 * 1024, perWriterCount: 4, perWriterBytes: 2 * 1024 * 1024 })
   })
 
   it('puts websockets on the HTTP port + 1 unless told otherwise, and on any free port when HTTP has one', () => {
@@ -56,7 +63,9 @@ describe('relay configuration', () => {
     [['--max-reservations', '0'], /--max-reservations must be between 1/],
     [['--host', 'example.com'], /--host must be an IP address/],
     [['--log', 'loud'], /--log must be one of error, info, debug/],
-    [['--announce', 'not-a-multiaddr'], /"not-a-multiaddr" is not one/]
+    [['--announce', 'not-a-multiaddr'], /"not-a-multiaddr" is not one/],
+    [['--mailbox-max-mib', '0'], /--mailbox-max-mib must be between 1/],
+    [['--mailbox-max-records-per-writer', '1.5'], /--mailbox-max-records-per-writer must be a whole number/]
   ])('refuses %j with a one-line sentence', (argv, message) => {
     expect(() => parseCommand(argv, {}, '/')).toThrow(ConfigError)
     expect(() => parseCommand(argv, {}, '/')).toThrow(message)

@@ -8,11 +8,12 @@ import { toString } from 'uint8arrays'
 // Who is charged: each slot has its own write key (src/core/mailbox/slots.ts), so a write key
 // never holds more than one record and would make a useless account. The shell charges the
 // one identity it sees behind a PUT, the remote libp2p PeerId (kad-dht's PUT handler has it
-// but does not pass it to validators, so wiring this needs a hook there). That does not stop
+// but passes it neither to validators nor to the datastore: patches/kad-dht-put-from.ts makes
+// it pass it to the datastore, src/net/holder-datastore.ts charges it). That does not stop
 // someone who makes many PeerIds; the totals do.
 //
-// Each step copies the maps: fine for a tab's 10,000 records; a relay holding millions would
-// want a mutable twin of these functions.
+// Each step copies the maps: fine for a few thousand records. The holders themselves use the
+// mutable twin in holder-ledger.ts, which applies the same rules (`refusalFor`) in place.
 
 export interface HolderLimits {
   perWriterCount: number
@@ -35,8 +36,8 @@ export const TAB_HOLDER_LIMITS: Readonly<HolderLimits> = Object.freeze({
 
 export type QuotaRefusal = 'per-writer-count' | 'per-writer-bytes' | 'total-count' | 'total-bytes'
 
-interface Held { writer: string, bytes: number }
-interface Account { count: number, bytes: number }
+export interface Held { writer: string, bytes: number }
+export interface Account { count: number, bytes: number }
 
 /** Immutable: every step returns a new quota and leaves the one it was given as it was. */
 export interface HolderQuota {
@@ -63,12 +64,36 @@ export function emptyQuota (): HolderQuota {
 }
 
 // Slot keys are UTF-8 text for real records, but the accounting must not depend on it.
-const slotId = (slotKey: Uint8Array): string => toString(slotKey, 'base64')
+export const slotId = (slotKey: Uint8Array): string => toString(slotKey, 'base64')
 
-function assertLimits (limits: HolderLimits): void {
+export function assertLimits (limits: HolderLimits): void {
   for (const [field, value] of Object.entries(limits)) {
     if (!Number.isSafeInteger(value) || value < 0) throw new RangeError(`limits.${field} must be a non-negative integer, got ${String(value)}`)
   }
+}
+
+export function assertAdmitRequest (request: AdmitRequest): void {
+  if (typeof request.writer !== 'string' || request.writer.length === 0) throw new TypeError('writer must be a non-empty string')
+  if (!(request.slotKey instanceof Uint8Array)) throw new TypeError('slotKey must be bytes')
+  if (!Number.isSafeInteger(request.bytes) || request.bytes < 0) throw new RangeError(`bytes must be a non-negative integer, got ${request.bytes}`)
+}
+
+/**
+ * The one rule both accountants apply: would one more record of `bytes`, charged to a writer
+ * whose account is `account`, break a limit? `account` and `totals` exclude any older version
+ * of the same slot, which the new record replaces.
+ */
+export function refusalFor (
+  account: Account,
+  totals: { totalCount: number, totalBytes: number },
+  bytes: number,
+  limits: HolderLimits
+): QuotaRefusal | undefined {
+  if (account.count + 1 > limits.perWriterCount) return 'per-writer-count'
+  if (account.bytes + bytes > limits.perWriterBytes) return 'per-writer-bytes'
+  if (totals.totalCount + 1 > limits.totalCount) return 'total-count'
+  if (totals.totalBytes + bytes > limits.totalBytes) return 'total-bytes'
+  return undefined
 }
 
 function without (quota: HolderQuota, id: string): HolderQuota {
@@ -90,17 +115,12 @@ function without (quota: HolderQuota, id: string): HolderQuota {
  */
 export function admit (quota: HolderQuota, request: AdmitRequest, limits: HolderLimits = TAB_HOLDER_LIMITS): AdmitResult {
   assertLimits(limits)
-  if (typeof request.writer !== 'string' || request.writer.length === 0) throw new TypeError('writer must be a non-empty string')
-  if (!(request.slotKey instanceof Uint8Array)) throw new TypeError('slotKey must be bytes')
-  if (!Number.isSafeInteger(request.bytes) || request.bytes < 0) throw new RangeError(`bytes must be a non-negative integer, got ${request.bytes}`)
+  assertAdmitRequest(request)
   const id = slotId(request.slotKey)
   const rest = without(quota, id)
   const account = rest.writers.get(request.writer) ?? { count: 0, bytes: 0 }
-  const refuse = (reason: QuotaRefusal): AdmitResult => ({ quota, ok: false, reason })
-  if (account.count + 1 > limits.perWriterCount) return refuse('per-writer-count')
-  if (account.bytes + request.bytes > limits.perWriterBytes) return refuse('per-writer-bytes')
-  if (rest.totalCount + 1 > limits.totalCount) return refuse('total-count')
-  if (rest.totalBytes + request.bytes > limits.totalBytes) return refuse('total-bytes')
+  const reason = refusalFor(account, rest, request.bytes, limits)
+  if (reason !== undefined) return { quota, ok: false, reason }
   const slots = new Map(rest.slots).set(id, { writer: request.writer, bytes: request.bytes })
   const writers = new Map(rest.writers).set(request.writer, { count: account.count + 1, bytes: account.bytes + request.bytes })
   return {

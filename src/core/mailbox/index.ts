@@ -39,6 +39,12 @@ export {
   type QuotaRefusal
 } from './holder-quota.ts'
 export {
+  HolderLedger,
+  HolderQuotaError,
+  STORED_BEFORE_START,
+  type LedgerAdmitResult
+} from './holder-ledger.ts'
+export {
   nextAttempt,
   republishDue,
   deliveryDeadline,

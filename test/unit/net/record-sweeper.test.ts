@@ -2,19 +2,19 @@ import { describe, expect, it } from 'vitest'
 import { MemoryDatastore } from 'datastore-core'
 import { Key } from 'interface-datastore'
 import { Record as DhtRecord } from '@libp2p/kad-dht'
-import { createIdentity } from '../../src/core/identity.ts'
-import { encodePresence, presenceKey } from '../../src/core/presence.ts'
-import { dhtValidators } from '../../src/net/dht-config.ts'
-import { DHT_RECORD_PREFIX, sweepRecords } from '../../relay/record-sweeper.ts'
+import { createIdentity } from '../../../src/core/identity.ts'
+import { encodePresence, presenceKey } from '../../../src/core/presence.ts'
+import { dhtValidators } from '../../../src/net/dht-config.ts'
+import { DHT_RECORD_PREFIX, sweepRecords } from '../../../src/net/record-sweeper.ts'
 
 const HOUR = 60 * 60 * 1000
 
 /** Stores a presence record the way kad-dht's PUT handler does. */
-async function storePresence (datastore: MemoryDatastore, name: string, expiresAt: number): Promise<void> {
+async function storePresence (datastore: MemoryDatastore, name: string, expiresAt: number, received = new Date()): Promise<void> {
   const identity = createIdentity()
   const key = presenceKey(identity.publicKey)
   const value = encodePresence(identity, { seq: 1, expiresAt, peers: [{ peerId: name, addrs: [] }] })
-  await datastore.put(new Key(`${DHT_RECORD_PREFIX}/${name}`), new DhtRecord(key, value, new Date()).serialize())
+  await datastore.put(new Key(`${DHT_RECORD_PREFIX}/${name}`), new DhtRecord(key, value, received).serialize())
 }
 
 async function storedNames (datastore: MemoryDatastore): Promise<string[]> {
@@ -37,5 +37,14 @@ describe('DHT record sweeper', () => {
     expect(await sweepRecords(datastore, dhtValidators)).toEqual({ kept: 2, removed: 2 })
     expect(await storedNames(datastore)).toEqual(['live', 'other'])
     expect(await datastore.has(new Key('/peers/unrelated'))).toBe(true)
+  })
+
+  it('deletes valid records that kad-dht no longer serves (received more than 48 hours ago)', async () => {
+    const datastore = new MemoryDatastore()
+    const now = Date.now()
+    await storePresence(datastore, 'fresh', now + HOUR, new Date(now - 47 * HOUR))
+    await storePresence(datastore, 'stale', now + HOUR, new Date(now - 49 * HOUR))
+    expect(await sweepRecords(datastore, dhtValidators)).toEqual({ kept: 1, removed: 1 })
+    expect(await storedNames(datastore)).toEqual(['fresh'])
   })
 })
