@@ -11,6 +11,8 @@ import { getMailboxRecords, putMailboxRecord } from '../net/mailbox-records.ts'
 import { prekeyKey } from '../core/x3dh/prekey.ts'
 import { newMessageId } from '../core/message-id.ts'
 import { fetchAppConfig, type AppConfig } from './config.ts'
+import { createRtcConfigurationSource } from './ice-config.ts'
+import { webRtcPathOf } from '../net/connection-path.ts'
 import type { ConnectionStatus, Network, NetworkHost } from './network-host.ts'
 import type { StoredContact } from './store-port.ts'
 
@@ -40,7 +42,7 @@ export async function startNetwork (host: NetworkHost, init: StartNetworkInit): 
   const datastore = new IDBDatastore(init.datastoreName)
   await datastore.open()
   const node = await createMurmurNode({
-    iceServers: init.config.iceServers,
+    rtcConfiguration: createRtcConfigurationSource(init.config, async () => fetchAppConfig(undefined, AbortSignal.timeout(5_000))),
     datastore,
     allowPrivateAddresses: init.allowPrivateAddresses
   })
@@ -259,8 +261,15 @@ class TabNetwork implements Network {
     let set = this.links.get(userId)
     if (set == null) { set = new Set(); this.links.set(userId, set) }
     set.add(link)
-    this.setStatus(userId, 'direct')
     this.host.onLinkUp(userId)
+    void this.reportPath(userId, link)
+  }
+
+  /** `direct` or `turn`, from the ICE candidate pair the link's WebRTC connection uses. */
+  private async reportPath (userId: string, link: DmLink): Promise<void> {
+    const path = await webRtcPathOf(link.connection).catch(() => undefined)
+    if (this.newestLink(userId) !== link) return
+    this.setStatus(userId, path === 'turn' ? 'turn' : 'direct')
   }
 
   private unbind (userId: string, link: DmLink): void {

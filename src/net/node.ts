@@ -14,8 +14,11 @@ import { murmurDhtInit } from './dht-config.ts'
 import { addDhtPeersWhenAddressed } from './dht-routing.ts'
 
 export interface MurmurNodeInit {
-  /** ICE servers from the relay's configuration: never a third-party default. */
-  iceServers: RTCIceServer[]
+  /**
+   * ICE servers and policy from the relay's configuration, asked for each new peer
+   * connection (TURN credentials expire): never a third-party default.
+   */
+  rtcConfiguration: () => Promise<RTCConfiguration>
   /** Where this tab keeps the DHT records it holds for the network (IndexedDB in tabs). */
   datastore: Datastore
   /**
@@ -56,7 +59,7 @@ export async function createMurmurNode (init: MurmurNodeInit): Promise<MurmurNod
     },
     transports: [
       webSockets(),
-      webRTC({ rtcConfiguration: { iceServers: init.iceServers } }),
+      webRTC({ rtcConfiguration: init.rtcConfiguration }),
       circuitRelayTransport()
     ],
     connectionEncrypters: [noise()],
