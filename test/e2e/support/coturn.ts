@@ -2,9 +2,9 @@ import { spawn } from 'node:child_process'
 import { createSocket } from 'node:dgram'
 import { randomBytes } from 'node:crypto'
 import { mkdtemp, rm } from 'node:fs/promises'
-import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { freePort } from './free-port.ts'
 
 export interface RunningCoturn {
   port: number
@@ -12,14 +12,6 @@ export interface RunningCoturn {
   secret: string
   output: () => string
   stop: () => Promise<void>
-}
-
-async function freePort (): Promise<number> {
-  const server = createServer()
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  const { port } = server.address() as { port: number }
-  await new Promise((resolve) => server.close(resolve))
-  return port
 }
 
 /** Sends STUN Binding requests (RFC 8489 section 5) until one is answered: coturn is serving. */
