@@ -21,6 +21,8 @@ const LOOKUP_TIMEOUT_MS = 10_000
 const MAILBOX_TIMEOUT_MS = 20_000
 const RETRY_MIN_MS = 1_000
 const RETRY_MAX_MS = 10_000
+/** getStats answers in milliseconds; if it ever does not, the link is still up: say direct. */
+const PATH_STATS_TIMEOUT_MS = 2_000
 
 /** A direct connection is one that no relay limits: WebRTC, not a circuit. */
 export function isDirect (connection: Connection): boolean {
@@ -262,13 +264,24 @@ class TabNetwork implements Network {
     if (set == null) { set = new Set(); this.links.set(userId, set) }
     set.add(link)
     this.host.onLinkUp(userId)
-    void this.reportPath(userId, link)
+    void this.reportPath(userId)
   }
 
-  /** `direct` or `turn`, from the ICE candidate pair the link's WebRTC connection uses. */
-  private async reportPath (userId: string, link: DmLink): Promise<void> {
-    const path = await webRtcPathOf(link.connection).catch(() => undefined)
-    if (this.newestLink(userId) !== link) return
+  /**
+   * `direct` or `turn`, from the ICE candidate pair of the newest link's WebRTC connection.
+   * Links come and go while getStats runs (both sides dial at once, one connection is
+   * pruned): whichever link is newest when the answer comes is the one reported.
+   */
+  private async reportPath (userId: string): Promise<void> {
+    const link = this.newestLink(userId)
+    if (link == null) return
+    const path = await Promise.race([
+      webRtcPathOf(link.connection).catch(() => undefined),
+      sleep(PATH_STATS_TIMEOUT_MS, this.shutdown.signal).then(() => undefined)
+    ])
+    const newest = this.newestLink(userId)
+    if (newest == null) return
+    if (newest !== link) { void this.reportPath(userId); return }
     this.setStatus(userId, path === 'turn' ? 'turn' : 'direct')
   }
 
@@ -279,6 +292,8 @@ class TabNetwork implements Network {
       this.links.delete(userId)
       this.setStatus(userId, 'offline')
       if (this.watched.has(userId)) void this.connectLoop(userId)
+    } else {
+      void this.reportPath(userId)
     }
   }
 }
