@@ -2,10 +2,15 @@ import { isIP } from 'node:net'
 import { resolve } from 'node:path'
 import { multiaddr } from '@multiformats/multiaddr'
 import type { HolderLimits } from '../src/core/mailbox/holder-quota.ts'
+import { ConfigError } from './config-error.ts'
+import { parseInteger, parsePort } from './option-values.ts'
+import { PUBLIC_OPTIONS, checkPublicOptions, type PublicConfig } from './public-options.ts'
+
+export { ConfigError }
 
 export type LogLevel = 'error' | 'info' | 'debug'
 
-export interface RelayConfig {
+export interface RelayConfig extends PublicConfig {
   /** Address both listeners bind to. */
   host: string
   /** HTTP port for the app, /health and /metrics; 0 picks a free one. */
@@ -31,11 +36,7 @@ export type ParsedCommand =
   | { kind: 'help' }
   | { kind: 'run', config: RelayConfig }
 
-export class ConfigError extends Error {
-  override name = 'ConfigError'
-}
-
-interface OptionSpec {
+export interface OptionSpec {
   flag: string
   env: string
   fallback: string
@@ -45,14 +46,6 @@ interface OptionSpec {
 
 const LOG_LEVELS: readonly LogLevel[] = ['error', 'info', 'debug']
 
-function parseInteger (value: string, source: string, min: number, max: number): number {
-  if (!/^\d+$/.test(value)) throw new ConfigError(`${source} must be a whole number, got "${value}".`)
-  const n = Number(value)
-  if (n < min || n > max) throw new ConfigError(`${source} must be between ${min} and ${max}, got ${value}.`)
-  return n
-}
-
-const parsePort = (value: string, source: string): number => parseInteger(value, source, 0, 65535)
 const parseCount = (value: string, source: string): number => parseInteger(value, source, 1, 1_000_000)
 const MIB = 1024 * 1024
 /** Mailbox limits in MiB, up to 1 TiB. */
@@ -159,6 +152,7 @@ export const OPTIONS: readonly OptionSpec[] = [
     meaning: 'MiB of mailbox records kept for one writer',
     apply: (c, v, s) => { setHolderLimit(c, 'perWriterBytes', parseMiB(v, s)) }
   },
+  ...PUBLIC_OPTIONS,
   {
     flag: '--log', env: 'MURMUR_LOG', fallback: 'info',
     meaning: 'what goes to stderr: error, info or debug (record contents never)',
@@ -208,6 +202,7 @@ export function parseCommand (
     else if (envValue != null && envValue !== '') spec.apply(config, envValue, spec.env, cwd)
     else spec.apply(config, spec.fallback, `the default of ${spec.flag}`, cwd)
   }
+  checkPublicOptions(config)
   return { kind: 'run', config }
 }
 

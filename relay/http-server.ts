@@ -1,4 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
+import { createServer as createTlsServer, type Server as TlsServer } from 'node:https'
+import type { TLSCertificate } from '@libp2p/interface'
 import { serveApp } from './static-files.ts'
 import { METRICS_CONTENT_TYPE } from './metrics.ts'
 
@@ -43,14 +45,19 @@ async function route (routes: HttpRoutes, req: IncomingMessage, res: ServerRespo
   }
 }
 
-/** The relay's web face: the built app, its configuration, /health and /metrics. */
-export function createHttpServer (routes: HttpRoutes): Server {
-  return createServer((req, res) => {
+/**
+ * The relay's web face: the built app, its configuration, /health and /metrics; over
+ * HTTPS when it holds a certificate (swap it later with `setSecureContext`).
+ */
+export function createHttpServer (routes: HttpRoutes, tls?: TLSCertificate): Server | TlsServer {
+  const handle = (req: IncomingMessage, res: ServerResponse): void => {
     for (const [name, value] of Object.entries(SECURITY_HEADERS)) res.setHeader(name, value)
+    if (tls != null) res.setHeader('Strict-Transport-Security', 'max-age=31536000')
     route(routes, req, res).catch((err) => {
       routes.onError(err)
       if (!res.headersSent) res.writeHead(500, { 'Content-Type': 'text/plain; charset=utf-8' })
       res.end()
     })
-  })
+  }
+  return tls != null ? createTlsServer(tls, handle) : createServer(handle)
 }

@@ -6,18 +6,21 @@ import { identify, identifyPush, type Identify } from '@libp2p/identify'
 import { ping, type Ping } from '@libp2p/ping'
 import { circuitRelayServer, type CircuitRelayService } from '@libp2p/circuit-relay-v2'
 import { kadDHT, type KadDHT } from '@libp2p/kad-dht'
-import type { PrivateKey } from '@libp2p/interface'
+import type { PrivateKey, TLSCertificate } from '@libp2p/interface'
 import type { Datastore } from 'interface-datastore'
 import { murmurDhtInit } from '../src/net/dht-config.ts'
 import { addDhtPeersWhenAddressed } from '../src/net/dht-routing.ts'
 import { releaseReservation, shouldRefuseReservation } from './reservation-policy.ts'
 import type { RelayConfig } from './config.ts'
+import { announcedAddrs, listenAddress } from './public-address.ts'
+import { certificateRenewal, type CertificateRenewal } from './tls.ts'
 
 export type RelayServices = {
   identify: Identify
   ping: Ping
   relay: CircuitRelayService
   dht: KadDHT
+  tls: CertificateRenewal
 }
 
 export type RelayNode = Libp2p<RelayServices>
@@ -30,14 +33,12 @@ const RESERVATION_TTL_MS = 60 * 60 * 1000
 /** Connections still negotiating noise and yamux; the default (10) stalls a burst of tabs. */
 const MAX_PENDING_INBOUND = 256
 
-export function listenAddress (host: string, port: number): string {
-  return `/ip${host.includes(':') ? '6' : '4'}/${host}/tcp/${port}/ws`
-}
-
 export async function createRelayNode (
   config: RelayConfig,
   privateKey: PrivateKey,
-  datastore: Datastore
+  datastore: Datastore,
+  /** With a certificate the listener speaks wss (TLS) instead of ws. */
+  tls?: TLSCertificate
 ): Promise<RelayNode> {
   // The gater runs inside the node, so it reaches the node through this late binding.
   let node: RelayNode | undefined
@@ -46,10 +47,10 @@ export async function createRelayNode (
     privateKey,
     datastore,
     addresses: {
-      listen: [listenAddress(config.host, config.wsPort)],
-      announce: config.announce
+      listen: [listenAddress(config.host, config.wsPort, tls != null)],
+      announce: announcedAddrs(config)
     },
-    transports: [webSockets()],
+    transports: [webSockets(tls != null ? { https: tls } : {})],
     connectionEncrypters: [noise()],
     streamMuxers: [yamux()],
     connectionManager: {
@@ -79,7 +80,8 @@ export async function createRelayNode (
         // One STOP stream per circuit being opened to a tab; the default is 300.
         maxOutboundStopStreams: Math.max(300, Math.ceil(config.maxReservations / 4))
       }),
-      dht: kadDHT(murmurDhtInit({ clientMode: false }))
+      dht: kadDHT(murmurDhtInit({ clientMode: false })),
+      tls: certificateRenewal()
     }
   })
 

@@ -52,7 +52,7 @@ async function main (): Promise<void> {
   ].join('\n'))
   log.info(`serving ${config.appDir}; state in ${config.dataDir}`)
   if (!existsSync(join(config.appDir, 'index.html'))) {
-    log.info(`the app is not built (no index.html in ${config.appDir}): run \`npm run build\`; until then the page says so`)
+    log.info(`no app to serve (no index.html in ${config.appDir}): the relay runs alone and app routes answer 404 with an explanation; \`npm run build\` builds the app`)
   }
 
   // A stray rejection from one peer's stream must not take the relay down for everyone.
@@ -80,6 +80,14 @@ async function main (): Promise<void> {
       (err: any) => { log.error(`shutdown failed: ${err?.message ?? err}`); process.exit(1) }
     )
   }
+  // SIGHUP re-reads the TLS certificate (after a renewal) without dropping anyone; without
+  // this handler it would end the process.
+  process.on('SIGHUP', () => {
+    relay.reloadTls().then(
+      (reloaded) => { log.info(reloaded ? 'SIGHUP: TLS certificate reloaded' : 'SIGHUP: no --tls-cert is set, nothing to reload') },
+      (err: any) => { log.error(`SIGHUP: ${err?.message ?? err} The previous certificate stays in use.`) }
+    )
+  })
   process.on('SIGINT', () => { shutdown('SIGINT') })
   process.on('SIGTERM', () => { shutdown('SIGTERM') })
 }

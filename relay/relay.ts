@@ -1,7 +1,7 @@
 import { mkdir } from 'node:fs/promises'
 import { join } from 'node:path'
-import type { Server } from 'node:http'
-import type { AddressInfo } from 'node:net'
+import type { AddressInfo, Server } from 'node:net'
+import type { Server as TlsServer } from 'node:https'
 import { LevelDatastore } from 'datastore-level'
 import type { RelayConfig } from './config.ts'
 import type { RelayLog } from './log.ts'
@@ -13,6 +13,8 @@ import { createHttpServer } from './http-server.ts'
 import { startRecordSweeper, sweepRecords } from '../src/net/record-sweeper.ts'
 import { dhtValidators } from '../src/net/dht-config.ts'
 import { HolderDatastore } from '../src/net/holder-datastore.ts'
+import { iceConfiguration } from './ice-servers.ts'
+import { readTlsFiles, TlsError } from './tls.ts'
 
 /** Presence records live up to a day; an hourly sweep keeps at most an hour of dead ones. */
 const SWEEP_INTERVAL_MS = 60 * 60 * 1000
@@ -27,13 +29,19 @@ export interface RunningRelay {
   peerId: string
   /** The websockets multiaddrs tabs dial, each ending in /p2p/<peerId>. */
   relayAddrs: () => string[]
+  /**
+   * Reads the certificate and key files again and serves new connections with them (the
+   * answer to SIGHUP); on a bad pair it throws TlsError and keeps the old certificate.
+   * Returns false when the relay has no certificate of its own.
+   */
+  reloadTls: () => Promise<boolean>
   stop: () => Promise<void>
 }
 
 /** A URL a person can open: wildcard binds are reachable on loopback from this machine. */
-export function displayUrl (host: string, port: number): string {
+export function displayUrl (host: string, port: number, tls = false): string {
   const shown = host === '0.0.0.0' ? '127.0.0.1' : host === '::' ? '::1' : host
-  return `http://${shown.includes(':') ? `[${shown}]` : shown}:${port}/`
+  return `${tls ? 'https' : 'http'}://${shown.includes(':') ? `[${shown}]` : shown}:${port}/`
 }
 
 function websocketAddrs (node: RelayNode): string[] {
@@ -70,6 +78,16 @@ async function listen (server: Server, host: string, port: number): Promise<numb
 
 export async function startRelay (config: RelayConfig, log: RelayLog): Promise<RunningRelay> {
   const startedAt = Date.now()
+  const tlsFiles = config.tlsCertFile != null && config.tlsKeyFile != null
+    ? { cert: config.tlsCertFile, key: config.tlsKeyFile }
+    : undefined
+  const readTls = async () => tlsFiles == null ? undefined : await readTlsFiles(tlsFiles.cert, tlsFiles.key)
+  let tls
+  try {
+    tls = await readTls()
+  } catch (err) {
+    throw err instanceof TlsError ? new StartError(err.message) : err
+  }
   await mkdir(config.dataDir, { recursive: true, mode: 0o700 })
   const privateKey = await loadOrCreatePrivateKey(join(config.dataDir, 'peer-key'))
   const datastore = await openDatastore(join(config.dataDir, 'datastore'))
@@ -82,7 +100,7 @@ export async function startRelay (config: RelayConfig, log: RelayLog): Promise<R
       limits: config.holderLimits,
       onRefused: ({ reason }) => { log.debug(`refused a mailbox record: ${reason}`) }
     })
-    node = await createRelayNode(config, privateKey, holder)
+    node = await createRelayNode(config, privateKey, holder, tls)
   } catch (err) {
     await datastore.close()
     throw err
@@ -95,9 +113,10 @@ export async function startRelay (config: RelayConfig, log: RelayLog): Promise<R
     appDir: config.appDir,
     health: async () => healthOf(await stats.snapshot()),
     metrics: async () => renderMetrics(await stats.snapshot()),
-    appConfig: () => ({ relays: websocketAddrs(node), iceServers: [] }),
+    // Built per request: every tab gets its own TURN credential, valid from now.
+    appConfig: () => ({ relays: websocketAddrs(node), ...iceConfiguration(config) }),
     onError: (err) => { log.error(`HTTP request failed: ${(err as Error)?.message ?? err}`) }
-  })
+  }, tls)
 
   let port: number
   try {
@@ -118,9 +137,16 @@ export async function startRelay (config: RelayConfig, log: RelayLog): Promise<R
   )
 
   return {
-    url: displayUrl(config.host, port),
+    url: displayUrl(config.host, port, tls != null),
     peerId: node.peerId.toString(),
     relayAddrs: () => websocketAddrs(node),
+    reloadTls: async () => {
+      const renewed = await readTls()
+      if (renewed == null) return false
+      ;(server as TlsServer).setSecureContext(renewed)
+      node.services.tls.renew(renewed)
+      return true
+    },
     stop: async () => {
       sweeper.stop()
       const closed = new Promise<void>((resolve) => server.close(() => { resolve() }))

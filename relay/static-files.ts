@@ -77,6 +77,13 @@ function sendText (res: ServerResponse, status: number, text: string): void {
   res.end(text + '\n')
 }
 
+/** What an app route answers when the relay has no app to serve (the path stays in the log). */
+export const NO_APP = [
+  'This Murmur relay serves no app: its app directory holds no index.html.',
+  'If the relay runs alone, open Murmur where its operator hosts the app.',
+  'To serve the app from here, run `npm run build` (or `npm start`, which builds it) and reload this page.'
+].join('\n')
+
 /** Serves the built app: files as they are, app routes as index.html (SPA fallback). */
 export async function serveApp (appDir: string, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const resolved = resolveAppPath(appDir, req.url ?? '/')
@@ -95,7 +102,7 @@ export async function serveApp (appDir: string, req: IncomingMessage, res: Serve
     filePath = join(appDir, 'index.html')
     file = await fileInfo(filePath)
     if (file == null) {
-      sendText(res, 503, 'The Murmur app is not built yet: run `npm run build` (or `npm start`, which builds it), then reload this page.')
+      sendText(res, 404, NO_APP)
       return
     }
   }

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // `npm test`: every test, the way CI runs them.
-// 1. Makes sure Debian's Chromium is there (installs it when missing and we are root).
+// 1. Makes sure Debian's Chromium, coturn and openssl are there (installs them when
+//    missing and we are root).
 // 2. Type-checks everything (only on a full run) and builds the app the relay serves.
 // 3. Runs vitest inside a fresh network namespace that holds only `lo`, so no test can
 //    send a packet anywhere but loopback (WebRTC would otherwise try every interface).
@@ -28,9 +29,11 @@ function fail (message) {
 function ensurePackages () {
   const missing = []
   if (!existsSync(CHROMIUM)) missing.push('chromium')
-  if (spawnSync('sh', ['-c', 'command -v ip && command -v unshare'], { stdio: 'ignore' }).status !== 0) {
-    missing.push('iproute2', 'util-linux')
-  }
+  const has = (command) => spawnSync('sh', ['-c', `command -v ${command}`], { stdio: 'ignore' }).status === 0
+  if (!has('ip') || !has('unshare')) missing.push('iproute2', 'util-linux')
+  // The TURN end-to-end test runs Debian's coturn; the TLS tests make certificates with openssl.
+  if (!has('turnserver')) missing.push('coturn')
+  if (!has('openssl')) missing.push('openssl')
   if (missing.length === 0) return
   if (!isRoot) fail(`missing ${missing.join(', ')}: install them (apt-get install -y ${missing.join(' ')}) and run again.`)
   console.log(`npm test: installing ${missing.join(', ')} from Debian's packages…`)

@@ -1,30 +1,56 @@
+import { relayAddrsForPage, type PageOrigin } from './relay-address.ts'
+
 /** What the relay that served the app tells it: where the relays are, which ICE servers to use. */
 export interface AppConfig {
   relays: string[]
   iceServers: RTCIceServer[]
+  /** 'relay': every WebRTC connection goes through the configured TURN servers. */
+  iceTransportPolicy: RTCIceTransportPolicy
 }
 
 export class ConfigError extends Error {
   override name = 'ConfigError'
 }
 
+const ICE_URL = /^(stun|stuns|turn|turns):\S+$/
+
+function isIceServer (value: unknown): value is RTCIceServer {
+  if (typeof value !== 'object' || value == null) return false
+  const { urls, username, credential } = value as Record<string, unknown>
+  const list = typeof urls === 'string' ? [urls] : urls
+  return Array.isArray(list) && list.length > 0 && list.every((u) => typeof u === 'string' && ICE_URL.test(u)) &&
+    (username == null || typeof username === 'string') && (credential == null || typeof credential === 'string')
+}
+
 /** Checks the served configuration where it enters; a bad one gets a clear error. */
 export function parseAppConfig (value: unknown): AppConfig {
   if (typeof value !== 'object' || value == null) throw new ConfigError('The relay configuration is not an object.')
-  const { relays, iceServers } = value as Record<string, unknown>
+  const { relays, iceServers, iceTransportPolicy } = value as Record<string, unknown>
   if (!Array.isArray(relays) || relays.length === 0 || !relays.every((r) => typeof r === 'string' && r.startsWith('/'))) {
     throw new ConfigError('The relay configuration lists no relay addresses.')
   }
-  if (!Array.isArray(iceServers) || !iceServers.every((s) => typeof s === 'object' && s != null && 'urls' in s)) {
+  if (!Array.isArray(iceServers) || !iceServers.every(isIceServer)) {
     throw new ConfigError('The relay configuration has a malformed ICE server list.')
   }
-  return { relays: relays as string[], iceServers: iceServers as RTCIceServer[] }
+  if (iceTransportPolicy != null && iceTransportPolicy !== 'all' && iceTransportPolicy !== 'relay') {
+    throw new ConfigError('The relay configuration has an ICE transport policy other than "all" or "relay".')
+  }
+  return { relays: relays as string[], iceServers, iceTransportPolicy: iceTransportPolicy ?? 'all' }
 }
 
-export async function fetchAppConfig (url = '/murmur-config.json', signal?: AbortSignal): Promise<AppConfig> {
+/**
+ * The configuration the relay serves beside the app, with its relay addresses made
+ * dialable from this page (wss on the page's host when the page came over https).
+ */
+export async function fetchAppConfig (
+  url = '/murmur-config.json',
+  signal?: AbortSignal,
+  page: PageOrigin = globalThis.location
+): Promise<AppConfig> {
   const response = await fetch(url, { signal, cache: 'no-store' })
   if (!response.ok) throw new ConfigError(`The relay did not hand out its configuration (HTTP ${response.status}).`)
-  return parseAppConfig(await response.json())
+  const config = parseAppConfig(await response.json())
+  return { ...config, relays: relayAddrsForPage(config.relays, page) }
 }
 
 /** True when the app runs from loopback or a private network, where the relay is too. */

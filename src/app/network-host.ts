@@ -5,8 +5,11 @@ import type { RelayStatus } from '../net/relay-keeper.ts'
 
 export type SealedEnvelope = Extract<DmEnvelope, { kind: 'sealed' }>
 
-/** offline: no way to them right now; relay: signalling through the relay; direct: WebRTC is up. */
-export type ConnectionStatus = 'offline' | 'relay' | 'direct'
+/**
+ * offline: no way to them right now; relay: signalling through the relay; direct: WebRTC
+ * is up, browser to browser; turn: WebRTC is up through a TURN server.
+ */
+export type ConnectionStatus = 'offline' | 'relay' | 'direct' | 'turn'
 
 /** What the network half of the app needs from the messenger, and tells it. */
 export interface NetworkHost {

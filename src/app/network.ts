@@ -11,6 +11,8 @@ import { getMailboxRecords, putMailboxRecord } from '../net/mailbox-records.ts'
 import { prekeyKey } from '../core/x3dh/prekey.ts'
 import { newMessageId } from '../core/message-id.ts'
 import { fetchAppConfig, type AppConfig } from './config.ts'
+import { createRtcConfigurationSource } from './ice-config.ts'
+import { webRtcPathOf } from '../net/connection-path.ts'
 import type { ConnectionStatus, Network, NetworkHost } from './network-host.ts'
 import type { StoredContact } from './store-port.ts'
 
@@ -19,6 +21,8 @@ const LOOKUP_TIMEOUT_MS = 10_000
 const MAILBOX_TIMEOUT_MS = 20_000
 const RETRY_MIN_MS = 1_000
 const RETRY_MAX_MS = 10_000
+/** getStats answers in milliseconds; if it ever does not, the link is still up: say direct. */
+const PATH_STATS_TIMEOUT_MS = 2_000
 
 /** A direct connection is one that no relay limits: WebRTC, not a circuit. */
 export function isDirect (connection: Connection): boolean {
@@ -40,7 +44,7 @@ export async function startNetwork (host: NetworkHost, init: StartNetworkInit): 
   const datastore = new IDBDatastore(init.datastoreName)
   await datastore.open()
   const node = await createMurmurNode({
-    iceServers: init.config.iceServers,
+    rtcConfiguration: createRtcConfigurationSource(init.config, async () => fetchAppConfig(undefined, AbortSignal.timeout(5_000))),
     datastore,
     allowPrivateAddresses: init.allowPrivateAddresses
   })
@@ -259,8 +263,26 @@ class TabNetwork implements Network {
     let set = this.links.get(userId)
     if (set == null) { set = new Set(); this.links.set(userId, set) }
     set.add(link)
-    this.setStatus(userId, 'direct')
     this.host.onLinkUp(userId)
+    void this.reportPath(userId)
+  }
+
+  /**
+   * `direct` or `turn`, from the ICE candidate pair of the newest link's WebRTC connection.
+   * Links come and go while getStats runs (both sides dial at once, one connection is
+   * pruned): whichever link is newest when the answer comes is the one reported.
+   */
+  private async reportPath (userId: string): Promise<void> {
+    const link = this.newestLink(userId)
+    if (link == null) return
+    const path = await Promise.race([
+      webRtcPathOf(link.connection).catch(() => undefined),
+      sleep(PATH_STATS_TIMEOUT_MS, this.shutdown.signal).then(() => undefined)
+    ])
+    const newest = this.newestLink(userId)
+    if (newest == null) return
+    if (newest !== link) { void this.reportPath(userId); return }
+    this.setStatus(userId, path === 'turn' ? 'turn' : 'direct')
   }
 
   private unbind (userId: string, link: DmLink): void {
@@ -270,6 +292,8 @@ class TabNetwork implements Network {
       this.links.delete(userId)
       this.setStatus(userId, 'offline')
       if (this.watched.has(userId)) void this.connectLoop(userId)
+    } else {
+      void this.reportPath(userId)
     }
   }
 }

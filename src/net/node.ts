@@ -20,8 +20,11 @@ import { TAB_HOLDER_LIMITS } from '../core/mailbox/holder-quota.ts'
 const SWEEP_INTERVAL_MS = 60 * 60 * 1000
 
 export interface MurmurNodeInit {
-  /** ICE servers from the relay's configuration: never a third-party default. */
-  iceServers: RTCIceServer[]
+  /**
+   * ICE servers and policy from the relay's configuration, asked for each new peer
+   * connection (TURN credentials expire): never a third-party default.
+   */
+  rtcConfiguration: () => Promise<RTCConfiguration>
   /** Where this tab keeps the DHT records it holds for the network (IndexedDB in tabs). */
   datastore: Datastore
   /**
@@ -66,7 +69,7 @@ export async function createMurmurNode (init: MurmurNodeInit): Promise<MurmurNod
     },
     transports: [
       webSockets(),
-      webRTC({ rtcConfiguration: { iceServers: init.iceServers } }),
+      webRTC({ rtcConfiguration: init.rtcConfiguration }),
       circuitRelayTransport()
     ],
     connectionEncrypters: [noise()],

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { ConfigError, OPTIONS, helpText, parseCommand, type RelayConfig } from '../../relay/config.ts'
+import { announcedAddrs } from '../../relay/public-address.ts'
 
 function run (argv: string[], env: Record<string, string> = {}): RelayConfig {
   const command = parseCommand(argv, env, '/srv/murmur')
@@ -21,8 +22,17 @@ describe('relay configuration', () => {
       maxConnections: 8192,
       inboundConnectionsPerSecond: 100,
       holderLimits: { totalCount: 100_000, totalBytes: 1024 * 1024 * 1024, perWriterCount: 256, perWriterBytes: 16 * 1024 * 1024 },
+      stunUrls: [],
+      turnUrls: [],
+      turnCredentialTtlSeconds: 86400,
+      iceTransportPolicy: 'all',
       log: 'info'
     })
+    // No TLS, no public name, no ICE servers unless the operator names them.
+    const defaults = run([])
+    for (const key of ['tlsCertFile', 'tlsKeyFile', 'publicHost', 'publicPort', 'turnSecret'] as const) {
+      expect(defaults[key]).toBeUndefined()
+    }
   })
 
   it('reads the mailbox holder limits, sizes in MiB', () => {
@@ -52,6 +62,57 @@ describe('relay configuration', () => {
   it('reads comma-separated announce addresses', () => {
     expect(run(['--announce', '/dns4/relay.example/tcp/443/wss, /ip4/203.0.113.5/tcp/4002/ws']).announce)
       .toEqual(['/dns4/relay.example/tcp/443/wss', '/ip4/203.0.113.5/tcp/4002/ws'])
+  })
+
+  it('reads the TLS, public name and ICE options', () => {
+    const config = run([
+      '--tls-cert', 'tls/fullchain.pem', '--tls-key', '/etc/murmur/key.pem', '--public-host', 'Chat.Example.org',
+      '--stun', 'stun:turn.example.org:3478', '--turn', 'turn:turn.example.org:3478?transport=udp, turns:turn.example.org:5349',
+      '--ice-transport-policy', 'relay', '--turn-credential-ttl', '3600'
+    ], { MURMUR_TURN_SECRET: 'shared' })
+    expect(config).toMatchObject({
+      tlsCertFile: '/srv/murmur/tls/fullchain.pem',
+      tlsKeyFile: '/etc/murmur/key.pem',
+      publicHost: 'chat.example.org',
+      stunUrls: ['stun:turn.example.org:3478'],
+      turnUrls: ['turn:turn.example.org:3478?transport=udp', 'turns:turn.example.org:5349'],
+      turnSecret: 'shared',
+      turnCredentialTtlSeconds: 3600,
+      iceTransportPolicy: 'relay'
+    })
+    expect(run(['--public-host', '203.0.113.7', '--public-port', '8443']).publicPort).toBe(8443)
+  })
+
+  it('announces the public name on the port people reach: --public-port, else the wss port with a certificate, else 443', () => {
+    expect(announcedAddrs(run(['--public-host', 'chat.example.org']))).toEqual(['/dns4/chat.example.org/tcp/443/tls/ws'])
+    expect(announcedAddrs(run(['--public-host', 'chat.example.org', '--port', '443', '--tls-cert', 'c', '--tls-key', 'k'])))
+      .toEqual(['/dns4/chat.example.org/tcp/444/tls/ws'])
+    expect(announcedAddrs(run(['--public-host', 'chat.example.org', '--public-port', '8443']))).toEqual(['/dns4/chat.example.org/tcp/8443/tls/ws'])
+    expect(announcedAddrs(run(['--public-host', '203.0.113.7']))).toEqual(['/ip4/203.0.113.7/tcp/443/tls/ws'])
+    expect(announcedAddrs(run(['--public-host', '2001:db8::7']))).toEqual(['/ip6/2001:db8::7/tcp/443/tls/ws'])
+    // --announce says it all; nothing is derived beside it.
+    expect(announcedAddrs(run(['--public-host', 'chat.example.org', '--announce', '/dns4/other.example/tcp/443/wss'])))
+      .toEqual(['/dns4/other.example/tcp/443/wss'])
+    expect(announcedAddrs(run([]))).toEqual([])
+  })
+
+  it.each([
+    [['--tls-cert', 'c.pem'], /--tls-cert and --tls-key go together/],
+    [['--tls-key', 'k.pem'], /--tls-cert and --tls-key go together/],
+    [['--public-host', 'https://chat.example.org'], /--public-host must be a host name/],
+    [['--public-host', 'chat.example.org:443'], /--public-host must be a host name/],
+    [['--public-port', '443'], /--public-port needs --public-host/],
+    [['--public-host', 'a.example', '--tls-cert', 'c', '--tls-key', 'k', '--port', '0'], /cannot announce a port/],
+    [['--stun', 'stun.l.example.com:19302'], /"stun.l.example.com:19302" is not one/],
+    [['--turn', 'stun:turn.example.org'], /--turn must be comma-separated URLs/],
+    [['--turn', 'turn:turn.example.org'], /--turn needs --turn-secret/],
+    [['--turn-secret', 'x'], /no --turn URL/],
+    [['--ice-transport-policy', 'relay'], /needs a --turn server/],
+    [['--ice-transport-policy', 'none'], /must be all or relay/],
+    [['--turn-credential-ttl', '5'], /between 60 and 604800/]
+  ])('refuses the public option set %j with a one-line sentence', (argv, message) => {
+    expect(() => parseCommand(argv, {}, '/')).toThrow(ConfigError)
+    expect(() => parseCommand(argv, {}, '/')).toThrow(message)
   })
 
   it.each([

@@ -3,7 +3,7 @@ import { mkdtemp, rm, stat } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { OPTIONS } from '../../relay/config.ts'
-import { START, runRelay, startRelayProcess } from './support/relay-process.ts'
+import { BIN, START, runRelay, startRelayProcess } from './support/relay-process.ts'
 
 describe('relay command line', () => {
   let root: string
@@ -38,13 +38,19 @@ describe('relay command line', () => {
     expect(env.stderr).toContain('MURMUR_MAX_RESERVATIONS')
   })
 
-  it('says to build the app when there is none, keeps its key private, holds its data directory, and stops cleanly on SIGTERM', async () => {
+  it('runs alone from its bin entry with no app: app routes say why, the rest works; keeps its key private, holds its data directory, and stops cleanly on SIGTERM', async () => {
     const data = join(root, 'data')
-    const relay = await startRelayProcess(['--data', data, '--app', join(root, 'no-app')])
+    const relay = await startRelayProcess(['--data', data, '--app', join(root, 'no-app')], BIN)
     try {
-      const response = await fetch(relay.url)
-      expect(response.status).toBe(503)
-      expect(await response.text()).toContain('npm run build')
+      for (const path of ['/', '/chat/someone']) {
+        const response = await fetch(new URL(path, relay.url))
+        expect(response.status).toBe(404)
+        const text = await response.text()
+        expect(text).toContain('serves no app')
+        expect(text).toContain('npm run build')
+        expect(text).not.toContain(root)
+      }
+      expect((await (await fetch(new URL('/murmur-config.json', relay.url))).json()).relays).toEqual([relay.relayAddr])
       expect((await fetch(new URL('/health', relay.url))).status).toBe(200)
       expect((await stat(join(data, 'peer-key'))).mode & 0o777).toBe(0o600)
       const second = await runRelay(['--port', '0', '--data', data])
@@ -63,6 +69,18 @@ describe('relay command line', () => {
       const { peerId } = await (await fetch(new URL('/health', relay.url))).json()
       const config = await (await fetch(new URL('/murmur-config.json', relay.url))).json()
       expect(config.relays).toEqual([`/dns4/relay.example/tcp/443/wss/p2p/${peerId}`])
+    } finally {
+      await relay.stop()
+    }
+  })
+
+  it('announces a wss address on --public-host, on 443 where a TLS proxy listens', async () => {
+    const relay = await startRelayProcess(['--data', join(root, 'public'), '--app', root, '--public-host', 'chat.example.org'])
+    try {
+      const { peerId } = await (await fetch(new URL('/health', relay.url))).json()
+      const config = await (await fetch(new URL('/murmur-config.json', relay.url))).json()
+      expect(config.relays).toEqual([`/dns4/chat.example.org/tcp/443/tls/ws/p2p/${peerId}`])
+      expect(relay.output()).toContain(`Relay address: /dns4/chat.example.org/tcp/443/tls/ws/p2p/${peerId}`)
     } finally {
       await relay.stop()
     }

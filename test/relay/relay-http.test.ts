@@ -89,6 +89,7 @@ describe('relay over HTTP', () => {
   it('hands the app its relay addresses and no third-party ICE server', async () => {
     const config = await (await fetch(new URL('/murmur-config.json', relay!.url))).json()
     expect(config.iceServers).toEqual([])
+    expect(config.iceTransportPolicy).toBe('all')
     expect(config.relays).toContain(relay!.relayAddr)
     for (const addr of config.relays) expect(addr).toMatch(/^\/ip4\/127\.0\.0\.1\/tcp\/\d+\/ws\/p2p\/12D3KooW\w+$/)
   })

@@ -28,6 +28,8 @@ export class AppState {
   hasPassphrase = $state(false)
   /** Whether contacts are told when their messages have been read. */
   readReceipts = $state(true)
+  /** The relays and ICE servers in use, as the relay configured them (shown in Settings). */
+  networkConfig = $state.raw<AppConfig>()
   /** Progress of the passphrase key derivation (0..1) while it runs. */
   kdfProgress = $state<number>()
 
@@ -134,7 +136,7 @@ export class AppState {
     const messenger = this.messenger
     if (messenger == null) return
     try {
-      this.config = await fetchAppConfig()
+      this.config = this.networkConfig = await fetchAppConfig()
       this.inviteLink = await messenger.inviteLink(location.origin, this.config.relays)
       const { startNetwork } = await import('../../app/network.ts')
       const network = await startNetwork(messenger, {

@@ -29,12 +29,13 @@ export interface PersonBrowser {
   dispose: () => Promise<void>
 }
 
-export async function openPersonBrowser (url: string, dir?: string): Promise<PersonBrowser> {
+/** `extraArgs` adds Chromium flags, e.g. --ignore-certificate-errors-spki-list for a test certificate. */
+export async function openPersonBrowser (url: string, dir?: string, extraArgs: string[] = []): Promise<PersonBrowser> {
   const profileDir = dir ?? await mkdtemp(join(tmpdir(), 'murmur-chromium-'))
   const context = await chromium.launchPersistentContext(profileDir, {
     executablePath: EXECUTABLE,
     headless: true,
-    args: ARGS,
+    args: [...ARGS, ...extraArgs],
     permissions: PERMISSIONS
   })
   await context.addInitScript(trackPeerConnections)
@@ -48,8 +49,8 @@ export async function openPersonBrowser (url: string, dir?: string): Promise<Per
 }
 
 /** One browser process for several people, each in its own context (separate storage). */
-export async function launchSharedBrowser (): Promise<Browser> {
-  return chromium.launch({ executablePath: EXECUTABLE, headless: true, args: ARGS })
+export async function launchSharedBrowser (extraArgs: string[] = []): Promise<Browser> {
+  return chromium.launch({ executablePath: EXECUTABLE, headless: true, args: [...ARGS, ...extraArgs] })
 }
 
 export async function openPersonInBrowser (browser: Browser, url: string): Promise<Page> {
@@ -75,6 +76,11 @@ function trackPeerConnections (): void {
       list.push(this)
     }
   } as typeof RTCPeerConnection
+}
+
+/** The configuration (ICE servers, transport policy) of every RTCPeerConnection the page made. */
+export async function peerConnectionConfigurations (page: Page): Promise<RTCConfiguration[]> {
+  return page.evaluate(() => (((window as any).__murmurPeerConnections ?? []) as RTCPeerConnection[]).map((pc) => pc.getConfiguration()))
 }
 
 /** Data-channel bytes received over connected peer connections, and the candidate types in use. */

@@ -47,7 +47,7 @@ export async function connectionStatus (page: Page): Promise<string> {
   return (await page.getByRole('status', { name: 'Connection' }).textContent()) ?? ''
 }
 
-export async function waitForStatus (page: Page, word: 'offline' | 'relay' | 'direct', timeout = 30_000): Promise<void> {
+export async function waitForStatus (page: Page, word: 'offline' | 'relay' | 'direct' | 'via TURN', timeout = 30_000): Promise<void> {
   await waitUntil(async () => (await connectionStatus(page)).includes(word), `connection status "${word}"`, timeout)
 }
 

@@ -17,13 +17,13 @@ export interface RunningRelay {
  * Starts the real relay (relay/main.ts) on loopback with a free port, serving the built
  * app from dist/. Pass a dataDir to restart a relay on its previous state.
  */
-export async function startRelay (options: { dataDir?: string, args?: string[] } = {}): Promise<RunningRelay> {
+export async function startRelay (options: { dataDir?: string, args?: string[], env?: Record<string, string> } = {}): Promise<RunningRelay> {
   const ownsDir = options.dataDir == null
   const dataDir = options.dataDir ?? await mkdtemp(join(tmpdir(), 'murmur-relay-'))
   const child = spawn(process.execPath, [
     '--import', './relay/preload.mjs', 'relay/main.ts',
     '--host', '127.0.0.1', '--port', '0', '--data', dataDir, '--app', 'dist', ...(options.args ?? [])
-  ], { stdio: ['ignore', 'pipe', 'pipe'] })
+  ], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...options.env } })
   let output = ''
   let stopping = false
   child.stdout!.on('data', (chunk) => { output += String(chunk) })

@@ -17,6 +17,8 @@ export interface RelayRun {
 }
 
 const RELAY = ['--import', './relay/preload.mjs', 'relay/main.ts']
+/** The package's "bin" entry (murmur-relay): the relay alone, as the systemd unit runs it. */
+export const BIN = ['relay/bin.mjs']
 /** `npm start`, which builds the app when it is stale and then runs the relay. */
 export const START = ['scripts/start.mjs']
 

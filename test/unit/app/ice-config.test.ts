@@ -1,0 +1,46 @@
+import { describe, expect, it } from 'vitest'
+import { createRtcConfigurationSource, turnCredentialExpiry } from '../../../src/app/ice-config.ts'
+import type { AppConfig } from '../../../src/app/config.ts'
+
+const withTurn = (expiry: number, label: string): AppConfig => ({
+  relays: ['/ip4/127.0.0.1/tcp/1/ws'],
+  iceServers: [{ urls: ['stun:127.0.0.1'] }, { urls: ['turn:127.0.0.1'], username: `${expiry}:${label}`, credential: 'c' }],
+  iceTransportPolicy: 'relay'
+})
+
+describe('the RTCConfiguration each peer connection gets', () => {
+  it('reads the expiry from TURN REST usernames, and none without them', () => {
+    expect(turnCredentialExpiry(withTurn(1_800_000_000, 'a').iceServers)).toBe(1_800_000_000_000)
+    expect(turnCredentialExpiry([{ urls: 'stun:127.0.0.1' }])).toBeUndefined()
+  })
+
+  it('uses the served configuration while its TURN credential is fresh, and asks the relay again near expiry', async () => {
+    let now = 1_000_000_000_000
+    const fetched: AppConfig[] = []
+    const source = createRtcConfigurationSource(withTurn(now / 1000 + 3600, 'first'), async () => {
+      const fresh = withTurn(now / 1000 + 3600, 'second')
+      fetched.push(fresh)
+      return fresh
+    }, () => now)
+    expect((await source()).iceServers![1]!.username).toMatch(/:first$/)
+    expect((await source()).iceTransportPolicy).toBe('relay')
+    expect(fetched).toHaveLength(0)
+    now += 3600_000 - 5 * 60_000 // five minutes before expiry
+    expect((await source()).iceServers![1]!.username).toMatch(/:second$/)
+    expect((await source()).iceServers![1]!.username).toMatch(/:second$/)
+    expect(fetched).toHaveLength(1)
+  })
+
+  it('keeps the configuration in hand when the relay cannot be asked', async () => {
+    const source = createRtcConfigurationSource(withTurn(1, 'old'), async () => { throw new Error('offline') }, () => 10_000_000)
+    expect((await source()).iceServers![1]!.username).toBe('1:old')
+  })
+
+  it('never asks again when there is no TURN credential to renew', async () => {
+    let asked = 0
+    const config: AppConfig = { relays: ['/ip4/127.0.0.1/tcp/1/ws'], iceServers: [], iceTransportPolicy: 'all' }
+    const source = createRtcConfigurationSource(config, async () => { asked++; return config })
+    expect(await source()).toEqual({ iceServers: [], iceTransportPolicy: 'all' })
+    expect(asked).toBe(0)
+  })
+})
