@@ -12,6 +12,7 @@ import { healthOf, renderMetrics } from './metrics.ts'
 import { createHttpServer } from './http-server.ts'
 import { startRecordSweeper, sweepRecords } from './record-sweeper.ts'
 import { dhtValidators } from '../src/net/dht-config.ts'
+import { browserDialable, joinRelayMesh } from './relay-mesh.ts'
 
 /** Presence records live up to a day; an hourly sweep keeps at most an hour of dead ones. */
 const SWEEP_INTERVAL_MS = 60 * 60 * 1000
@@ -36,11 +37,7 @@ export function displayUrl (host: string, port: number): string {
 }
 
 function websocketAddrs (node: RelayNode): string[] {
-  const peerId = node.peerId.toString()
-  return node.getMultiaddrs()
-    .map((ma) => ma.toString())
-    .filter((ma) => /\/wss?(\/|$)/.test(ma))
-    .map((ma) => ma.includes('/p2p/') ? ma : `${ma}/p2p/${peerId}`)
+  return browserDialable(node.getMultiaddrs(), node.peerId.toString())
 }
 
 async function openDatastore (path: string): Promise<LevelDatastore> {
@@ -83,12 +80,15 @@ export async function startRelay (config: RelayConfig, log: RelayLog): Promise<R
   node.addEventListener('peer:connect', (e) => { log.debug(`peer connected ${e.detail.toString()}`) })
   node.addEventListener('peer:disconnect', (e) => { log.debug(`peer disconnected ${e.detail.toString()}`) })
 
+  const mesh = joinRelayMesh(node, config.bootstrap, (message) => { log.info(message) })
   const stats = createRelayStats(node, datastore, startedAt)
   const server = createHttpServer({
     appDir: config.appDir,
     health: async () => healthOf(await stats.snapshot()),
     metrics: async () => renderMetrics(await stats.snapshot()),
-    appConfig: () => ({ relays: websocketAddrs(node), iceServers: [] }),
+    // This relay first, then the relays of the same network it is connected to: a tab
+    // keeps reservations on two and fails over to the others (docs/ARCHITECTURE.md).
+    appConfig: () => ({ relays: [...new Set([...websocketAddrs(node), ...mesh.peerRelayAddrs()])], iceServers: [] }),
     onError: (err) => { log.error(`HTTP request failed: ${(err as Error)?.message ?? err}`) }
   })
 
@@ -96,6 +96,7 @@ export async function startRelay (config: RelayConfig, log: RelayLog): Promise<R
   try {
     port = await listen(server, config.host, config.port)
   } catch (err) {
+    mesh.stop()
     await node.stop()
     await datastore.close()
     throw err
@@ -116,6 +117,7 @@ export async function startRelay (config: RelayConfig, log: RelayLog): Promise<R
     relayAddrs: () => websocketAddrs(node),
     stop: async () => {
       sweeper.stop()
+      mesh.stop()
       const closed = new Promise<void>((resolve) => server.close(() => { resolve() }))
       server.closeAllConnections()
       await closed
