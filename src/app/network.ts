@@ -64,9 +64,10 @@ class TabNetwork implements Network {
     keepRelaysConnected(node, {
       relays: config.relays,
       signal: this.shutdown.signal,
+      // The serving relay's list now; the keeper keeps the others it knows after it.
       refreshRelays: async () => (await fetchAppConfig(undefined, AbortSignal.timeout(5_000))).relays,
-      onStatus: (status) => {
-        host.onRelayStatus(status)
+      onStatus: (status, reservedRelays) => {
+        host.onRelayStatus(status, reservedRelays)
         if (status === 'reserved') {
           if (performance.getEntriesByName('murmur:relay-reserved').length === 0) performance.mark('murmur:relay-reserved')
           void this.publish()

@@ -12,6 +12,7 @@ import type { Ping } from '@libp2p/ping'
 import type { Datastore } from 'interface-datastore'
 import { murmurDhtInit } from './dht-config.ts'
 import { addDhtPeersWhenAddressed } from './dht-routing.ts'
+import { RELAY_RESERVATIONS } from './relay-keeper.ts'
 
 export interface MurmurNodeInit {
   /** ICE servers from the relay's configuration: never a third-party default. */
@@ -47,7 +48,9 @@ export function isBareCircuit (addr: string): boolean {
 export async function createMurmurNode (init: MurmurNodeInit): Promise<MurmurNode> {
   const node = await createLibp2p({
     addresses: {
-      listen: ['/p2p-circuit', '/webrtc'],
+      // One `/p2p-circuit` per reservation to hold: circuit-relay-v2 takes each on the next
+      // relay that connects, and looks for another when one is lost.
+      listen: [...new Array<string>(RELAY_RESERVATIONS).fill('/p2p-circuit'), '/webrtc'],
       // Peers reach a tab over WebRTC only. A bare circuit address would let a DHT query
       // dial the tab through the relay, a limited connection on which kad-dht may not open
       // streams: the tab would never hold or answer for anyone's records. The circuit
