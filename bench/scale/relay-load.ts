@@ -1,0 +1,101 @@
+// npm run bench:relay-load [-- --steps 250,500,1000 --workers 3 --concurrency 20 --max-minutes 12]
+// How many reservations one relay holds on this machine with p95 reservation time under
+// 1 s, and what each costs in memory. Simulated tabs (bench/scale/reserve-worker.ts) run
+// in a few processes of their own and ramp in steps; after each step the relay's
+// /metrics gives its reservations, connections, RSS and heap. Stops at the first step
+// whose p95 is 1 s or more, where reservations fail, or at the time limit.
+import { mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { load1, machine, mib, numberFlag, relayMetrics, round, sleep, startRelayProcess, summarize, writeResults } from './support.ts'
+import { startWorkers } from './workers.ts'
+
+const argv = process.argv.slice(2)
+const stepsAt = argv.indexOf('--steps')
+const STEPS = stepsAt === -1 ? [250, 500, 1000, 2000, 3000, 4000, 5000, 6000, 8000] : argv[stepsAt + 1]!.split(',').map(Number)
+const WORKERS = numberFlag(argv, 'workers', 3)
+const CONCURRENCY = numberFlag(argv, 'concurrency', 20)
+const MAX_MS = numberFlag(argv, 'max-minutes', 12) * 60_000
+const P95_LIMIT_MS = 1000
+/** Memory is read this long after a step, once the relay has settled. */
+const SETTLE_MS = 5000
+
+interface StepResult {
+  target: number
+  added: number
+  failures: number
+  firstFailure?: string
+  reservationMs: ReturnType<typeof summarize>
+  relay: { reservations: number, connections: number, rssMiB: number, heapUsedMiB: number }
+  perReservationKiB: { rss: number, heap: number }
+  load1: number
+}
+
+const root = await mkdtemp(join(tmpdir(), 'murmur-bench-load-'))
+const cap = String(Math.max(...STEPS) * 2)
+const relay = await startRelayProcess(['--data', join(root, 'relay'), '--app', root,
+  '--max-reservations', cap, '--max-reservations-per-ip', cap, '--max-connections', cap,
+  // Every simulated tab is 127.0.0.1: the per-IP connection rate must not be what is measured.
+  '--connections-per-ip-per-second', '100000', '--log', 'error'])
+const workers = startWorkers(WORKERS)
+const began = Date.now()
+const steps: StepResult[] = []
+let stopReason = 'every step done'
+
+try {
+  await sleep(SETTLE_MS)
+  const base = await relayMetrics(relay.url)
+  console.log(`relay at rest: RSS ${mib(base.process_resident_memory_bytes!)} MiB, heap ${mib(base.nodejs_heap_used_bytes!)} MiB; load ${load1()}`)
+  let held = 0
+  for (const target of STEPS) {
+    if (Date.now() - began > MAX_MS) { stopReason = 'time limit'; break }
+    const toAdd = target - held
+    const share = (i: number): number => Math.floor(toAdd / WORKERS) + (i < toAdd % WORKERS ? 1 : 0)
+    const loadAtStart = load1()
+    const replies = await Promise.all(Array.from({ length: WORKERS }, async (_, i) =>
+      workers.ask(i, { type: 'add', count: share(i), relayAddrs: [relay.relayAddr], concurrency: CONCURRENCY })))
+    const times = replies.flatMap((r) => r.type === 'added' ? r.times : [])
+    const failures = replies.flatMap((r) => r.type === 'added' ? r.failures : [])
+    held += times.length
+    await sleep(SETTLE_MS)
+    const m = await relayMetrics(relay.url)
+    const reservations = m.murmur_relay_reservations!
+    const step: StepResult = {
+      target,
+      added: times.length,
+      failures: failures.length,
+      firstFailure: failures[0],
+      reservationMs: summarize(times),
+      relay: {
+        reservations,
+        connections: m.murmur_relay_connections!,
+        rssMiB: mib(m.process_resident_memory_bytes!),
+        heapUsedMiB: mib(m.nodejs_heap_used_bytes!)
+      },
+      perReservationKiB: {
+        rss: Math.round((m.process_resident_memory_bytes! - base.process_resident_memory_bytes!) / reservations / 1024),
+        heap: Math.round((m.nodejs_heap_used_bytes! - base.nodejs_heap_used_bytes!) / reservations / 1024)
+      },
+      load1: Math.max(loadAtStart, load1())
+    }
+    steps.push(step)
+    console.log(`${target} held ${reservations}: p50 ${round(step.reservationMs.p50)} ms, p95 ${round(step.reservationMs.p95)} ms, ` +
+      `failures ${failures.length}${failures[0] != null ? ` (${failures[0]})` : ''}; relay RSS ${step.relay.rssMiB} MiB, heap ${step.relay.heapUsedMiB} MiB; ` +
+      `per reservation ${step.perReservationKiB.rss} KiB RSS, ${step.perReservationKiB.heap} KiB heap; load ${step.load1}`)
+    if (failures.length > toAdd * 0.01) { stopReason = `reservations failed at ${target}`; break }
+    if (step.reservationMs.p95 >= P95_LIMIT_MS) { stopReason = `p95 reached 1 s at ${target}`; break }
+  }
+  const good = steps.filter((s) => s.reservationMs.p95 < P95_LIMIT_MS && s.failures <= (s.target * 0.01))
+  const best = good.at(-1)
+  console.log(`stopped: ${stopReason}. Largest step with p95 < 1 s: ${best?.relay.reservations ?? 'none'} reservations.`)
+  const file = writeResults('relay-load', {
+    date: new Date().toISOString(), machine: machine(), workers: WORKERS, concurrencyPerWorker: CONCURRENCY,
+    relayAtRest: { rssMiB: mib(base.process_resident_memory_bytes!), heapUsedMiB: mib(base.nodejs_heap_used_bytes!) },
+    steps, stopReason, largestUnderOneSecond: best?.relay.reservations ?? 0
+  })
+  console.log(`results in ${file}`)
+} finally {
+  await workers.stop()
+  await relay.stop()
+  await rm(root, { recursive: true, force: true })
+}
