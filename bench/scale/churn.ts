@@ -74,13 +74,16 @@ try {
   await writer.stop()
 
   // The population arrives, half in each worker, spread over the three relays.
-  await Promise.all([0, 1].map(async (i) => workers.ask(i, { type: 'add', count: Math.ceil(POPULATION / 2), relayAddrs, concurrency: 10, dht: true })))
-  console.log(`population of ${POPULATION} joined after ${Math.round((Date.now() - began) / 1000)} s; churning ${RATE}/s for ${DURATION_S} s`)
+  const joined = await Promise.all([0, 1].map(async (i) => workers.ask(i, { type: 'add', count: Math.ceil(POPULATION / 2), relayAddrs, concurrency: 4, dht: true })))
+  const populationFailures = joined.flatMap((r) => r.type === 'added' ? r.failures : [])
+  console.log(`population: ${POPULATION - populationFailures.length} of ${POPULATION} reserved after ${Math.round((Date.now() - began) / 1000)} s` +
+    `${populationFailures[0] != null ? ` (first failure: ${populationFailures[0]})` : ''}; churning ${RATE}/s for ${DURATION_S} s`)
   await sample()
 
   const churnStart = Date.now()
   let joins = 0
   let joinFailures = 0
+  let firstJoinFailure: string | undefined
   let nextSample = Date.now() + SAMPLE_EVERY_MS
   for (let tick = 0; Date.now() - churnStart < DURATION_S * 1000; tick++) {
     const tickStart = Date.now()
@@ -89,7 +92,11 @@ try {
       workers.ask(w, { type: 'drop', count: RATE }),
       workers.ask(w, { type: 'add', count: RATE, relayAddrs, concurrency: RATE, dht: true })
     ])
-    if (added.type === 'added') { joins += added.times.length; joinFailures += added.failures.length }
+    if (added.type === 'added') {
+      joins += added.times.length
+      joinFailures += added.failures.length
+      firstJoinFailure ??= added.failures[0]
+    }
     if (Date.now() >= nextSample) { await sample(); nextSample += SAMPLE_EVERY_MS }
     for (const relay of relays) if (relay.child.exitCode != null) throw new Error(`a relay exited during the churn:\n${relay.output()}`)
     await sleep(Math.max(0, 1000 - (Date.now() - tickStart)))
@@ -108,7 +115,8 @@ try {
   const afterWarmUp = samples.filter((s) => s.atS >= samples[0]!.atS + DURATION_S * WARM_UP_SHARE)
   const rssSlopes = relays.map((_, i) => slope(afterWarmUp.map((s) => s.relays[i]!.rssMiB)) * (60_000 / SAMPLE_EVERY_MS))
   const summary = {
-    durationS: DURATION_S, rate: RATE, population: POPULATION, joins, joinFailures,
+    durationS: DURATION_S, rate: RATE, population: POPULATION, populationFailures: populationFailures.length,
+    joins, joinFailures, firstJoinFailure, firstPopulationFailure: populationFailures[0],
     recordsPut: records.length, recordsFound: found,
     relaysAlive: relays.every((r) => r.child.exitCode == null),
     rssSlopeMiBPerMinuteAfterWarmUp: rssSlopes.map((x) => Math.round(x * 100) / 100)
