@@ -1,6 +1,7 @@
 // npm run bench:churn [-- --duration 600 --rate 4 --population 300 --records 5]
 // Tabs join and leave three relays of one network at a set rate for a set time (default
-// 10 minutes). Checks: no relay crashes, relay memory flat after warm-up (RSS sampled
+// 10 minutes): each second, --rate tabs leave and as many join, plus any needed to bring
+// the population back (a join can fail when the machine is loaded). Checks: no relay crashes, relay memory flat after warm-up (RSS sampled
 // every 15 s), and mailbox records put at the start through the DHT can still be got at
 // the end while their holders (the relays) remain.
 import { mkdtemp, rm } from 'node:fs/promises'
@@ -10,7 +11,7 @@ import { connectDhtClient } from '../../test/relay/support/dht-client.ts'
 import { mailboxSlot, slotEpoch } from '../../src/core/mailbox/slots.ts'
 import { encodeMailboxRecord } from '../../src/core/mailbox/record.ts'
 import { slope } from '../stats.ts'
-import { load1, machine, mib, numberFlag, relayMetrics, sleep, startRelayProcess, writeResults, type RelayProcess } from './support.ts'
+import { killOnExit, load1, machine, mib, numberFlag, relayMetrics, sleep, startRelayProcess, writeResults, type RelayProcess } from './support.ts'
 import { startWorkers } from './workers.ts'
 
 const argv = process.argv.slice(2)
@@ -30,6 +31,7 @@ const startOne = async (name: string, bootstrap: string[]): Promise<RelayProcess
     '--connections-per-ip-per-second', '100000', '--max-reservations-per-ip', '100000',
     ...(bootstrap.length > 0 ? ['--bootstrap', bootstrap.join(',')] : [])])
   relays.push(relay)
+  killOnExit(relay.child)
   return relay
 }
 const a = await startOne('a', [])
@@ -88,10 +90,9 @@ try {
   for (let tick = 0; Date.now() - churnStart < DURATION_S * 1000; tick++) {
     const tickStart = Date.now()
     const w = tick % 2
-    const [, added] = await Promise.all([
-      workers.ask(w, { type: 'drop', count: RATE }),
-      workers.ask(w, { type: 'add', count: RATE, relayAddrs, concurrency: RATE, dht: true })
-    ])
+    const dropped = await workers.ask(w, { type: 'drop', count: RATE })
+    const missing = Math.ceil(POPULATION / 2) - (dropped.type === 'dropped' ? dropped.held : 0)
+    const added = await workers.ask(w, { type: 'add', count: Math.min(missing, 4 * RATE), relayAddrs, concurrency: RATE, dht: true })
     if (added.type === 'added') {
       joins += added.times.length
       joinFailures += added.failures.length

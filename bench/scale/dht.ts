@@ -19,7 +19,7 @@ import { multiaddr } from '@multiformats/multiaddr'
 import { murmurDhtInit } from '../../src/net/dht-config.ts'
 import { createIdentity } from '../../src/core/identity.ts'
 import { encodePresence, presenceKey } from '../../src/core/presence.ts'
-import { load1, machine, numberFlag, round, sleep, startRelayProcess, summarize, writeResults, type RelayProcess } from './support.ts'
+import { killOnExit, load1, machine, numberFlag, round, sleep, startRelayProcess, summarize, writeResults, type RelayProcess } from './support.ts'
 
 type DhtPeer = Libp2p<{ dht: KadDHT }>
 
@@ -42,8 +42,15 @@ async function startPeer (bootstrap: string): Promise<DhtPeer> {
     connectionManager: { inboundConnectionThreshold: 100_000 },
     services: { identify: identify(), ping: ping(), dht: kadDHT(murmurDhtInit({ clientMode: false })) }
   }) as unknown as DhtPeer
-  await node.dial(multiaddr(bootstrap))
-  return node
+  // A loaded machine can time a handshake out: try a few times before giving up.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await node.dial(multiaddr(bootstrap), { signal: AbortSignal.timeout(30_000) })
+      return node
+    } catch (err) {
+      if (attempt === 3) { await node.stop(); throw err }
+    }
+  }
 }
 
 /**
@@ -84,6 +91,7 @@ try {
     const relay = await startRelayProcess(['--data', join(root, name), '--app', root, '--log', 'error',
       '--connections-per-ip-per-second', '100000', ...(bootstrap.length > 0 ? ['--bootstrap', bootstrap.join(',')] : [])])
     relays.push(relay)
+    killOnExit(relay.child)
     return relay
   }
   const a = await start('a', [])

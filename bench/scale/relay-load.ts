@@ -12,7 +12,7 @@
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { load1, machine, mib, numberFlag, relayMetrics, round, sleep, startRelayProcess, summarize, writeResults } from './support.ts'
+import { killOnExit, load1, machine, mib, numberFlag, relayMetrics, round, sleep, startRelayProcess, summarize, writeResults } from './support.ts'
 import { startWorkers } from './workers.ts'
 
 const argv = process.argv.slice(2)
@@ -47,6 +47,7 @@ const relay = await startRelayProcess(['--data', join(root, 'relay'), '--app', r
   '--max-reservations', cap, '--max-reservations-per-ip', cap, '--max-connections', cap,
   // Every simulated tab is 127.0.0.1: the per-IP connection rate must not be what is measured.
   '--connections-per-ip-per-second', '100000', '--log', 'error'])
+killOnExit(relay.child)
 const workers = startWorkers(WORKERS)
 const began = Date.now()
 const steps: StepResult[] = []

@@ -51,4 +51,10 @@ export function numberFlag (argv: readonly string[], name: string, fallback: num
   return value
 }
 
+/** Children must not outlive a benchmark that ends early (an exception, a signal). */
+export function killOnExit (child: { kill: (signal?: NodeJS.Signals) => boolean }): void {
+  process.once('exit', () => { child.kill('SIGKILL') })
+}
+for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => { process.exit(130) })
+
 export const sleep = async (ms: number): Promise<void> => { await new Promise((resolve) => setTimeout(resolve, ms)) }

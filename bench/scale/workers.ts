@@ -1,6 +1,7 @@
 import { fork, type ChildProcess } from 'node:child_process'
 import { once } from 'node:events'
 import type { WorkerReply, WorkerRequest } from './reserve-worker.ts'
+import { killOnExit } from './support.ts'
 
 /** A handful of reserve-worker processes and a request/reply call to each. */
 export interface WorkerPool {
@@ -15,6 +16,7 @@ export function startWorkers (count: number, heapMiB = 4096): WorkerPool {
       execArgv: ['--import', './relay/preload.mjs', `--max-old-space-size=${heapMiB}`],
       stdio: ['ignore', 'inherit', 'inherit', 'ipc']
     }))
+  children.forEach(killOnExit)
   return {
     size: count,
     ask: async (index, request) => {
