@@ -98,15 +98,22 @@ try {
   const b = await start('b', [a.relayAddr])
   await start('c', [a.relayAddr, b.relayAddr])
 
-  for (let i = 0; i < PEERS; i++) peers.push(await startPeer(relays[i % relays.length]!.relayAddr))
+  // Ten at a time: one by one takes minutes on a loaded machine.
+  for (let i = 0; i < PEERS; i += 10) {
+    const batch = Array.from({ length: Math.min(10, PEERS - i) }, (_, j) => startPeer(relays[(i + j) % relays.length]!.relayAddr))
+    for (const result of await Promise.allSettled(batch)) if (result.status === 'fulfilled') peers.push(result.value)
+  }
   // Let every peer's self-query and routing-table refresh run before anyone publishes.
+  const tableSize = (p: DhtPeer): number => (p.services.dht as any).routingTable?.size as number
+  const settleBy = Date.now() + 60_000
   await sleep(15_000)
-  const tableSizes = peers.map((p) => (p.services.dht as any).routingTable?.size as number)
-  console.log(`${relays.length} relays + ${PEERS} peers up after ${Math.round((Date.now() - began) / 1000)} s; routing table sizes p50 ${summarize(tableSizes).p50}, min ${summarize(tableSizes).min}; load ${load1()}`)
+  while (Date.now() < settleBy && peers.some((p) => tableSize(p) < 3)) await sleep(1000)
+  const tableSizes = peers.map(tableSize)
+  console.log(`${relays.length} relays + ${peers.length} of ${PEERS} peers up after ${Math.round((Date.now() - began) / 1000)} s; routing table sizes p50 ${summarize(tableSizes).p50}, min ${summarize(tableSizes).min}; load ${load1()}`)
 
   const keys: Uint8Array[] = []
   const putMs: number[] = []
-  await Promise.all(peers.map(async (peer) => {
+  const putResults = await Promise.allSettled(peers.map(async (peer) => {
     const identity = createIdentity()
     const addrs = peer.getMultiaddrs().map(String)
     const value = encodePresence(identity, { seq: 1, expiresAt: Date.now() + 3600_000, peers: [{ peerId: peer.peerId.toString(), addrs }] })
@@ -116,7 +123,8 @@ try {
     putMs.push(performance.now() - t)
     keys.push(key)
   }))
-  console.log(`published ${keys.length} presence records: put p50 ${round(summarize(putMs).p50)} ms, p95 ${round(summarize(putMs).p95)} ms; load ${load1()}`)
+  const putFailures = putResults.filter((r) => r.status === 'rejected').length
+  console.log(`published ${keys.length} presence records (${putFailures} puts failed): put p50 ${round(summarize(putMs).p50)} ms, p95 ${round(summarize(putMs).p95)} ms; load ${load1()}`)
 
   const results: Awaited<ReturnType<typeof lookup>>[] = []
   let next = 0
@@ -131,7 +139,9 @@ try {
   }))
   const remote = results.filter((r) => r.firstRemoteMs != null)
   const summary = {
-    nodes: relays.length + PEERS,
+    nodes: relays.length + peers.length,
+    putFailures,
+    routingTableSizes: summarize(tableSizes),
     lookups: results.length,
     found: results.filter((r) => r.found).length,
     wholeGetMs: summarize(results.filter((r) => r.found).map((r) => r.ms)),
