@@ -5,7 +5,7 @@ import { decodeEnvelope, encodeEnvelope } from '../core/envelope.ts'
 import { encodeUserId } from '../core/user-id.ts'
 import { createMurmurNode, type MurmurNode } from '../net/node.ts'
 import { DM_PROTOCOL, openDmLink, type DmLink } from '../net/dm-link.ts'
-import { keepRelaysConnected } from '../net/relay-keeper.ts'
+import { keepRelaysConnected, reservationsFor } from '../net/relay-keeper.ts'
 import { findPresence, isNotFound, publishPresence, PRESENCE_REFRESH_MS } from '../net/presence-records.ts'
 import { getMailboxRecords, putMailboxRecord } from '../net/mailbox-records.ts'
 import { prekeyKey } from '../core/x3dh/prekey.ts'
@@ -42,7 +42,8 @@ export async function startNetwork (host: NetworkHost, init: StartNetworkInit): 
   const node = await createMurmurNode({
     iceServers: init.config.iceServers,
     datastore,
-    allowPrivateAddresses: init.allowPrivateAddresses
+    allowPrivateAddresses: init.allowPrivateAddresses,
+    reservations: reservationsFor(init.config.relays)
   })
   return new TabNetwork(host, node, init.config)
 }

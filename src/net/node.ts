@@ -12,7 +12,6 @@ import type { Ping } from '@libp2p/ping'
 import type { Datastore } from 'interface-datastore'
 import { murmurDhtInit } from './dht-config.ts'
 import { addDhtPeersWhenAddressed } from './dht-routing.ts'
-import { RELAY_RESERVATIONS } from './relay-keeper.ts'
 
 export interface MurmurNodeInit {
   /** ICE servers from the relay's configuration: never a third-party default. */
@@ -24,6 +23,12 @@ export interface MurmurNodeInit {
    * where the browser's default gater would refuse the relay itself.
    */
   allowPrivateAddresses: boolean
+  /**
+   * Relay reservations to hold at once (src/net/relay-keeper.ts: two when two relays are
+   * known). Each is one `/p2p-circuit` listener; one that has no relay keeps
+   * circuit-relay-v2 searching the network for one, so never ask for more than are known.
+   */
+  reservations: number
 }
 
 export type MurmurServices = {
@@ -50,7 +55,7 @@ export async function createMurmurNode (init: MurmurNodeInit): Promise<MurmurNod
     addresses: {
       // One `/p2p-circuit` per reservation to hold: circuit-relay-v2 takes each on the next
       // relay that connects, and looks for another when one is lost.
-      listen: [...new Array<string>(RELAY_RESERVATIONS).fill('/p2p-circuit'), '/webrtc'],
+      listen: [...new Array<string>(Math.max(1, init.reservations)).fill('/p2p-circuit'), '/webrtc'],
       // Peers reach a tab over WebRTC only. A bare circuit address would let a DHT query
       // dial the tab through the relay, a limited connection on which kad-dht may not open
       // streams: the tab would never hold or answer for anyone's records. The circuit

@@ -6,7 +6,7 @@ export type RelayStatus = 'connecting' | 'reserved' | 'offline'
 /**
  * Reservations a tab keeps at once. Two, so that when one relay goes away the tab stays
  * reachable through the other while it reserves on a third; the node listens on
- * `/p2p-circuit` this many times (src/net/node.ts), one per reservation.
+ * `/p2p-circuit` once per reservation (src/net/node.ts).
  */
 export const RELAY_RESERVATIONS = 2
 
@@ -38,6 +38,11 @@ function relaysByPeer (addrs: string[]): Map<string, Multiaddr[]> {
     byPeer.set(peer, [...(byPeer.get(peer) ?? []), ma])
   }
   return byPeer
+}
+
+/** How many reservations to ask for: two, or one when only one relay is known. */
+export function reservationsFor (relays: string[]): number {
+  return Math.max(1, Math.min(RELAY_RESERVATIONS, relaysByPeer(relays).size))
 }
 
 /** The relays this tab holds a reservation on: the relay part of each circuit address. */
