@@ -40,6 +40,19 @@ function relaysByPeer (addrs: string[]): Map<string, Multiaddr[]> {
   return byPeer
 }
 
+/** An address without its /p2p/<id>: where a relay listens, whoever it is now. */
+const transportOf = (ma: Multiaddr): string => ma.toString().split('/p2p/')[0]!
+
+/**
+ * The known addresses a fresh list does not contradict: one where a relay with another
+ * peer id now listens belonged to a relay that was replaced (a new machine on the same
+ * address), and dialing it again can only fail.
+ */
+function stillValid (known: Multiaddr[], fresh: string[]): string[] {
+  const taken = new Set(fresh.map((f) => transportOf(multiaddr(f))))
+  return known.filter((ma) => !taken.has(transportOf(ma))).map(String)
+}
+
 /** How many reservations to ask for: two, or one when only one relay is known. */
 export function reservationsFor (relays: string[]): number {
   return Math.max(1, Math.min(RELAY_RESERVATIONS, relaysByPeer(relays).size))
@@ -124,7 +137,7 @@ export function keepRelaysConnected (node: MurmurNode, init: RelayKeeperInit): v
     try {
       const fresh = await init.refreshRelays?.()
       if (fresh == null || fresh.length === 0) return
-      relays = relaysByPeer([...fresh, ...[...relays.values()].flat().map(String)])
+      relays = relaysByPeer([...fresh, ...stillValid([...relays.values()].flat(), fresh)])
     } catch {
       // Keep the addresses we have; the next round asks again.
     }
