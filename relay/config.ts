@@ -23,6 +23,8 @@ export interface RelayConfig extends PublicConfig {
   appDir: string
   /** Multiaddrs to hand out instead of the listening ones (e.g. behind a TLS proxy). */
   announce: string[]
+  /** Other relays of the same network to join at start and keep connected to. */
+  bootstrap: string[]
   maxReservations: number
   maxReservationsPerIp: number
   maxConnections: number
@@ -62,13 +64,24 @@ function parseHost (value: string, source: string): string {
   return value
 }
 
-function parseAnnounce (value: string, source: string): string[] {
+function parseAddrList (value: string, source: string): string[] {
   const addrs = value.split(',').map((s) => s.trim()).filter((s) => s !== '')
   for (const addr of addrs) {
     try {
       multiaddr(addr)
     } catch {
       throw new ConfigError(`${source} must be comma-separated multiaddrs, and "${addr}" is not one.`)
+    }
+  }
+  return addrs
+}
+
+/** A relay is dialed by peer id: an address without /p2p/<id> could be anyone. */
+function parseBootstrap (value: string, source: string): string[] {
+  const addrs = parseAddrList(value, source)
+  for (const addr of addrs) {
+    if (multiaddr(addr).getComponents().findLast((c) => c.name === 'p2p') == null) {
+      throw new ConfigError(`${source}: "${addr}" must end in /p2p/<peer id>, as the other relay prints it ("Relay address: ...").`)
     }
   }
   return addrs
@@ -108,7 +121,12 @@ export const OPTIONS: readonly OptionSpec[] = [
   {
     flag: '--announce', env: 'MURMUR_ANNOUNCE', fallback: '',
     meaning: 'comma-separated multiaddrs to give browsers instead of the listening ones, e.g. /dns4/relay.example/tcp/443/wss',
-    apply: (c, v, s) => { c.announce = parseAnnounce(v, s) }
+    apply: (c, v, s) => { c.announce = parseAddrList(v, s) }
+  },
+  {
+    flag: '--bootstrap', env: 'MURMUR_BOOTSTRAP', fallback: '',
+    meaning: 'comma-separated multiaddrs (ending in /p2p/<id>) of other relays of the same network, to join and stay connected to',
+    apply: (c, v, s) => { c.bootstrap = parseBootstrap(v, s) }
   },
   {
     flag: '--max-reservations', env: 'MURMUR_MAX_RESERVATIONS', fallback: '4096',

@@ -10,7 +10,7 @@ import type { PrivateKey, TLSCertificate } from '@libp2p/interface'
 import type { Datastore } from 'interface-datastore'
 import { murmurDhtInit } from '../src/net/dht-config.ts'
 import { addDhtPeersWhenAddressed } from '../src/net/dht-routing.ts'
-import { releaseReservation, shouldRefuseReservation } from './reservation-policy.ts'
+import { releaseReservation, shouldRefuseConnection, shouldRefuseReservation } from './reservation-policy.ts'
 import type { RelayConfig } from './config.ts'
 import { announcedAddrs, listenAddress } from './public-address.ts'
 import { certificateRenewal, type CertificateRenewal } from './tls.ts'
@@ -61,6 +61,7 @@ export async function createRelayNode (
       maxIncomingPendingConnections: MAX_PENDING_INBOUND
     },
     connectionGater: {
+      denyInboundEncryptedConnection: (peer) => node != null && shouldRefuseConnection(node.getConnections(peer)),
       denyInboundRelayReservation: (peer) => node != null && shouldRefuseReservation(
         node.services.relay.reservations, peer, node.getConnections(peer), config.maxReservationsPerIp
       )

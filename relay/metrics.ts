@@ -5,6 +5,9 @@ export interface RelaySnapshot {
   connections: number
   reservations: number
   dhtRecords: number
+  /** DHT records under /murmur-mailbox/, and the sum of their value sizes. */
+  mailboxRecords: number
+  mailboxBytes: number
   memory: Pick<NodeJS.MemoryUsage, 'rss' | 'heapUsed' | 'heapTotal' | 'external'>
 }
 
@@ -20,6 +23,8 @@ function metricsOf (s: RelaySnapshot): Metric[] {
     { name: 'murmur_relay_connections', type: 'gauge', help: 'Open libp2p connections.', value: s.connections },
     { name: 'murmur_relay_reservations', type: 'gauge', help: 'Circuit relay reservations held (one per reachable tab).', value: s.reservations },
     { name: 'murmur_relay_dht_records', type: 'gauge', help: 'DHT records kept in the relay datastore.', value: s.dhtRecords },
+    { name: 'murmur_relay_mailbox_records', type: 'gauge', help: 'Mailbox records (/murmur-mailbox/) among the DHT records held.', value: s.mailboxRecords },
+    { name: 'murmur_relay_mailbox_bytes', type: 'gauge', help: 'Sum of the value sizes of the mailbox records held, in bytes.', value: s.mailboxBytes },
     { name: 'murmur_relay_uptime_seconds', type: 'gauge', help: 'Seconds since the relay started.', value: s.uptimeSeconds },
     { name: 'process_resident_memory_bytes', type: 'gauge', help: 'Resident set size in bytes.', value: s.memory.rss },
     { name: 'nodejs_heap_used_bytes', type: 'gauge', help: 'V8 heap in use, in bytes.', value: s.memory.heapUsed },

@@ -1,10 +1,10 @@
 import type { Datastore } from 'interface-datastore'
 import type { RelayNode } from './libp2p-node.ts'
 import type { RelaySnapshot } from './metrics.ts'
-import { DHT_RECORD_PREFIX } from '../src/net/record-sweeper.ts'
+import { createRecordTally } from './record-tally.ts'
 
-/** Counting walks the datastore, so a burst of scrapes shares one count for this long. */
-const RECORD_COUNT_MAX_AGE_MS = 1000
+/** At most one walk over the stored DHT records per this period (relay/record-tally.ts). */
+const RECORD_TALLY_MAX_AGE_MS = 5000
 
 export interface RelayStats {
   snapshot: () => Promise<RelaySnapshot>
@@ -16,31 +16,19 @@ export function createRelayStats (
   startedAt: number,
   now: () => number = Date.now
 ): RelayStats {
-  let counted: { at: number, count: Promise<number> } | undefined
-
-  async function countRecords (): Promise<number> {
-    let count = 0
-    for await (const _ of datastore.queryKeys({ prefix: DHT_RECORD_PREFIX })) count++
-    return count
-  }
-
-  function dhtRecords (): Promise<number> {
-    if (counted == null || now() - counted.at > RECORD_COUNT_MAX_AGE_MS) {
-      counted = { at: now(), count: countRecords() }
-      counted.count.catch(() => { counted = undefined })
-    }
-    return counted.count
-  }
-
+  const tally = createRecordTally(datastore, RECORD_TALLY_MAX_AGE_MS, now)
   return {
     snapshot: async () => {
       const { rss, heapUsed, heapTotal, external } = process.memoryUsage()
+      const records = await tally()
       return {
         peerId: node.peerId.toString(),
         uptimeSeconds: Math.floor((now() - startedAt) / 1000),
         connections: node.getConnections().length,
         reservations: node.services.relay.reservations.size,
-        dhtRecords: await dhtRecords(),
+        dhtRecords: records.records,
+        mailboxRecords: records.mailboxRecords,
+        mailboxBytes: records.mailboxBytes,
         memory: { rss, heapUsed, heapTotal, external }
       }
     }

@@ -15,6 +15,7 @@ import { dhtValidators } from '../src/net/dht-config.ts'
 import { HolderDatastore } from '../src/net/holder-datastore.ts'
 import { iceConfiguration } from './ice-servers.ts'
 import { readTlsFiles, TlsError } from './tls.ts'
+import { browserDialable, joinRelayMesh } from './relay-mesh.ts'
 
 /** Presence records live up to a day; an hourly sweep keeps at most an hour of dead ones. */
 const SWEEP_INTERVAL_MS = 60 * 60 * 1000
@@ -45,11 +46,7 @@ export function displayUrl (host: string, port: number, tls = false): string {
 }
 
 function websocketAddrs (node: RelayNode): string[] {
-  const peerId = node.peerId.toString()
-  return node.getMultiaddrs()
-    .map((ma) => ma.toString())
-    .filter((ma) => /\/wss?(\/|$)/.test(ma))
-    .map((ma) => ma.includes('/p2p/') ? ma : `${ma}/p2p/${peerId}`)
+  return browserDialable(node.getMultiaddrs(), node.peerId.toString())
 }
 
 async function openDatastore (path: string): Promise<LevelDatastore> {
@@ -108,13 +105,16 @@ export async function startRelay (config: RelayConfig, log: RelayLog): Promise<R
   node.addEventListener('peer:connect', (e) => { log.debug(`peer connected ${e.detail.toString()}`) })
   node.addEventListener('peer:disconnect', (e) => { log.debug(`peer disconnected ${e.detail.toString()}`) })
 
+  const mesh = joinRelayMesh(node, config.bootstrap, (message) => { log.info(message) })
   const stats = createRelayStats(node, datastore, startedAt)
   const server = createHttpServer({
     appDir: config.appDir,
     health: async () => healthOf(await stats.snapshot()),
     metrics: async () => renderMetrics(await stats.snapshot()),
+    // This relay first, then the relays of the same network it is connected to: a tab
+    // keeps reservations on two and fails over to the others (docs/ARCHITECTURE.md).
     // Built per request: every tab gets its own TURN credential, valid from now.
-    appConfig: () => ({ relays: websocketAddrs(node), ...iceConfiguration(config) }),
+    appConfig: () => ({ relays: [...new Set([...websocketAddrs(node), ...mesh.peerRelayAddrs()])], ...iceConfiguration(config) }),
     onError: (err) => { log.error(`HTTP request failed: ${(err as Error)?.message ?? err}`) }
   }, tls)
 
@@ -122,6 +122,7 @@ export async function startRelay (config: RelayConfig, log: RelayLog): Promise<R
   try {
     port = await listen(server, config.host, config.port)
   } catch (err) {
+    mesh.stop()
     await node.stop()
     await datastore.close()
     throw err
@@ -149,6 +150,7 @@ export async function startRelay (config: RelayConfig, log: RelayLog): Promise<R
     },
     stop: async () => {
       sweeper.stop()
+      mesh.stop()
       const closed = new Promise<void>((resolve) => server.close(() => { resolve() }))
       server.closeAllConnections()
       await closed

@@ -68,3 +68,15 @@ export function releaseReservation (reservations: Reservations, peer: PeerId): b
   reservations.delete(peer)
   return true
 }
+
+/**
+ * A tab needs one connection to its relay (circuits ride on it as streams). circuit-relay-v2
+ * already holds at most one reservation per peer; without a cap on connections, one peer
+ * could still open thousands and hold their muxers and buffers. Refused before the muxer
+ * is set up, so a refusal costs the relay little.
+ */
+export const MAX_CONNECTIONS_PER_PEER = 4
+
+export function shouldRefuseConnection (existing: readonly Connection[], maxPerPeer = MAX_CONNECTIONS_PER_PEER): boolean {
+  return existing.filter((c) => c.status === 'open').length >= maxPerPeer
+}

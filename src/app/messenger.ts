@@ -52,6 +52,8 @@ export class Messenger implements NetworkHost {
   readonly name: string
   readonly userId: string
   relayStatus: RelayStatus = 'offline'
+  /** How many relays hold a reservation for this tab. */
+  reservedRelays = 0
   private network: Network | undefined
   private readonly crypto: SessionCrypto
   private readonly outbox: Outbox
@@ -339,8 +341,9 @@ export class Messenger implements NetworkHost {
     this.emit({ kind: 'status', contactId: userId })
   }
 
-  onRelayStatus (status: RelayStatus): void {
+  onRelayStatus (status: RelayStatus, reservedRelays = 0): void {
     this.relayStatus = status
+    this.reservedRelays = reservedRelays
     this.emit({ kind: 'relay' })
     // Online again: whatever waited goes out (to a mailbox when the contact is away), and
     // the leader looks for what arrived meanwhile.

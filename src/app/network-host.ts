@@ -20,7 +20,8 @@ export interface NetworkHost {
   /** A direct link to this identity is up: time to flush what waits for it. */
   onLinkUp: (userId: string) => void
   onStatus: (userId: string, status: ConnectionStatus) => void
-  onRelayStatus: (status: RelayStatus) => void
+  /** `reservedRelays`: how many relays hold a reservation for this tab. */
+  onRelayStatus: (status: RelayStatus, reservedRelays: number) => void
   onRefusedFrame: (reason: string) => void
 }
 

@@ -5,7 +5,7 @@ import { decodeEnvelope, encodeEnvelope } from '../core/envelope.ts'
 import { encodeUserId } from '../core/user-id.ts'
 import { createMurmurNode, type MurmurNode } from '../net/node.ts'
 import { DM_PROTOCOL, openDmLink, type DmLink } from '../net/dm-link.ts'
-import { keepRelaysConnected } from '../net/relay-keeper.ts'
+import { keepRelaysConnected, reservationsFor } from '../net/relay-keeper.ts'
 import { findPresence, isNotFound, publishPresence, PRESENCE_REFRESH_MS } from '../net/presence-records.ts'
 import { getMailboxRecords, putMailboxRecord } from '../net/mailbox-records.ts'
 import { prekeyKey } from '../core/x3dh/prekey.ts'
@@ -46,7 +46,8 @@ export async function startNetwork (host: NetworkHost, init: StartNetworkInit): 
   const node = await createMurmurNode({
     rtcConfiguration: createRtcConfigurationSource(init.config, async () => fetchAppConfig(undefined, AbortSignal.timeout(5_000))),
     datastore,
-    allowPrivateAddresses: init.allowPrivateAddresses
+    allowPrivateAddresses: init.allowPrivateAddresses,
+    reservations: reservationsFor(init.config.relays)
   })
   return new TabNetwork(host, node, init.config)
 }
@@ -68,9 +69,10 @@ class TabNetwork implements Network {
     keepRelaysConnected(node, {
       relays: config.relays,
       signal: this.shutdown.signal,
+      // The serving relay's list now; the keeper keeps the others it knows after it.
       refreshRelays: async () => (await fetchAppConfig(undefined, AbortSignal.timeout(5_000))).relays,
-      onStatus: (status) => {
-        host.onRelayStatus(status)
+      onStatus: (status, reservedRelays) => {
+        host.onRelayStatus(status, reservedRelays)
         if (status === 'reserved') {
           if (performance.getEntriesByName('murmur:relay-reserved').length === 0) performance.mark('murmur:relay-reserved')
           void this.publish()

@@ -32,6 +32,12 @@ export interface MurmurNodeInit {
    * where the browser's default gater would refuse the relay itself.
    */
   allowPrivateAddresses: boolean
+  /**
+   * Relay reservations to hold at once (src/net/relay-keeper.ts: two when two relays are
+   * known). Each is one `/p2p-circuit` listener; one that has no relay keeps
+   * circuit-relay-v2 searching the network for one, so never ask for more than are known.
+   */
+  reservations: number
 }
 
 export type MurmurServices = {
@@ -60,7 +66,9 @@ export async function createMurmurNode (init: MurmurNodeInit): Promise<MurmurNod
   const datastore = await HolderDatastore.open(init.datastore, { limits: TAB_HOLDER_LIMITS })
   const node = await createLibp2p({
     addresses: {
-      listen: ['/p2p-circuit', '/webrtc'],
+      // One `/p2p-circuit` per reservation to hold: circuit-relay-v2 takes each on the next
+      // relay that connects, and looks for another when one is lost.
+      listen: [...new Array<string>(Math.max(1, init.reservations)).fill('/p2p-circuit'), '/webrtc'],
       // Peers reach a tab over WebRTC only. A bare circuit address would let a DHT query
       // dial the tab through the relay, a limited connection on which kad-dht may not open
       // streams: the tab would never hold or answer for anyone's records. The circuit

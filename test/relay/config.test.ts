@@ -17,6 +17,7 @@ describe('relay configuration', () => {
       dataDir: '/srv/murmur/.murmur/relay',
       appDir: '/srv/murmur/dist',
       announce: [],
+      bootstrap: [],
       maxReservations: 4096,
       maxReservationsPerIp: 1024,
       maxConnections: 8192,
@@ -115,7 +116,16 @@ describe('relay configuration', () => {
     expect(() => parseCommand(argv, {}, '/')).toThrow(message)
   })
 
+  it('reads the other relays to join from --bootstrap or MURMUR_BOOTSTRAP', () => {
+    const a = '/ip4/127.0.0.1/tcp/4001/ws/p2p/12D3KooWAhJgVzDFc7WYkvzW6G5aTZcBJnX9a5yQGu8SSpwsvWTm'
+    const b = '/dns4/relay-b.example/tcp/443/wss/p2p/12D3KooWBzUkQ7kuHKkCqTjpNaaeV6TtfzS6vGHfQB6uHLf8EAQd'
+    expect(run(['--bootstrap', `${a}, ${b}`]).bootstrap).toEqual([a, b])
+    expect(run([], { MURMUR_BOOTSTRAP: a }).bootstrap).toEqual([a])
+  })
+
   it.each([
+    [['--bootstrap', '/ip4/127.0.0.1/tcp/4001/ws'], /must end in \/p2p\/<peer id>/],
+    [['--bootstrap', 'relay-b:4001'], /"relay-b:4001" is not one/],
     [['--bogus'], /Unknown option "--bogus"/],
     [['--port'], /--port needs a value/],
     [['--port', '--log'], /--port needs a value/],

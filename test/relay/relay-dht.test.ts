@@ -2,16 +2,18 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { connectDhtClient } from './support/dht-client.ts'
+import { connectDhtClient, waitFor } from './support/dht-client.ts'
 import { startRelayProcess, type RelayProcess } from './support/relay-process.ts'
 import { misfiledPresenceRecord, validPresenceRecord } from './support/presence-fixture.ts'
 import { mailboxSlot, slotEpoch } from '../../src/core/mailbox/slots.ts'
 import { encodeMailboxRecord } from '../../src/core/mailbox/record.ts'
 
-async function dhtRecordCount (relay: RelayProcess): Promise<number> {
+async function metric (relay: RelayProcess, name: string): Promise<number> {
   const text = await (await fetch(new URL('/metrics', relay.url))).text()
-  return Number(/^murmur_relay_dht_records (\d+)$/m.exec(text)?.[1])
+  return Number(new RegExp(`^${name} (\\d+)$`, 'm').exec(text)?.[1])
 }
+
+const dhtRecordCount = async (relay: RelayProcess): Promise<number> => metric(relay, 'murmur_relay_dht_records')
 
 /** A fresh client, so the value can only come from the relay. */
 async function getFromRelay (relay: RelayProcess, key: Uint8Array): Promise<Uint8Array | undefined> {
@@ -75,8 +77,8 @@ describe('relay DHT', () => {
     const peerId = (addr: string): string => addr.split('/p2p/')[1]!
     expect(peerId(relay.relayAddr)).toBe(peerId(before))
     expect(await getFromRelay(relay, key)).toEqual(value)
-    await new Promise((resolve) => setTimeout(resolve, 1100)) // the record count is cached for a second
-    expect(await dhtRecordCount(relay)).toBe(1)
+    // The tally is recomputed at most every few seconds (relay/record-tally.ts).
+    await waitFor(async () => await dhtRecordCount(relay!) === 1, 'the record in the metrics', 20_000)
   })
 
   it('holds a mailbox record (issue 4 namespace) and refuses one signed by another key', async () => {
@@ -88,5 +90,8 @@ describe('relay DHT', () => {
     const record = encodeMailboxRecord(slot.writeKey, fields)
     await putThroughClient(relay!, slot.key, record)
     expect(await getFromRelay(relay!, slot.key)).toEqual(record)
+    // /metrics counts the mailbox bytes held: the stored value is exactly the record.
+    await waitFor(async () => await metric(relay!, 'murmur_relay_mailbox_bytes') === record.byteLength, 'the mailbox bytes in the metrics', 20_000)
+    expect(await metric(relay!, 'murmur_relay_mailbox_records')).toBe(1)
   })
 })

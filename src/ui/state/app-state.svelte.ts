@@ -4,6 +4,8 @@ import type { ConnectionStatus } from '../../app/network-host.ts'
 import type { StoredContact, StoredMessage } from '../../app/store-port.ts'
 import { upsertMessage } from './message-list.ts'
 import type { RelayStatus } from '../../net/relay-keeper.ts'
+import { addUserRelay, loadUserRelays, mergeRelays, parseRelayListSetting, removeUserRelay } from '../../app/relay-list.ts'
+import { INVITE_MAX_RELAYS } from '../../core/invite.ts'
 import { ProfileVault } from '../../store/vault.ts'
 import type { MessengerStore } from '../../app/store-port.ts'
 
@@ -17,6 +19,10 @@ export class AppState {
   failure = $state<string>()
   notice = $state<string>()
   relay = $state<RelayStatus>('offline')
+  /** How many relays hold a reservation for this tab (two when two are known). */
+  reservedRelays = $state(0)
+  /** Relays this person added in Settings, kept in this browser. */
+  userRelays = $state.raw<string[]>(loadUserRelays(localStorage))
   networkError = $state<string>()
   contacts = $state.raw<StoredContact[]>([])
   selectedId = $state<string>()
@@ -136,8 +142,14 @@ export class AppState {
     const messenger = this.messenger
     if (messenger == null) return
     try {
-      this.config = this.networkConfig = await fetchAppConfig()
-      this.inviteLink = await messenger.inviteLink(location.origin, this.config.relays)
+      const served = await fetchAppConfig()
+      const relays = mergeRelays({
+        served: served.relays,
+        user: this.userRelays,
+        buildTime: parseRelayListSetting(import.meta.env.VITE_MURMUR_RELAYS, 'VITE_MURMUR_RELAYS')
+      })
+      this.config = this.networkConfig = { ...served, relays }
+      this.inviteLink = await messenger.inviteLink(location.origin, relays.slice(0, INVITE_MAX_RELAYS))
       const { startNetwork } = await import('../../app/network.ts')
       const network = await startNetwork(messenger, {
         config: this.config,
@@ -169,6 +181,15 @@ export class AppState {
   /** "Retry" on a message that failed. */
   async retry (messageId: string): Promise<void> {
     await this.messenger?.retry(messageId)
+  }
+
+  /** Settings: a bad address throws RelayAddressError and changes nothing. Used from the next start. */
+  addRelay (text: string): void {
+    this.userRelays = addUserRelay(localStorage, text)
+  }
+
+  removeRelay (addr: string): void {
+    this.userRelays = removeUserRelay(localStorage, addr)
   }
 
   async setReadReceipts (on: boolean): Promise<void> {
@@ -230,6 +251,7 @@ export class AppState {
         break
       case 'relay':
         this.relay = messenger.relayStatus
+        this.reservedRelays = messenger.reservedRelays
         break
       case 'refused':
         break

@@ -5,12 +5,16 @@ import { join } from 'node:path'
 
 export interface RunningRelay {
   url: string
+  /** The relay's websockets multiaddr, ending in /p2p/<peer id> (for another relay's --bootstrap). */
+  relayAddr: string
   dataDir: string
   process: ChildProcess
   /** Everything the relay printed, for assertions and for failure reports. */
   output: () => string
   /** Stops the relay; its data directory is removed unless `keepData` (to restart on it). */
   stop: (options?: { keepData?: boolean }) => Promise<void>
+  /** SIGKILL, as a crash or a pulled plug: no clean shutdown. Its data directory is removed. */
+  kill: () => Promise<void>
 }
 
 /**
@@ -37,11 +41,12 @@ export async function startRelay (options: { dataDir?: string, args?: string[], 
     if (!stopping) process.stderr.write(`relay exited unexpectedly (${code ?? signal}):\n${output}\n`)
   })
 
-  const url = await new Promise<string>((resolve, reject) => {
+  const [url, relayAddr] = await new Promise<[string, string]>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`relay did not start:\n${output}`)), 30_000)
     const check = (): void => {
-      const match = /MURMUR_URL=(\S+)/.exec(output)
-      if (match != null) { clearTimeout(timer); resolve(match[1]!.replace(/\/$/, '')) }
+      const url = /MURMUR_URL=(\S+)/.exec(output)?.[1]
+      const relayAddr = /MURMUR_RELAY=(\S+)/.exec(output)?.[1]
+      if (url != null && relayAddr != null) { clearTimeout(timer); resolve([url.replace(/\/$/, ''), relayAddr]) }
     }
     child.stdout!.on('data', check)
     child.on('exit', (code) => { clearTimeout(timer); reject(new Error(`relay exited with ${code}:\n${output}`)) })
@@ -49,6 +54,7 @@ export async function startRelay (options: { dataDir?: string, args?: string[], 
 
   return {
     url,
+    relayAddr,
     dataDir,
     process: child,
     output: () => output,
@@ -62,6 +68,15 @@ export async function startRelay (options: { dataDir?: string, args?: string[], 
         clearTimeout(timer)
       }
       if (ownsDir && stopOptions.keepData !== true) await removeDir(dataDir)
+    },
+    kill: async () => {
+      stopping = true
+      if (child.exitCode == null && child.signalCode == null) {
+        const exited = new Promise((resolve) => child.once('exit', resolve))
+        child.kill('SIGKILL')
+        await exited
+      }
+      if (ownsDir) await removeDir(dataDir)
     }
   }
 }

@@ -16,5 +16,11 @@ if (typeof (Promise as any).withResolvers !== 'function') {
 }
 
 if (typeof globalThis.WebSocket !== 'function') {
-  (globalThis as any).WebSocket = WebSocket
+  // As relay/preload.mjs: a reset on an open socket must not throw from ws's EventEmitter.
+  (globalThis as any).WebSocket = class extends WebSocket {
+    constructor (...args: ConstructorParameters<typeof WebSocket>) {
+      super(...args)
+      this.on('error', () => {})
+    }
+  }
 }

@@ -1,0 +1,88 @@
+import { multiaddr, type Multiaddr } from '@multiformats/multiaddr'
+import type { IdentifyResult, Libp2p, PeerId } from '@libp2p/interface'
+import { DHT_PROTOCOL } from '../src/net/dht-config.ts'
+
+/** circuit-relay-v2's reservation protocol: a peer that serves it is a relay. */
+export const HOP_PROTOCOL = '/libp2p/circuit/relay/0.2.0/hop'
+/** How often a relay checks that it is still connected to its bootstrap relays. */
+const BOOTSTRAP_CHECK_MS = 15_000
+const DIAL_TIMEOUT_MS = 10_000
+/** A relay hands tabs at most this many of its neighbours; a tab needs two or three. */
+const MAX_PEER_RELAYS = 8
+/**
+ * libp2p's connection manager never prunes a peer tagged keep-alive and redials it when
+ * the connection drops: relays of one network stay one DHT even when it is busy.
+ */
+const KEEP_ALIVE_TAG = 'keep-alive-murmur-relay'
+
+export interface RelayMesh {
+  /** Websocket addresses of the other Murmur relays this one is connected to, newest last. */
+  peerRelayAddrs: () => string[]
+  stop: () => void
+}
+
+const peerIdOf = (addr: Multiaddr): string | undefined =>
+  addr.getComponents().findLast((c) => c.name === 'p2p')?.value
+
+/** Addresses a browser can dial: websockets, not circuits, each ending in /p2p/<id>. */
+export function browserDialable (addrs: readonly Multiaddr[], peerId: string): string[] {
+  return addrs
+    .map((ma) => ma.toString())
+    .filter((ma) => /\/wss?(\/|$)/.test(ma) && !ma.includes('/p2p-circuit'))
+    .map((ma) => ma.includes('/p2p/') ? ma : `${ma}/p2p/${peerId}`)
+}
+
+/**
+ * Joins this relay to the other relays of its network and keeps it there: dials the
+ * bootstrap relays at start and again whenever a connection is missing, and remembers
+ * every connected peer that is a Murmur relay (serves both the hop protocol and the
+ * Murmur DHT), so /murmur-config.json can hand tabs more than one relay.
+ */
+export function joinRelayMesh (
+  node: Libp2p,
+  bootstrap: readonly string[],
+  onError: (message: string) => void
+): RelayMesh {
+  const peers = new Map<string, string[]>()
+  const targets = bootstrap.map((a) => multiaddr(a))
+  const shutdown = new AbortController()
+
+  const onIdentify = (event: CustomEvent<IdentifyResult>): void => {
+    const { peerId, protocols, listenAddrs } = event.detail
+    const id = peerId.toString()
+    if (!protocols.includes(HOP_PROTOCOL) || !protocols.includes(DHT_PROTOCOL)) return
+    const addrs = browserDialable(listenAddrs, id)
+    if (addrs.length === 0) return
+    peers.delete(id)
+    peers.set(id, addrs)
+  }
+  const onDisconnect = (event: CustomEvent<PeerId>): void => { peers.delete(event.detail.toString()) }
+  node.addEventListener('peer:identify', onIdentify)
+  node.addEventListener('peer:disconnect', onDisconnect)
+
+  const dialMissing = async (): Promise<void> => {
+    await Promise.all(targets.map(async (addr) => {
+      const id = peerIdOf(addr)
+      if (id == null || id === node.peerId.toString()) return
+      if (node.getConnections().some((c) => c.remotePeer.toString() === id)) return
+      try {
+        const connection = await node.dial(addr, { signal: AbortSignal.any([shutdown.signal, AbortSignal.timeout(DIAL_TIMEOUT_MS)]) })
+        await node.peerStore.merge(connection.remotePeer, { tags: { [KEEP_ALIVE_TAG]: { value: 100 } } })
+      } catch (err: any) {
+        if (!shutdown.signal.aborted) onError(`could not reach bootstrap relay ${addr.toString()}: ${err?.message ?? err}`)
+      }
+    }))
+  }
+  const timer = setInterval(() => { void dialMissing() }, BOOTSTRAP_CHECK_MS)
+  void dialMissing()
+
+  return {
+    peerRelayAddrs: () => [...peers.values()].slice(-MAX_PEER_RELAYS).flat(),
+    stop: () => {
+      shutdown.abort()
+      clearInterval(timer)
+      node.removeEventListener('peer:identify', onIdentify)
+      node.removeEventListener('peer:disconnect', onDisconnect)
+    }
+  }
+}
