@@ -2,6 +2,7 @@ import type { Datastore } from 'interface-datastore'
 import type { RelayNode } from './libp2p-node.ts'
 import type { RelaySnapshot } from './metrics.ts'
 import { DHT_RECORD_PREFIX } from './record-sweeper.ts'
+import type { PushCounters } from './push/push-gateway.ts'
 
 /** Counting walks the datastore, so a burst of scrapes shares one count for this long. */
 const RECORD_COUNT_MAX_AGE_MS = 1000
@@ -14,6 +15,7 @@ export function createRelayStats (
   node: RelayNode,
   datastore: Datastore,
   startedAt: number,
+  pushCounters: () => PushCounters,
   now: () => number = Date.now
 ): RelayStats {
   let counted: { at: number, count: Promise<number> } | undefined
@@ -41,6 +43,7 @@ export function createRelayStats (
         connections: node.getConnections().length,
         reservations: node.services.relay.reservations.size,
         dhtRecords: await dhtRecords(),
+        push: pushCounters(),
         memory: { rss, heapUsed, heapTotal, external }
       }
     }

@@ -12,6 +12,8 @@ import { healthOf, renderMetrics } from './metrics.ts'
 import { createHttpServer } from './http-server.ts'
 import { startRecordSweeper, sweepRecords } from './record-sweeper.ts'
 import { dhtValidators } from '../src/net/dht-config.ts'
+import { loadOrCreateVapidKeys } from './push/vapid-keys.ts'
+import { createPushGateway } from './push/push-gateway.ts'
 
 /** Presence records live up to a day; an hourly sweep keeps at most an hour of dead ones. */
 const SWEEP_INTERVAL_MS = 60 * 60 * 1000
@@ -71,6 +73,7 @@ export async function startRelay (config: RelayConfig, log: RelayLog): Promise<R
   const startedAt = Date.now()
   await mkdir(config.dataDir, { recursive: true, mode: 0o700 })
   const privateKey = await loadOrCreatePrivateKey(join(config.dataDir, 'peer-key'))
+  const vapid = await loadOrCreateVapidKeys(join(config.dataDir, 'vapid-keys.json'))
   const datastore = await openDatastore(join(config.dataDir, 'datastore'))
 
   let node: RelayNode
@@ -83,12 +86,24 @@ export async function startRelay (config: RelayConfig, log: RelayLog): Promise<R
   node.addEventListener('peer:connect', (e) => { log.debug(`peer connected ${e.detail.toString()}`) })
   node.addEventListener('peer:disconnect', (e) => { log.debug(`peer disconnected ${e.detail.toString()}`) })
 
-  const stats = createRelayStats(node, datastore, startedAt)
+  const push = await createPushGateway({
+    datastore,
+    vapid,
+    subject: config.push.vapidSubject,
+    minIntervalMs: config.push.intervalSeconds * 1000,
+    maxSubscriptions: config.push.maxSubscriptions,
+    allowPrivateEndpoints: config.push.allowPrivateEndpoints
+  })
+  if (config.push.vapidSubject.endsWith('@localhost')) {
+    log.info('push: set --vapid-subject to a mailto: or https: address of yours; some push services refuse the default')
+  }
+  const stats = createRelayStats(node, datastore, startedAt, push.counters)
   const server = createHttpServer({
     appDir: config.appDir,
     health: async () => healthOf(await stats.snapshot()),
     metrics: async () => renderMetrics(await stats.snapshot()),
-    appConfig: () => ({ relays: websocketAddrs(node), iceServers: [] }),
+    appConfig: () => ({ relays: websocketAddrs(node), iceServers: [], vapidPublicKey: push.vapidPublicKey }),
+    push,
     onError: (err) => { log.error(`HTTP request failed: ${(err as Error)?.message ?? err}`) }
   })
 

@@ -20,7 +20,13 @@ describe('relay configuration', () => {
       maxReservationsPerIp: 1024,
       maxConnections: 8192,
       inboundConnectionsPerSecond: 100,
-      log: 'info'
+      log: 'info',
+      push: {
+        vapidSubject: 'mailto:postmaster@localhost',
+        intervalSeconds: 30,
+        maxSubscriptions: 100_000,
+        allowPrivateEndpoints: false
+      }
     })
   })
 
@@ -47,7 +53,16 @@ describe('relay configuration', () => {
       .toEqual(['/dns4/relay.example/tcp/443/wss', '/ip4/203.0.113.5/tcp/4002/ws'])
   })
 
+  it('reads the push gateway options', () => {
+    const config = run(['--vapid-subject', 'https://relay.example/contact', '--push-interval', '5', '--push-allow-private-endpoints', 'yes'],
+      { MURMUR_PUSH_MAX_SUBSCRIPTIONS: '10' })
+    expect(config.push).toEqual({ vapidSubject: 'https://relay.example/contact', intervalSeconds: 5, maxSubscriptions: 10, allowPrivateEndpoints: true })
+  })
+
   it.each([
+    [['--vapid-subject', 'http://relay.example'], /--vapid-subject must be a mailto: or https: URL/],
+    [['--push-interval', '0'], /--push-interval must be between 1 and 86400/],
+    [['--push-allow-private-endpoints', 'maybe'], /must be yes or no/],
     [['--bogus'], /Unknown option "--bogus"/],
     [['--port'], /--port needs a value/],
     [['--port', '--log'], /--port needs a value/],

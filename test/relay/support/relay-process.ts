@@ -37,9 +37,10 @@ export async function runRelay (args: string[], env: Record<string, string> = {}
 }
 
 /** Starts the real relay on loopback and waits for the machine-readable lines it prints. */
-export async function startRelayProcess (args: string[], entry = RELAY): Promise<RelayProcess> {
+export async function startRelayProcess (args: string[], entry = RELAY, env: Record<string, string> = {}): Promise<RelayProcess> {
   const child = spawn(process.execPath, [...entry, '--host', '127.0.0.1', '--port', '0', ...args], {
-    stdio: ['ignore', 'pipe', 'pipe']
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, ...env }
   })
   let output = ''
   child.stdout!.on('data', (chunk) => { output += String(chunk) })
