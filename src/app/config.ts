@@ -2,6 +2,8 @@
 export interface AppConfig {
   relays: string[]
   iceServers: RTCIceServer[]
+  /** The relay's VAPID public key (base64url, 65 bytes) when it runs a push gateway. */
+  vapidPublicKey?: string
 }
 
 export class ConfigError extends Error {
@@ -11,14 +13,17 @@ export class ConfigError extends Error {
 /** Checks the served configuration where it enters; a bad one gets a clear error. */
 export function parseAppConfig (value: unknown): AppConfig {
   if (typeof value !== 'object' || value == null) throw new ConfigError('The relay configuration is not an object.')
-  const { relays, iceServers } = value as Record<string, unknown>
+  const { relays, iceServers, vapidPublicKey } = value as Record<string, unknown>
   if (!Array.isArray(relays) || relays.length === 0 || !relays.every((r) => typeof r === 'string' && r.startsWith('/'))) {
     throw new ConfigError('The relay configuration lists no relay addresses.')
   }
   if (!Array.isArray(iceServers) || !iceServers.every((s) => typeof s === 'object' && s != null && 'urls' in s)) {
     throw new ConfigError('The relay configuration has a malformed ICE server list.')
   }
-  return { relays: relays as string[], iceServers: iceServers as RTCIceServer[] }
+  if (vapidPublicKey != null && (typeof vapidPublicKey !== 'string' || !/^[A-Za-z0-9_-]{87}$/.test(vapidPublicKey))) {
+    throw new ConfigError('The relay configuration has a malformed VAPID public key.')
+  }
+  return { relays: relays as string[], iceServers: iceServers as RTCIceServer[], ...(vapidPublicKey != null ? { vapidPublicKey } : {}) }
 }
 
 export async function fetchAppConfig (url = '/murmur-config.json', signal?: AbortSignal): Promise<AppConfig> {
