@@ -1,9 +1,11 @@
 import { startServiceWorker, type ServiceWorkerHandle } from '../../app/pwa/service-worker.ts'
 import { requestPersistentStorage, type StorageStatus } from '../../app/pwa/storage-persistence.ts'
+import { watchReachability } from '../../app/pwa/reachability.ts'
 
 /** The installed-app side of Murmur as runes: network state, a waiting update, storage. */
 export class PwaState {
-  online = $state(navigator.onLine)
+  /** Whether Murmur's server answers (src/app/pwa/reachability.ts); true until a check fails. */
+  online = $state(true)
   /** Set while a new version waits; calling it activates the new version and reloads. */
   applyUpdate = $state.raw<() => void>()
   storage = $state.raw<StorageStatus>()
@@ -12,8 +14,7 @@ export class PwaState {
 
   /** `onPush`: a push arrived while this tab is open. */
   start (onPush: () => void): void {
-    window.addEventListener('online', () => { this.online = true })
-    window.addEventListener('offline', () => { this.online = false })
+    watchReachability({ probeUrl: '/health', onChange: (online) => { this.online = online } })
     // Vite's dev server serves no service worker: the built app (and the relay) do.
     if (import.meta.env.PROD) {
       this.serviceWorker = startServiceWorker({
