@@ -32,6 +32,18 @@ export interface RelayConfig extends PublicConfig {
   /** What the relay keeps of other people's mailbox records (src/net/holder-datastore.ts). */
   holderLimits: HolderLimits
   log: LogLevel
+  push: PushConfig
+}
+
+/** The Web Push gateway (relay/push/). */
+export interface PushConfig {
+  /** RFC 8292 `sub`: how a push service's operators reach whoever runs this relay. */
+  vapidSubject: string
+  /** At most one push per token per this many seconds. */
+  intervalSeconds: number
+  maxSubscriptions: number
+  /** Accept endpoints on loopback and private addresses (tests, a push service on a private network). */
+  allowPrivateEndpoints: boolean
 }
 
 export type ParsedCommand =
@@ -62,6 +74,21 @@ function parseHost (value: string, source: string): string {
     throw new ConfigError(`${source} must be an IP address such as 127.0.0.1, 0.0.0.0 or ::1, got "${value}".`)
   }
   return value
+}
+
+function parseVapidSubject (value: string, source: string): string {
+  let url: URL | undefined
+  try { url = new URL(value) } catch {}
+  if (url == null || !['mailto:', 'https:'].includes(url.protocol)) {
+    throw new ConfigError(`${source} must be a mailto: or https: URL where push services can reach you, got "${value}".`)
+  }
+  return value
+}
+
+function parseYesNo (value: string, source: string): boolean {
+  if (/^(yes|true|1)$/i.test(value)) return true
+  if (/^(no|false|0)$/i.test(value)) return false
+  throw new ConfigError(`${source} must be yes or no, got "${value}".`)
 }
 
 function parseAddrList (value: string, source: string): string[] {
@@ -180,6 +207,27 @@ export const OPTIONS: readonly OptionSpec[] = [
       }
       c.log = v as LogLevel
     }
+  },
+  // The push gateway's options: `apply` fills config.push, created by the first one.
+  {
+    flag: '--vapid-subject', env: 'MURMUR_VAPID_SUBJECT', fallback: 'mailto:postmaster@localhost',
+    meaning: 'contact sent to push services with every push (RFC 8292 sub): a mailto: or https: URL; set it to yours, some push services refuse the default',
+    apply: (c, v, s) => { c.push = { ...c.push, vapidSubject: parseVapidSubject(v, s) } }
+  },
+  {
+    flag: '--push-interval', env: 'MURMUR_PUSH_INTERVAL', fallback: '30',
+    meaning: 'seconds between two pushes to one token; pokes in between are answered 429',
+    apply: (c, v, s) => { c.push.intervalSeconds = parseInteger(v, s, 1, 86_400) }
+  },
+  {
+    flag: '--push-max-subscriptions', env: 'MURMUR_PUSH_MAX_SUBSCRIPTIONS', fallback: '100000',
+    meaning: 'push subscriptions kept at once; registrations beyond it are answered 503',
+    apply: (c, v, s) => { c.push.maxSubscriptions = parseCount(v, s) }
+  },
+  {
+    flag: '--push-allow-private-endpoints', env: 'MURMUR_PUSH_ALLOW_PRIVATE_ENDPOINTS', fallback: 'no',
+    meaning: 'yes: accept push endpoints on loopback or private addresses (tests only; otherwise anyone could make the relay probe its own network)',
+    apply: (c, v, s) => { c.push.allowPrivateEndpoints = parseYesNo(v, s) }
   }
 ]
 

@@ -3,18 +3,24 @@ import { createServer as createTlsServer, type Server as TlsServer } from 'node:
 import type { TLSCertificate } from '@libp2p/interface'
 import { serveApp } from './static-files.ts'
 import { METRICS_CONTENT_TYPE } from './metrics.ts'
+import { contentSecurityPolicy } from './content-security-policy.ts'
+import { handlePushRequest, isPushPath } from './push/push-routes.ts'
+import type { PushGateway } from './push/push-gateway.ts'
 
 export interface HttpRoutes {
   appDir: string
   health: () => Promise<unknown>
   metrics: () => Promise<string>
   appConfig: () => unknown
+  /** POST /push/*: the Web Push gateway (relay/push/). */
+  push: PushGateway
   onError: (err: unknown) => void
 }
 
 const SECURITY_HEADERS = {
   'X-Content-Type-Options': 'nosniff',
-  'Referrer-Policy': 'no-referrer'
+  'Referrer-Policy': 'no-referrer',
+  'Content-Security-Policy': contentSecurityPolicy()
 }
 
 function sendJson (res: ServerResponse, body: unknown): void {
@@ -23,12 +29,16 @@ function sendJson (res: ServerResponse, body: unknown): void {
 }
 
 async function route (routes: HttpRoutes, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const path = (req.url ?? '/').split('?')[0]!
+  if (isPushPath(path)) {
+    await handlePushRequest(routes.push, path, req, res)
+    return
+  }
   if (req.method !== 'GET' && req.method !== 'HEAD') {
     res.writeHead(405, { Allow: 'GET, HEAD', 'Content-Type': 'text/plain; charset=utf-8' })
     res.end('Only GET and HEAD are served here.\n')
     return
   }
-  const path = (req.url ?? '/').split('?')[0]
   switch (path) {
     case '/health':
       sendJson(res, await routes.health())

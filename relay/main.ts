@@ -36,7 +36,7 @@ async function main (): Promise<void> {
     const { startRelay } = await import('./relay.ts')
     relay = await startRelay(config, log)
   } catch (err: any) {
-    log.error(err?.name === 'StartError' || err?.name === 'IdentityError' ? err.message : `could not start: ${err?.stack ?? err}`)
+    log.error(['StartError', 'IdentityError', 'VapidKeyError'].includes(err?.name) ? err.message : `could not start: ${err?.stack ?? err}`)
     process.exit(1)
   }
 

@@ -8,6 +8,7 @@ export interface RelaySnapshot {
   /** DHT records under /murmur-mailbox/, and the sum of their value sizes. */
   mailboxRecords: number
   mailboxBytes: number
+  push: { sent: number, errors: number, rateLimited: number, subscriptions: number }
   memory: Pick<NodeJS.MemoryUsage, 'rss' | 'heapUsed' | 'heapTotal' | 'external'>
 }
 
@@ -25,6 +26,10 @@ function metricsOf (s: RelaySnapshot): Metric[] {
     { name: 'murmur_relay_dht_records', type: 'gauge', help: 'DHT records kept in the relay datastore.', value: s.dhtRecords },
     { name: 'murmur_relay_mailbox_records', type: 'gauge', help: 'Mailbox records (/murmur-mailbox/) among the DHT records held.', value: s.mailboxRecords },
     { name: 'murmur_relay_mailbox_bytes', type: 'gauge', help: 'Sum of the value sizes of the mailbox records held, in bytes.', value: s.mailboxBytes },
+    { name: 'murmur_push_sent_total', type: 'counter', help: 'Pushes the push services accepted since the relay started.', value: s.push.sent },
+    { name: 'murmur_push_errors_total', type: 'counter', help: 'Pushes that failed (push service refused or unreachable) since the relay started.', value: s.push.errors },
+    { name: 'murmur_push_rate_limited_total', type: 'counter', help: 'Pokes refused because their token had a push within the interval.', value: s.push.rateLimited },
+    { name: 'murmur_push_subscriptions', type: 'gauge', help: 'Push subscriptions the gateway holds.', value: s.push.subscriptions },
     { name: 'murmur_relay_uptime_seconds', type: 'gauge', help: 'Seconds since the relay started.', value: s.uptimeSeconds },
     { name: 'process_resident_memory_bytes', type: 'gauge', help: 'Resident set size in bytes.', value: s.memory.rss },
     { name: 'nodejs_heap_used_bytes', type: 'gauge', help: 'V8 heap in use, in bytes.', value: s.memory.heapUsed },

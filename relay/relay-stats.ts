@@ -2,6 +2,7 @@ import type { Datastore } from 'interface-datastore'
 import type { RelayNode } from './libp2p-node.ts'
 import type { RelaySnapshot } from './metrics.ts'
 import { createRecordTally } from './record-tally.ts'
+import type { PushCounters } from './push/push-gateway.ts'
 
 /** At most one walk over the stored DHT records per this period (relay/record-tally.ts). */
 const RECORD_TALLY_MAX_AGE_MS = 5000
@@ -14,6 +15,7 @@ export function createRelayStats (
   node: RelayNode,
   datastore: Datastore,
   startedAt: number,
+  pushCounters: () => PushCounters,
   now: () => number = Date.now
 ): RelayStats {
   const tally = createRecordTally(datastore, RECORD_TALLY_MAX_AGE_MS, now)
@@ -29,6 +31,7 @@ export function createRelayStats (
         dhtRecords: records.records,
         mailboxRecords: records.mailboxRecords,
         mailboxBytes: records.mailboxBytes,
+        push: pushCounters(),
         memory: { rss, heapUsed, heapTotal, external }
       }
     }

@@ -16,6 +16,8 @@ import { HolderDatastore } from '../src/net/holder-datastore.ts'
 import { iceConfiguration } from './ice-servers.ts'
 import { readTlsFiles, TlsError } from './tls.ts'
 import { browserDialable, joinRelayMesh } from './relay-mesh.ts'
+import { loadOrCreateVapidKeys } from './push/vapid-keys.ts'
+import { createPushGateway } from './push/push-gateway.ts'
 
 /** Presence records live up to a day; an hourly sweep keeps at most an hour of dead ones. */
 const SWEEP_INTERVAL_MS = 60 * 60 * 1000
@@ -87,6 +89,7 @@ export async function startRelay (config: RelayConfig, log: RelayLog): Promise<R
   }
   await mkdir(config.dataDir, { recursive: true, mode: 0o700 })
   const privateKey = await loadOrCreatePrivateKey(join(config.dataDir, 'peer-key'))
+  const vapid = await loadOrCreateVapidKeys(join(config.dataDir, 'vapid-keys.json'))
   const datastore = await openDatastore(join(config.dataDir, 'datastore'))
 
   let node: RelayNode
@@ -106,7 +109,18 @@ export async function startRelay (config: RelayConfig, log: RelayLog): Promise<R
   node.addEventListener('peer:disconnect', (e) => { log.debug(`peer disconnected ${e.detail.toString()}`) })
 
   const mesh = joinRelayMesh(node, config.bootstrap, (message) => { log.info(message) })
-  const stats = createRelayStats(node, datastore, startedAt)
+  const push = await createPushGateway({
+    datastore,
+    vapid,
+    subject: config.push.vapidSubject,
+    minIntervalMs: config.push.intervalSeconds * 1000,
+    maxSubscriptions: config.push.maxSubscriptions,
+    allowPrivateEndpoints: config.push.allowPrivateEndpoints
+  })
+  if (config.push.vapidSubject.endsWith('@localhost')) {
+    log.info('push: set --vapid-subject to a mailto: or https: address of yours; some push services refuse the default')
+  }
+  const stats = createRelayStats(node, datastore, startedAt, push.counters)
   const server = createHttpServer({
     appDir: config.appDir,
     health: async () => healthOf(await stats.snapshot()),
@@ -114,7 +128,12 @@ export async function startRelay (config: RelayConfig, log: RelayLog): Promise<R
     // This relay first, then the relays of the same network it is connected to: a tab
     // keeps reservations on two and fails over to the others (docs/ARCHITECTURE.md).
     // Built per request: every tab gets its own TURN credential, valid from now.
-    appConfig: () => ({ relays: [...new Set([...websocketAddrs(node), ...mesh.peerRelayAddrs()])], ...iceConfiguration(config) }),
+    appConfig: () => ({
+      relays: [...new Set([...websocketAddrs(node), ...mesh.peerRelayAddrs()])],
+      ...iceConfiguration(config),
+      vapidPublicKey: push.vapidPublicKey
+    }),
+    push,
     onError: (err) => { log.error(`HTTP request failed: ${(err as Error)?.message ?? err}`) }
   }, tls)
 

@@ -6,6 +6,8 @@ export interface AppConfig {
   iceServers: RTCIceServer[]
   /** 'relay': every WebRTC connection goes through the configured TURN servers. */
   iceTransportPolicy: RTCIceTransportPolicy
+  /** The relay's VAPID public key (base64url, 65 bytes) when it runs a push gateway. */
+  vapidPublicKey?: string
 }
 
 export class ConfigError extends Error {
@@ -25,7 +27,7 @@ function isIceServer (value: unknown): value is RTCIceServer {
 /** Checks the served configuration where it enters; a bad one gets a clear error. */
 export function parseAppConfig (value: unknown): AppConfig {
   if (typeof value !== 'object' || value == null) throw new ConfigError('The relay configuration is not an object.')
-  const { relays, iceServers, iceTransportPolicy } = value as Record<string, unknown>
+  const { relays, iceServers, iceTransportPolicy, vapidPublicKey } = value as Record<string, unknown>
   if (!Array.isArray(relays) || relays.length === 0 || !relays.every((r) => typeof r === 'string' && r.startsWith('/'))) {
     throw new ConfigError('The relay configuration lists no relay addresses.')
   }
@@ -35,7 +37,10 @@ export function parseAppConfig (value: unknown): AppConfig {
   if (iceTransportPolicy != null && iceTransportPolicy !== 'all' && iceTransportPolicy !== 'relay') {
     throw new ConfigError('The relay configuration has an ICE transport policy other than "all" or "relay".')
   }
-  return { relays: relays as string[], iceServers, iceTransportPolicy: iceTransportPolicy ?? 'all' }
+  if (vapidPublicKey != null && (typeof vapidPublicKey !== 'string' || !/^[A-Za-z0-9_-]{87}$/.test(vapidPublicKey))) {
+    throw new ConfigError('The relay configuration has a malformed VAPID public key.')
+  }
+  return { relays: relays as string[], iceServers, iceTransportPolicy: iceTransportPolicy ?? 'all', ...(vapidPublicKey != null ? { vapidPublicKey } : {}) }
 }
 
 /**

@@ -27,7 +27,13 @@ describe('relay configuration', () => {
       turnUrls: [],
       turnCredentialTtlSeconds: 86400,
       iceTransportPolicy: 'all',
-      log: 'info'
+      log: 'info',
+      push: {
+        vapidSubject: 'mailto:postmaster@localhost',
+        intervalSeconds: 30,
+        maxSubscriptions: 100_000,
+        allowPrivateEndpoints: false
+      }
     })
     // No TLS, no public name, no ICE servers unless the operator names them.
     const defaults = run([])
@@ -63,6 +69,12 @@ describe('relay configuration', () => {
   it('reads comma-separated announce addresses', () => {
     expect(run(['--announce', '/dns4/relay.example/tcp/443/wss, /ip4/203.0.113.5/tcp/4002/ws']).announce)
       .toEqual(['/dns4/relay.example/tcp/443/wss', '/ip4/203.0.113.5/tcp/4002/ws'])
+  })
+
+  it('reads the push gateway options', () => {
+    const config = run(['--vapid-subject', 'https://relay.example/contact', '--push-interval', '5', '--push-allow-private-endpoints', 'yes'],
+      { MURMUR_PUSH_MAX_SUBSCRIPTIONS: '10' })
+    expect(config.push).toEqual({ vapidSubject: 'https://relay.example/contact', intervalSeconds: 5, maxSubscriptions: 10, allowPrivateEndpoints: true })
   })
 
   it('reads the TLS, public name and ICE options', () => {
@@ -126,6 +138,9 @@ describe('relay configuration', () => {
   it.each([
     [['--bootstrap', '/ip4/127.0.0.1/tcp/4001/ws'], /must end in \/p2p\/<peer id>/],
     [['--bootstrap', 'relay-b:4001'], /"relay-b:4001" is not one/],
+    [['--vapid-subject', 'http://relay.example'], /--vapid-subject must be a mailto: or https: URL/],
+    [['--push-interval', '0'], /--push-interval must be between 1 and 86400/],
+    [['--push-allow-private-endpoints', 'maybe'], /must be yes or no/],
     [['--bogus'], /Unknown option "--bogus"/],
     [['--port'], /--port needs a value/],
     [['--port', '--log'], /--port needs a value/],

@@ -101,6 +101,12 @@ describe('relay over HTTP', () => {
     expect(response.headers.get('cache-control')).toBe('no-cache')
     expect(response.headers.get('x-content-type-options')).toBe('nosniff')
     expect(response.headers.get('referrer-policy')).toBe('no-referrer')
+    const csp = response.headers.get('content-security-policy') ?? ''
+    for (const directive of ["script-src 'self'", "object-src 'none'", "base-uri 'none'", "frame-ancestors 'none'",
+      "require-trusted-types-for 'script'", 'trusted-types svelte-trusted-html murmur-sw']) {
+      expect(csp).toContain(directive)
+    }
+    expect(csp).not.toMatch(/unsafe-inline|unsafe-eval/)
     expect(await response.text()).toContain('Murmur test app')
   })
 

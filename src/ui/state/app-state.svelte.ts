@@ -8,6 +8,8 @@ import { addUserRelay, loadUserRelays, mergeRelays, parseRelayListSetting, remov
 import { INVITE_MAX_RELAYS } from '../../core/invite.ts'
 import { ProfileVault } from '../../store/vault.ts'
 import type { MessengerStore } from '../../app/store-port.ts'
+import { createPushClient, loadPushRegistration, type PushClient } from '../../app/push-client.ts'
+import { PwaState } from './pwa-state.svelte.ts'
 
 export type Phase = 'loading' | 'onboarding' | 'locked' | 'ready' | 'failed'
 
@@ -38,17 +40,23 @@ export class AppState {
   networkConfig = $state.raw<AppConfig>()
   /** Progress of the passphrase key derivation (0..1) while it runs. */
   kdfProgress = $state<number>()
+  /** Service worker, offline state, storage persistence. */
+  readonly pwa = new PwaState()
+  /** Whether this profile has a push token registered with the relay's gateway. */
+  notifications = $state<'off' | 'enabling' | 'on'>('off')
 
   private messenger: Messenger | undefined
   private vault: ProfileVault | undefined
   private store: MessengerStore | undefined
   private config: AppConfig | undefined
   private pendingInvite: string | undefined
+  private push: PushClient | undefined
 
   selected = $derived(this.contacts.find((c) => c.userId === this.selectedId))
 
   async start (): Promise<void> {
     this.pendingInvite = takeInviteFromHash()
+    this.pwa.start(() => { /* The network half fetches mailboxes; wired with the mailbox. */ })
     // An invite link pasted into the address bar of an open tab changes only the hash.
     window.addEventListener('hashchange', () => {
       const invite = takeInviteFromHash()
@@ -128,6 +136,7 @@ export class AppState {
     this.readReceipts = await messenger.readReceipts()
     await this.refreshContacts()
     this.phase = 'ready'
+    if (this.store != null && await loadPushRegistration(this.store) != null) this.notifications = 'on'
     this.inviteLink = await messenger.inviteLink(location.origin, [])
     if (this.pendingInvite != null) {
       const invite = this.pendingInvite
@@ -136,6 +145,36 @@ export class AppState {
     }
     // libp2p is loaded after the first paint: the profile and history show at once.
     requestAnimationFrame(() => { setTimeout(() => { void this.connect() }, 0) })
+  }
+
+  /** Asks for permission (call from a click), subscribes and registers; throws a sentence. */
+  async enableNotifications (): Promise<void> {
+    this.notifications = 'enabling'
+    try {
+      await (await this.pushClient()).enableNotifications()
+      this.notifications = 'on'
+    } catch (err) {
+      this.notifications = 'off'
+      throw err
+    }
+  }
+
+  async disableNotifications (): Promise<void> {
+    await (await this.pushClient()).disableNotifications()
+    this.notifications = 'off'
+  }
+
+  private async pushClient (): Promise<PushClient> {
+    if (this.store == null) throw new Error('Create a profile first.')
+    // The configuration comes with the network half; offline or early, fetch it here.
+    this.config ??= await fetchAppConfig()
+    this.push ??= createPushClient({
+      store: this.store,
+      vapidPublicKey: this.config.vapidPublicKey,
+      gatewayOrigin: location.origin,
+      serviceWorker: async () => this.pwa.registration()
+    })
+    return this.push
   }
 
   private async connect (): Promise<void> {

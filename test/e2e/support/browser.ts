@@ -29,16 +29,17 @@ export interface PersonBrowser {
   dispose: () => Promise<void>
 }
 
-/** `extraArgs` adds Chromium flags, e.g. --ignore-certificate-errors-spki-list for a test certificate. */
-export async function openPersonBrowser (url: string, dir?: string, extraArgs: string[] = []): Promise<PersonBrowser> {
+/** `options.args` adds Chromium flags (e.g. --ignore-certificate-errors-spki-list for a test certificate), `options.permissions` grants more. */
+export async function openPersonBrowser (url: string, dir?: string, options: { permissions?: string[], args?: string[] } = {}): Promise<PersonBrowser> {
   const profileDir = dir ?? await mkdtemp(join(tmpdir(), 'murmur-chromium-'))
   const context = await chromium.launchPersistentContext(profileDir, {
     executablePath: EXECUTABLE,
     headless: true,
-    args: [...ARGS, ...extraArgs],
-    permissions: PERMISSIONS
+    args: [...ARGS, ...(options.args ?? [])],
+    permissions: [...PERMISSIONS, ...(options.permissions ?? [])]
   })
   await context.addInitScript(trackPeerConnections)
+  await context.addInitScript(collectPolicyViolations)
   const page = context.pages()[0] ?? await context.newPage()
   await page.goto(url)
   const close = async (): Promise<void> => { await context.close().catch(() => {}) }
@@ -56,6 +57,7 @@ export async function launchSharedBrowser (extraArgs: string[] = []): Promise<Br
 export async function openPersonInBrowser (browser: Browser, url: string): Promise<Page> {
   const context = await browser.newContext({ permissions: PERMISSIONS })
   await context.addInitScript(trackPeerConnections)
+  await context.addInitScript(collectPolicyViolations)
   const page = await context.newPage()
   await page.goto(url)
   return page
@@ -81,6 +83,24 @@ function trackPeerConnections (): void {
 /** The configuration (ICE servers, transport policy) of every RTCPeerConnection the page made. */
 export async function peerConnectionConfigurations (page: Page): Promise<RTCConfiguration[]> {
   return page.evaluate(() => (((window as any).__murmurPeerConnections ?? []) as RTCPeerConnection[]).map((pc) => pc.getConfiguration()))
+}
+
+/**
+ * Runs in every page before the app: records every Content-Security-Policy and Trusted
+ * Types violation the browser reports (the relay sends a strict policy), so a test can
+ * check that using the app produces none.
+ */
+function collectPolicyViolations (): void {
+  const list: Array<{ directive: string, blocked: string, sample: string }> = []
+  ;(window as any).__murmurPolicyViolations = list
+  document.addEventListener('securitypolicyviolation', (e) => {
+    list.push({ directive: e.effectiveDirective, blocked: e.blockedURI, sample: e.sample })
+  })
+}
+
+/** CSP and Trusted Types violations this page has seen since it loaded. */
+export async function policyViolations (page: Page): Promise<Array<{ directive: string, blocked: string, sample: string }>> {
+  return page.evaluate(() => (window as any).__murmurPolicyViolations ?? [])
 }
 
 /** Data-channel bytes received over connected peer connections, and the candidate types in use. */

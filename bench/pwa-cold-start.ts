@@ -1,0 +1,93 @@
+// `npm run bench:pwa`: cold start to interactive, from the service worker's cache.
+// Runs inside the loopback-only namespace (scripts/bench-pwa.mjs). Prints a table and
+// writes every sample to bench/results/pwa-cold-start.json; nothing is asserted.
+import '../test/support/node-polyfills.ts'
+import { chromium } from 'playwright-core'
+import { cpus, loadavg } from 'node:os'
+import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { startRelay } from '../test/e2e/support/relay.ts'
+import { createProfile } from '../test/e2e/support/person.ts'
+import { percentile } from './stats.ts'
+
+const SAMPLES = Number(process.env.MURMUR_BENCH_SAMPLES ?? 15)
+const EXECUTABLE = process.env.MURMUR_CHROMIUM ?? '/usr/bin/chromium'
+const ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+  '--disable-component-update', '--disable-sync']
+
+/** When the profile (the "Your ID" line) first appears: the app is usable from there. */
+function markInteractive (): void {
+  const observer = new MutationObserver(() => {
+    if (document.querySelector('[aria-label="Your ID"]') == null) return
+    performance.mark('bench:interactive')
+    observer.disconnect()
+  })
+  observer.observe(document, { childList: true, subtree: true })
+}
+
+type Mode = 'service worker, online' | 'service worker, offline' | 'network (service worker bypassed), HTTP cache warm'
+
+interface Sample { interactiveMs: number, fromServiceWorker: boolean }
+
+/** A fresh browser process on the same profile directory: the cold start a person gets. */
+async function coldStart (dir: string, url: string, mode: Mode): Promise<Sample> {
+  const context = await chromium.launchPersistentContext(dir, { executablePath: EXECUTABLE, headless: true, args: ARGS })
+  try {
+    await context.addInitScript(markInteractive)
+    const page = context.pages()[0] ?? await context.newPage()
+    const cdp = await context.newCDPSession(page)
+    if (mode.startsWith('network')) {
+      await cdp.send('Network.enable')
+      await cdp.send('Network.setBypassServiceWorker', { bypass: true })
+    }
+    if (mode.endsWith('offline')) await context.setOffline(true)
+    await page.goto(url)
+    const handle = await page.waitForFunction(() => performance.getEntriesByName('bench:interactive')[0]?.startTime, undefined, { timeout: 60_000, polling: 10 })
+    const interactiveMs = await handle.jsonValue() as number
+    // Whether a service worker answered the navigation: the page is controlled, and the
+    // document came over no network (transferSize 0; a revalidation from the network has headers).
+    const fromServiceWorker = await page.evaluate(() =>
+      navigator.serviceWorker.controller != null && (performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming).transferSize === 0)
+    return { interactiveMs, fromServiceWorker }
+  } finally {
+    await context.close()
+  }
+}
+
+const relay = await startRelay()
+const dir = await mkdtemp(join(tmpdir(), 'murmur-bench-pwa-'))
+const results: Record<string, Sample[]> = {}
+try {
+  // First visit: make a profile and let the service worker install and take the page.
+  const first = await chromium.launchPersistentContext(dir, { executablePath: EXECUTABLE, headless: true, args: ARGS })
+  const page = first.pages()[0] ?? await first.newPage()
+  await page.goto(relay.url)
+  await createProfile(page, 'Cold')
+  await page.waitForFunction(() => navigator.serviceWorker.controller != null, undefined, { timeout: 60_000 })
+  await first.close()
+
+  const modes: Mode[] = ['service worker, online', 'service worker, offline', 'network (service worker bypassed), HTTP cache warm']
+  for (const mode of modes) results[mode] = []
+  // Interleaved, so a noisy minute on the shared machine touches every mode alike.
+  for (let i = 0; i < SAMPLES; i++) {
+    for (const mode of modes) results[mode]!.push(await coldStart(dir, relay.url, mode))
+  }
+} finally {
+  await relay.stop()
+  await rm(dir, { recursive: true, force: true })
+}
+
+const rows = Object.entries(results).map(([mode, samples]) => {
+  const ms = samples.map((s) => s.interactiveMs).sort((a, b) => a - b)
+  return `| ${mode} | ${percentile(ms, 50).toFixed(0)} | ${percentile(ms, 90).toFixed(0)} | ${samples.filter((s) => s.fromServiceWorker).length}/${samples.length} |`
+})
+console.log([
+  `Cold start to interactive (fresh Chromium process, profile made), ms since navigation start; n = ${SAMPLES} each, load average ${loadavg().map((l) => l.toFixed(1)).join(' ')} on ${cpus().length} cores`,
+  '',
+  '| mode | p50 | p90 | page served by the service worker |',
+  '| --- | --- | --- | --- |',
+  ...rows
+].join('\n'))
+await mkdir('bench/results', { recursive: true })
+await writeFile('bench/results/pwa-cold-start.json', JSON.stringify({ date: new Date().toISOString(), loadavg: loadavg(), results }, null, 2) + '\n')

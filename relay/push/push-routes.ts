@@ -1,0 +1,67 @@
+import type { IncomingMessage, ServerResponse } from 'node:http'
+import type { PushGateway } from './push-gateway.ts'
+import { parsePokeRequest, parseRegisterRequest, parseRevokeRequest, PushRequestError } from './push-requests.ts'
+
+/** A subscription is a few hundred bytes; nothing the gateway accepts comes near this. */
+export const MAX_PUSH_BODY_BYTES = 4096
+
+/** Reads a JSON body of at most MAX_PUSH_BODY_BYTES; a larger one is cut off and refused. */
+async function readJson (req: IncomingMessage): Promise<unknown> {
+  const type = (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase()
+  // Only JSON: a cross-site HTML form cannot send it without a CORS preflight we never answer.
+  if (type !== 'application/json') throw new PushRequestError(415, 'Send the request body as application/json.')
+  const declared = Number(req.headers['content-length'] ?? 0)
+  if (declared > MAX_PUSH_BODY_BYTES) {
+    req.resume()
+    throw new PushRequestError(400, `The request body is larger than ${MAX_PUSH_BODY_BYTES} bytes.`)
+  }
+  const chunks: Buffer[] = []
+  let size = 0
+  for await (const chunk of req as AsyncIterable<Buffer>) {
+    size += chunk.length
+    if (size > MAX_PUSH_BODY_BYTES) {
+      req.resume()
+      throw new PushRequestError(400, `The request body is larger than ${MAX_PUSH_BODY_BYTES} bytes.`)
+    }
+    chunks.push(chunk)
+  }
+  try {
+    return JSON.parse(Buffer.concat(chunks).toString('utf8'))
+  } catch {
+    throw new PushRequestError(400, 'The request body is not valid JSON.')
+  }
+}
+
+function reply (res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  res.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-store', ...headers })
+  res.end(JSON.stringify(body))
+}
+
+const ACTIONS: Record<string, (gateway: PushGateway, body: unknown) => Promise<[number, unknown]>> = {
+  '/push/register': async (gateway, body) => [201, await gateway.register(parseRegisterRequest(body, gateway.allowPrivateEndpoints))],
+  '/push/revoke': async (gateway, body) => {
+    const { token, revokeSecret } = parseRevokeRequest(body)
+    await gateway.revoke(token, revokeSecret)
+    return [200, { revoked: true }]
+  },
+  '/push/poke': async (gateway, body) => {
+    await gateway.poke(parsePokeRequest(body).token)
+    return [200, { sent: true }]
+  }
+}
+
+export function isPushPath (path: string): boolean {
+  return Object.hasOwn(ACTIONS, path)
+}
+
+/** POST /push/register, /push/revoke, /push/poke (docs/PROTOCOL.md, "Push gateway"). */
+export async function handlePushRequest (gateway: PushGateway, path: string, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  try {
+    if (req.method !== 'POST') throw new PushRequestError(405, `${path} takes POST only.`, { Allow: 'POST' })
+    const [status, body] = await ACTIONS[path]!(gateway, await readJson(req))
+    reply(res, status, body)
+  } catch (err) {
+    if (!(err instanceof PushRequestError)) throw err
+    reply(res, err.status, { error: err.message }, err.headers)
+  }
+}
