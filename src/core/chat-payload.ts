@@ -15,35 +15,13 @@ import { isValidMessageText, NAME_MAX_BYTES, normalizeDisplayName, TEXT_MAX_BYTE
 export type ChatPayload =
   | { kind: 'message', id: Uint8Array, sentAt: number, name: string, text: string }
   | { kind: 'receipts', id: Uint8Array, sentAt: number, delivered: Uint8Array[], read: Uint8Array[] }
-  /**
-   * How to wake us: the origin of the push gateway we registered with and the opaque token
-   * it gave us (docs/PROTOCOL.md, "Push gateway"). Only contacts learn it, only inside the
-   * session; an empty token withdraws an earlier one.
-   */
-  | { kind: 'push', id: Uint8Array, sentAt: number, gateway: string, token: string }
 
 const VERSION = 1
 // Wire codes for `kind`; never reuse a retired code (2 was a single delivery receipt).
-const KIND_CODES = { message: 1, receipts: 3, push: 4 } as const
+const KIND_CODES = { message: 1, receipts: 3 } as const
 export const CHAT_PAYLOAD_MAX_BYTES = 16 * 1024
 /** Ids per list in one receipts payload: 256 ids are 4 KiB, well inside a payload. */
 export const RECEIPT_IDS_MAX = 256
-export const PUSH_FIELD_MAX_BYTES = 256
-
-/** A gateway is an https origin (http only on loopback, where the relay runs for tests). */
-export function isPushGateway (origin: string): boolean {
-  if (typeof origin !== 'string' || new TextEncoder().encode(origin).length > PUSH_FIELD_MAX_BYTES) return false
-  try {
-    const url = new URL(origin)
-    if (url.origin !== origin) return false
-    return url.protocol === 'https:' || (url.protocol === 'http:' && /^(127\.\d+\.\d+\.\d+|localhost|\[::1\])$/.test(url.hostname))
-  } catch {
-    return false
-  }
-}
-
-const isPushToken = (token: unknown): token is string =>
-  typeof token === 'string' && /^[A-Za-z0-9_-]*$/.test(token) && token.length <= PUSH_FIELD_MAX_BYTES
 
 const malformed = (field: string, cause?: unknown): InvalidEnvelopeError =>
   new InvalidEnvelopeError('malformed', 'A message arrived malformed and was dropped.', { field, cause })
@@ -65,10 +43,6 @@ export function encodeChatPayload (payload: ChatPayload): Uint8Array {
       w.uvarint(list.length)
       for (const id of list) w.bytes(id)
     }
-  } else if (payload.kind === 'push') {
-    if (!isPushGateway(payload.gateway)) throw malformed('gateway')
-    if (!isPushToken(payload.token)) throw malformed('token')
-    w.string(payload.gateway).string(payload.token)
   } else {
     const name = normalizeDisplayName(payload.name)
     if (name === undefined) throw malformed('name')
@@ -90,7 +64,7 @@ export function decodeChatPayload (bytes: Uint8Array): ChatPayload {
     const r = new Reader(bytes)
     if (r.u8('version') !== VERSION) throw new DecodeError('version', 'unknown payload version')
     const code = r.u8('kind')
-    if (code !== KIND_CODES.message && code !== KIND_CODES.receipts && code !== KIND_CODES.push) throw new DecodeError('kind', 'unknown payload kind')
+    if (code !== KIND_CODES.message && code !== KIND_CODES.receipts) throw new DecodeError('kind', 'unknown payload kind')
     const id = r.bytes('id', { max: MESSAGE_ID_BYTES, exact: MESSAGE_ID_BYTES })
     const sentAt = r.uvarint('sentAt')
     let payload: ChatPayload
@@ -99,12 +73,6 @@ export function decodeChatPayload (bytes: Uint8Array): ChatPayload {
       const read = readIds(r, 'read')
       if (delivered.length + read.length === 0) throw new DecodeError('delivered', 'a receipts payload lists no message')
       payload = { kind: 'receipts', id, sentAt, delivered, read }
-    } else if (code === KIND_CODES.push) {
-      const gateway = r.string('gateway', { maxBytes: PUSH_FIELD_MAX_BYTES })
-      if (!isPushGateway(gateway)) throw new DecodeError('gateway', 'must be an https origin')
-      const token = r.string('token', { maxBytes: PUSH_FIELD_MAX_BYTES })
-      if (!isPushToken(token)) throw new DecodeError('token', 'must be base64url characters')
-      payload = { kind: 'push', id, sentAt, gateway, token }
     } else {
       const name = normalizeDisplayName(r.string('name', { maxBytes: NAME_MAX_BYTES }))
       if (name === undefined) throw new DecodeError('name', 'not an acceptable display name')
