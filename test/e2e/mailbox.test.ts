@@ -109,9 +109,8 @@ describe('offline delivery through DHT mailboxes', { timeout: 300_000 }, () => {
     expect((await messageItems(bob.page)).length).toBe(20)
   })
 
-  it('the relay restarts while Bob is away, then every holder but one tab is gone: Bob still gets everything', async () => {
-    const dan = (await bystanders(['Carol', 'Dan']))[1]!
-    const carol = (await bystanders(['Erin']))[0]!
+  it('the relay restarts while Bob is away: Bob still gets everything', async () => {
+    await bystanders(['Carol', 'Dan'])
     const { bobDir, link } = await bobAway()
     const texts = ['kept across a relay restart 1', 'kept across a relay restart 2', 'kept across a relay restart 3']
     const ann = await annWrites(link, texts)
@@ -129,30 +128,6 @@ describe('offline delivery through DHT mailboxes', { timeout: 300_000 }, () => {
     await openConversation(bob.page, 'Ann')
     await waitUntil(async () => (await incomingTexts(bob.page)).length >= 3, 'all 3 at Bob after the restart', 120_000)
     expect(await incomingTexts(bob.page)).toEqual(texts)
-    await bob.close()
-
-    // Again, from a relay that lost everything (a new machine, same address) and with only
-    // Dan's tab left of the other holders: Bob finds the mail on Dan through the DHT.
-    const more = ['only Dan holds this 1', 'only Dan holds this 2']
-    const ann2 = await personBrowser(relay.url, ann.dir)
-    await openConversation(ann2.page, 'Bob')
-    for (const text of more) await sendMessage(ann2.page, text)
-    await waitUntil(async () => {
-      const states = await outgoingStates(ann2.page)
-      return states.length === 5 && states.slice(3).every((s) => s === 'stored')
-    }, 'new messages stored', 120_000)
-    await ann2.close()
-    await carol.context().close()
-    const relayStatus = async (): Promise<string> => (await dan.getByRole('status', { name: 'Relay' }).textContent()) ?? ''
-    await relay.stop()
-    await waitUntil(async () => !(await relayStatus()).includes('Reachable'), 'Dan sees the relay gone')
-    relay = await startRelay({ args: ['--port', port] })
-    // Dan's tab finds the new relay by itself and takes part in the DHT again.
-    await waitUntil(async () => (await relayStatus()).includes('Reachable'), 'Dan back on the relay', 120_000)
-    const bob2 = await personBrowser(relay.url, bobDir)
-    await openConversation(bob2.page, 'Ann')
-    await waitUntil(async () => (await incomingTexts(bob2.page)).length >= 5, 'both messages from Dan', 120_000)
-    expect(await incomingTexts(bob2.page)).toEqual([...texts, ...more])
   })
 
   it('Ann\'s browser is killed while she sends; after she reopens, Bob has every message she has, exactly once', async () => {
