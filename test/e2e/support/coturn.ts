@@ -5,6 +5,7 @@ import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { freePort } from './free-port.ts'
+import { stopChild } from './child-process.ts'
 
 export interface RunningCoturn {
   port: number
@@ -55,13 +56,7 @@ export async function startCoturn (): Promise<RunningCoturn> {
   child.stdout.on('data', (chunk) => { output += String(chunk) })
   child.stderr.on('data', (chunk) => { output += String(chunk) })
   const stop = async (): Promise<void> => {
-    if (child.exitCode == null && child.signalCode == null) {
-      const exited = new Promise((resolve) => child.once('exit', resolve))
-      child.kill('SIGTERM')
-      const timer = setTimeout(() => child.kill('SIGKILL'), 5_000)
-      await exited
-      clearTimeout(timer)
-    }
+    await stopChild(child)
     await rm(dir, { recursive: true, force: true })
   }
   try {

@@ -4,6 +4,7 @@ import { get } from 'node:https'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { freePort } from './free-port.ts'
+import { stopChild } from './child-process.ts'
 
 export const hasNginx = spawnSync('sh', ['-c', 'command -v nginx'], { stdio: 'ignore' }).status === 0
 
@@ -58,13 +59,7 @@ export async function startNginx (init: { certFile: string, keyFile: string, rel
   child.stdout.on('data', (chunk) => { output += String(chunk) })
   child.stderr.on('data', (chunk) => { output += String(chunk) })
   const stop = async (): Promise<void> => {
-    if (child.exitCode == null && child.signalCode == null) {
-      const exited = new Promise((resolve) => child.once('exit', resolve))
-      child.kill('SIGTERM')
-      const timer = setTimeout(() => child.kill('SIGKILL'), 5_000)
-      await exited
-      clearTimeout(timer)
-    }
+    await stopChild(child)
     await rm(dir, { recursive: true, force: true })
   }
   const deadline = Date.now() + 15_000

@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { stopChild } from './child-process.ts'
 
 export interface RunningRelay {
   url: string
@@ -60,13 +61,7 @@ export async function startRelay (options: { dataDir?: string, args?: string[], 
     output: () => output,
     stop: async (stopOptions = {}) => {
       stopping = true
-      if (child.exitCode == null && child.signalCode == null) {
-        const exited = new Promise((resolve) => child.once('exit', resolve))
-        child.kill('SIGTERM')
-        const timer = setTimeout(() => child.kill('SIGKILL'), 5_000)
-        await exited
-        clearTimeout(timer)
-      }
+      await stopChild(child)
       if (ownsDir && stopOptions.keepData !== true) await removeDir(dataDir)
     },
     kill: async () => {
