@@ -1,6 +1,6 @@
 import { equals } from 'uint8arrays'
 import { createIdentity, type Identity } from '../core/identity.ts'
-import { encodeUserId } from '../core/user-id.ts'
+import { decodeUserId, encodeUserId } from '../core/user-id.ts'
 import { isValidMessageText, normalizeDisplayName, TEXT_MAX_CHARS } from '../core/text-rules.ts'
 import { encodeInvite, inviteLink, parseContactInput } from '../core/invite.ts'
 import { randomBytes } from '../crypto/index.ts'
@@ -16,7 +16,9 @@ import { MailboxReader, type DrainReport } from './mailbox-reader.ts'
 import { leadWhenElected } from './leader.ts'
 import { withLock } from './locks.ts'
 import { TabSync, type SyncedChange } from './tab-sync.ts'
-import type { MessengerStore, StoredContact, StoredMessage, StoredProfile } from './store-port.ts'
+import type { MessengerStore, StoredContact, StoredGroupMessage, StoredMessage, StoredProfile } from './store-port.ts'
+import { Groups, type GroupView } from './groups.ts'
+import type { GroupMember } from '../core/group/index.ts'
 
 /** How often the leader tab reads the mailboxes and looks after the records it wrote. */
 export const MAILBOX_POLL_MS = 30_000
@@ -40,6 +42,8 @@ export type MessengerChange =
   | { kind: 'refused', reason: string }
   /** Something the person should be told in words (why a message waits, say). */
   | { kind: 'notice', text: string }
+  | { kind: 'groups' }
+  | { kind: 'group-messages', groupId: string }
 
 /**
  * The app's composition root: one profile, its contacts and history (through the storage
@@ -58,6 +62,7 @@ export class Messenger implements NetworkHost {
   private readonly crypto: SessionCrypto
   private readonly outbox: Outbox
   private readonly reader: MailboxReader
+  private readonly groupService: Groups
   private readonly listeners = new Set<(change: MessengerChange) => void>()
   private readonly shutdown = new AbortController()
   private readonly tabs: TabSync
@@ -76,6 +81,14 @@ export class Messenger implements NetworkHost {
       changed: (message) => { this.emit({ kind: 'messages', contactId: message.contactId, message }) },
       notice: (text) => { this.emit({ kind: 'notice', text }) }
     }, retentionMs)
+    this.groupService = new Groups(store, {
+      userId: this.userId,
+      name: this.name,
+      network,
+      sendControl: async (userId, control) => { await this.sendControl(userId, control) },
+      ensureContact: async (member) => { await this.ensureContact(member) },
+      changed: (change) => { this.emit(change) }
+    })
     this.reader = new MailboxReader(store, profile, network, {
       receive: async (envelope) => this.receive(envelope),
       acknowledge: (contactId, id) => { void this.outbox.acknowledge(contactId, { delivered: [id] }) }
@@ -92,7 +105,10 @@ export class Messenger implements NetworkHost {
       await store.saveProfile(upgraded)
       return upgraded
     })
-    return profile == null ? undefined : new Messenger(store, profile, options.retentionMs)
+    if (profile == null) return undefined
+    const messenger = new Messenger(store, profile, options.retentionMs)
+    await messenger.groupService.start()
+    return messenger
   }
 
   /** Checks a display name before anything is created for it. */
@@ -111,7 +127,9 @@ export class Messenger implements NetworkHost {
     }
     await SessionCrypto.createPrekeys(store, identity, profile.dh, now)
     await store.saveProfile(profile)
-    return new Messenger(store, profile)
+    const messenger = new Messenger(store, profile)
+    await messenger.groupService.start()
+    return messenger
   }
 
   subscribe (listener: (change: MessengerChange) => void): () => void {
@@ -121,7 +139,7 @@ export class Messenger implements NetworkHost {
 
   private emit (change: MessengerChange): void {
     for (const listener of this.listeners) listener(change)
-    if (change.kind === 'contacts' || change.kind === 'messages') this.tabs.post(change)
+    if (change.kind === 'contacts' || change.kind === 'messages' || change.kind === 'groups' || change.kind === 'group-messages') this.tabs.post(change)
   }
 
   /** Another tab of this profile changed the store: show it here too, and reach new contacts. */
@@ -129,6 +147,8 @@ export class Messenger implements NetworkHost {
     if (change.kind === 'contacts' && this.network != null) {
       for (const contact of await this.store.listContacts()) this.network.watch(contact)
     }
+    if (change.kind === 'group-messages') await this.groupService.reload(change.groupId)
+    if (change.kind === 'groups') await this.groupService.start()
     for (const listener of this.listeners) listener(change)
   }
 
@@ -137,6 +157,7 @@ export class Messenger implements NetworkHost {
     this.network = network
     network.setPrekeyRecord(await this.crypto.currentPrekeyRecord())
     for (const contact of await this.store.listContacts()) network.watch(contact)
+    this.groupService.joinTopics()
     leadWhenElected(() => {
       this.leading = true
       this.dutyTimer = setInterval(() => { void this.duty() }, MAILBOX_POLL_MS)
@@ -154,8 +175,66 @@ export class Messenger implements NetworkHost {
     return (await this.store.listContacts()).sort((a, b) => a.addedAt - b.addedAt)
   }
 
+  /** A conversation as shown: group control riding the session is not part of it. */
   async messages (contactId: string): Promise<StoredMessage[]> {
-    return this.store.listMessages(contactId)
+    return (await this.store.listMessages(contactId)).filter((m) => m.control == null)
+  }
+
+  // Groups (src/app/groups.ts).
+
+  groups (): GroupView[] {
+    return this.groupService.list()
+  }
+
+  async createGroup (name: string, memberIds: string[]): Promise<GroupView> {
+    return this.groupService.create(name, await this.membersFrom(memberIds))
+  }
+
+  async addGroupMember (groupId: string, userId: string): Promise<void> {
+    const [member] = await this.membersFrom([userId])
+    await this.groupService.addMember(groupId, member!)
+  }
+
+  async removeGroupMember (groupId: string, userId: string): Promise<void> {
+    await this.groupService.removeMember(groupId, userId)
+  }
+
+  async leaveGroup (groupId: string): Promise<void> {
+    await this.groupService.leave(groupId)
+  }
+
+  async groupMessages (groupId: string): Promise<StoredGroupMessage[]> {
+    return this.groupService.messages(groupId)
+  }
+
+  async sendToGroup (groupId: string, text: string): Promise<StoredGroupMessage> {
+    return this.groupService.send(groupId, text)
+  }
+
+  private async membersFrom (userIds: string[]): Promise<GroupMember[]> {
+    const members: GroupMember[] = []
+    for (const userId of new Set(userIds)) {
+      const contact = await this.store.getContact(userId)
+      if (contact == null) throw new ProfileError('Only contacts can be added to a group.')
+      members.push({ userId, name: contact.name })
+    }
+    return members
+  }
+
+  /** A fellow member we never met becomes a contact, so a session (and sender keys) can reach them. */
+  private async ensureContact (member: GroupMember): Promise<void> {
+    if (await this.store.getContact(member.userId) != null) return
+    const contact: StoredContact = { userId: member.userId, publicKey: decodeUserId(member.userId), name: member.name, relays: [], addedAt: Date.now() }
+    await this.store.putContact(contact)
+    this.emit({ kind: 'contacts' })
+    this.network?.watch(contact)
+  }
+
+  /** Group control goes through the outbox like a message: stored first, acknowledged, retried. */
+  private async sendControl (userId: string, control: Uint8Array): Promise<void> {
+    this.lastSentAt = Math.max(Date.now(), this.lastSentAt + 1)
+    await this.store.addMessage({ id: messageIdToString(newMessageId()), contactId: userId, direction: 'out', text: '', control, sentAt: this.lastSentAt, state: 'pending' })
+    void this.outbox.deliver(userId).catch(this.reportError)
   }
 
   status (contactId: string): ConnectionStatus {
@@ -309,6 +388,11 @@ export class Messenger implements NetworkHost {
     })
     if (reply?.kind === 'receipts') {
       await this.outbox.receiptsArrived(contactId, reply.delivered, reply.read)
+    } else if (reply?.kind === 'group') {
+      // Applied after the session step is stored; a crash in between loses nothing, as the
+      // sender resends until our receipt, and applying twice changes nothing.
+      await this.groupService.onControl(contactId, reply.control).catch(this.reportError)
+      void this.outbox.acknowledge(contactId, { delivered: [reply.id] })
     } else if (reply?.kind === 'message') {
       // Stored (or already had it): acknowledge, so the sender stops retrying.
       void this.outbox.acknowledge(contactId, { delivered: [reply.id] })
@@ -335,6 +419,19 @@ export class Messenger implements NetworkHost {
 
   onLinkUp (userId: string): void {
     void this.outbox.deliver(userId, true).catch(this.reportError)
+    this.groupService.memberOnline(userId)
+  }
+
+  async validateGroupMessage (topic: string, data: Uint8Array): Promise<'accept' | 'reject' | 'ignore'> {
+    return this.groupService.validate(topic, data)
+  }
+
+  onGroupMessage (topic: string, data: Uint8Array, from: string | undefined): void {
+    this.groupService.onGossip(topic, data, from)
+  }
+
+  async onSyncRequest (userId: string, request: Uint8Array): Promise<Uint8Array[]> {
+    return this.groupService.answerSync(userId, request)
   }
 
   onStatus (userId: string): void {

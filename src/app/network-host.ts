@@ -23,6 +23,12 @@ export interface NetworkHost {
   /** `reservedRelays`: how many relays hold a reservation for this tab. */
   onRelayStatus: (status: RelayStatus, reservedRelays: number) => void
   onRefusedFrame: (reason: string) => void
+  /** A group topic's gossip validator: accept (deliver, forward), reject (punish the sender) or ignore. */
+  validateGroupMessage: (topic: string, data: Uint8Array) => Promise<'accept' | 'reject' | 'ignore'>
+  /** An accepted group message; `from` is the member whose link forwarded it, when we know them. */
+  onGroupMessage: (topic: string, data: Uint8Array, from: string | undefined) => void
+  /** A member asks what we have of a group (`/murmur/sync/1.0.0`); empty to refuse. */
+  onSyncRequest: (userId: string, request: Uint8Array) => Promise<Uint8Array[]>
 }
 
 /** What the messenger can ask of the network half once it is loaded. */
@@ -41,5 +47,12 @@ export interface Network {
   putMailbox: (key: Uint8Array, record: Uint8Array) => Promise<number>
   /** Every holder's version of a mailbox slot's record; empty when none has one. */
   getMailbox: (key: Uint8Array) => Promise<Uint8Array[]>
+  /** Subscribes to a group topic (idempotent). */
+  joinTopic: (topic: string) => void
+  leaveTopic: (topic: string) => void
+  /** Gossips a group message; resolves with how many peers it went to (0 is fine: sync follows). */
+  gossip: (topic: string, data: Uint8Array) => Promise<number>
+  /** Asks a linked member for what we lack; throws when there is no link or it fails. */
+  sync: (userId: string, request: Uint8Array) => Promise<Uint8Array[]>
   stop: () => Promise<void>
 }

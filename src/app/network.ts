@@ -13,12 +13,16 @@ import { newMessageId } from '../core/message-id.ts'
 import { fetchAppConfig, type AppConfig } from './config.ts'
 import { createRtcConfigurationSource } from './ice-config.ts'
 import { webRtcPathOf } from '../net/connection-path.ts'
+import { requestSync, serveSync, SYNC_PROTOCOL } from '../net/group-sync.ts'
+import { scoreGroupTopic } from '../net/group-pubsub.ts'
+import type { TopicValidatorResult } from '@libp2p/gossipsub'
 import type { ConnectionStatus, Network, NetworkHost } from './network-host.ts'
 import type { StoredContact } from './store-port.ts'
 
 const DIAL_TIMEOUT_MS = 20_000
 const LOOKUP_TIMEOUT_MS = 10_000
 const MAILBOX_TIMEOUT_MS = 20_000
+const SYNC_TIMEOUT_MS = 20_000
 const RETRY_MIN_MS = 1_000
 const RETRY_MAX_MS = 10_000
 /** getStats answers in milliseconds; if it ever does not, the link is still up: say direct. */
@@ -66,6 +70,15 @@ class TabNetwork implements Network {
 
   constructor (private readonly host: NetworkHost, private readonly node: MurmurNode, config: AppConfig) {
     void node.handle(DM_PROTOCOL, (stream, connection) => { this.accept(stream, connection) })
+    void node.handle(SYNC_PROTOCOL, (stream, connection) => {
+      // Only a member whose link proved who they are gets an answer.
+      const userId = this.userBehind(connection.remotePeer.toString())
+      void serveSync(stream, async (request) => userId == null ? [] : host.onSyncRequest(userId, request), this.deadline(SYNC_TIMEOUT_MS))
+    })
+    node.services.pubsub.addEventListener('gossipsub:message', (event) => {
+      const { msg, propagationSource } = event.detail
+      host.onGroupMessage(msg.topic, msg.data, this.userBehind(propagationSource.toString()))
+    })
     keepRelaysConnected(node, {
       relays: config.relays,
       signal: this.shutdown.signal,
@@ -119,6 +132,39 @@ class TabNetwork implements Network {
 
   private deadline (ms: number): AbortSignal {
     return AbortSignal.any([this.shutdown.signal, AbortSignal.timeout(ms)])
+  }
+
+  joinTopic (topic: string): void {
+    const pubsub = this.node.services.pubsub
+    if (pubsub.topicValidators.has(topic)) return
+    scoreGroupTopic(pubsub, topic)
+    pubsub.topicValidators.set(topic, async (_peer, message) => this.host.validateGroupMessage(topic, message.data) as Promise<TopicValidatorResult>)
+    pubsub.subscribe(topic)
+  }
+
+  leaveTopic (topic: string): void {
+    const pubsub = this.node.services.pubsub
+    pubsub.topicValidators.delete(topic)
+    pubsub.unsubscribe(topic)
+  }
+
+  async gossip (topic: string, data: Uint8Array): Promise<number> {
+    const result = await this.node.services.pubsub.publish(topic, data)
+    return result.recipients.length
+  }
+
+  async sync (userId: string, request: Uint8Array): Promise<Uint8Array[]> {
+    const link = this.newestLink(userId)
+    if (link == null) throw new Error('no direct link to that member')
+    return requestSync(link.connection, request, this.deadline(SYNC_TIMEOUT_MS))
+  }
+
+  /** The user whose link runs over a connection to this peer, if any. */
+  private userBehind (peerId: string): string | undefined {
+    for (const [userId, set] of this.links) {
+      for (const link of set) if (link.connection.remotePeer.toString() === peerId) return userId
+    }
+    return undefined
   }
 
   async send (userId: string, frame: Uint8Array): Promise<boolean> {

@@ -282,5 +282,6 @@ export class Outbox {
 }
 
 function messagePayload (profile: StoredProfile, message: StoredMessage): ChatPayload {
+  if (message.control != null) return { kind: 'group', id: messageIdFromString(message.id), sentAt: message.sentAt, control: message.control }
   return { kind: 'message', id: messageIdFromString(message.id), sentAt: message.sentAt, name: profile.name, text: message.text }
 }

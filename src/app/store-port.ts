@@ -1,5 +1,6 @@
 import type { ContactSessions } from '../core/session/types.ts'
 import type { MailboxWriterState } from '../core/mailbox/writer.ts'
+import type { GroupState, SenderKey, SenderKeyReceiver } from '../core/group/index.ts'
 
 /**
  * What the messenger keeps about itself, its contacts and its history, and the port it
@@ -70,6 +71,44 @@ export interface StoredMessage {
   holders?: number
   /** When "Retry" put a failed message back in the queue: its retention counts from then. */
   retriedAt?: number
+  /**
+   * Outgoing group control (src/core/group/group-control.ts) riding the 1:1 outbox for its
+   * receipts, retries and mailboxes; never shown in the conversation. `text` is empty.
+   */
+  control?: Uint8Array
+}
+
+/** One group as this profile knows it. */
+export interface StoredGroup {
+  state: GroupState
+  /**
+   * Our sender key, once made: `initial` is its first distribution and `members` who were
+   * in the group then, so a member who asks again (a key lost on the way) can read from
+   * the start of it, and nobody added later can.
+   */
+  senderKey?: { epoch: number, key: SenderKey, createdAt: number, initial: Uint8Array, members: string[] }
+  /** Other members' sender keys, by signing public key (hex). */
+  receivers: Record<string, { author: string, epoch: number, receiver: SenderKeyReceiver }>
+  /** Sender keys that came before a state naming their sender as a member (bounded). */
+  pendingKeys: Array<{ from: string, epoch: number, distribution: Uint8Array }>
+  /** We left or were removed: the history stays, the topic and keys are gone. */
+  removed?: boolean
+  joinedAt: number
+}
+
+/** A group message as stored: the signed, sealed message itself, and what it said once read. */
+export interface StoredGroupMessage {
+  /** Content hash (64 hex digits): the same for every member. */
+  id: string
+  groupId: string
+  author: string
+  clock: number
+  /** encodeGroupMessage bytes: what sync hands to other members. */
+  encoded: Uint8Array
+  text?: string
+  sentAt?: number
+  /** Why `text` is missing: the sender key has not reached us yet, or it was sent before we joined. */
+  unreadable?: 'waiting-key' | 'before-join'
 }
 
 export interface MessengerStore {
@@ -119,6 +158,12 @@ export interface MessengerStore {
    * leaves only after this resolves.
    */
   commitReceived: (step: ReceivedStep) => Promise<boolean>
+  listGroups: () => Promise<StoredGroup[]>
+  getGroup: (groupId: string) => Promise<StoredGroup | undefined>
+  /** In render order: clock, then id. */
+  listGroupMessages: (groupId: string) => Promise<StoredGroupMessage[]>
+  /** The group (when given) and messages (added, or replaced by id) in ONE strict transaction. */
+  commitGroup: (group: StoredGroup | undefined, messages: StoredGroupMessage[]) => Promise<void>
   close: () => void
 }
 
@@ -147,4 +192,8 @@ export const UNDELIVERED_STATES: readonly MessageState[] = ['pending', 'sent', '
 
 export function compareMessages (a: StoredMessage, b: StoredMessage): number {
   return a.sentAt - b.sentAt || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)
+}
+
+export function compareGroupMessages (a: { clock: number, id: string }, b: { clock: number, id: string }): number {
+  return a.clock - b.clock || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)
 }

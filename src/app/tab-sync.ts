@@ -4,6 +4,8 @@ import type { StoredMessage } from './store-port.ts'
 export type SyncedChange =
   | { kind: 'contacts' }
   | { kind: 'messages', contactId: string, message?: StoredMessage }
+  | { kind: 'groups' }
+  | { kind: 'group-messages', groupId: string }
 
 /**
  * Keeps every tab of a profile current: a message stored or moved on in one tab (sent there,
@@ -19,7 +21,9 @@ export class TabSync {
     this.channel = new BroadcastChannel(`murmur:tabs:${profileId}`)
     this.channel.onmessage = (event: MessageEvent<SyncedChange>) => {
       const change = event.data
-      if (change?.kind === 'contacts' || (change?.kind === 'messages' && typeof change.contactId === 'string')) onRemote(change)
+      if (change?.kind === 'contacts' || change?.kind === 'groups' ||
+        (change?.kind === 'messages' && typeof change.contactId === 'string') ||
+        (change?.kind === 'group-messages' && typeof change.groupId === 'string')) onRemote(change)
     }
     // In Node (unit tests) an open channel would keep the process alive.
     ;(this.channel as { unref?: () => void }).unref?.()

@@ -15,13 +15,17 @@ import { isValidMessageText, NAME_MAX_BYTES, normalizeDisplayName, TEXT_MAX_BYTE
 export type ChatPayload =
   | { kind: 'message', id: Uint8Array, sentAt: number, name: string, text: string }
   | { kind: 'receipts', id: Uint8Array, sentAt: number, delivered: Uint8Array[], read: Uint8Array[] }
+  /** Group membership and keys (src/core/group/group-control.ts), opaque at this layer. */
+  | { kind: 'group', id: Uint8Array, sentAt: number, control: Uint8Array }
 
 const VERSION = 1
 // Wire codes for `kind`; never reuse a retired code (2 was a single delivery receipt).
-const KIND_CODES = { message: 1, receipts: 3 } as const
+const KIND_CODES = { message: 1, receipts: 3, group: 5 } as const
 export const CHAT_PAYLOAD_MAX_BYTES = 16 * 1024
 /** Ids per list in one receipts payload: 256 ids are 4 KiB, well inside a payload. */
 export const RECEIPT_IDS_MAX = 256
+/** A group control message: a state of 32 members with long names still fits. */
+export const GROUP_CONTROL_MAX_BYTES = 15 * 1024
 
 const malformed = (field: string, cause?: unknown): InvalidEnvelopeError =>
   new InvalidEnvelopeError('malformed', 'A message arrived malformed and was dropped.', { field, cause })
@@ -43,6 +47,9 @@ export function encodeChatPayload (payload: ChatPayload): Uint8Array {
       w.uvarint(list.length)
       for (const id of list) w.bytes(id)
     }
+  } else if (payload.kind === 'group') {
+    if (!(payload.control instanceof Uint8Array) || payload.control.length === 0 || payload.control.length > GROUP_CONTROL_MAX_BYTES) throw malformed('control')
+    w.bytes(payload.control)
   } else {
     const name = normalizeDisplayName(payload.name)
     if (name === undefined) throw malformed('name')
@@ -64,7 +71,7 @@ export function decodeChatPayload (bytes: Uint8Array): ChatPayload {
     const r = new Reader(bytes)
     if (r.u8('version') !== VERSION) throw new DecodeError('version', 'unknown payload version')
     const code = r.u8('kind')
-    if (code !== KIND_CODES.message && code !== KIND_CODES.receipts) throw new DecodeError('kind', 'unknown payload kind')
+    if (code !== KIND_CODES.message && code !== KIND_CODES.receipts && code !== KIND_CODES.group) throw new DecodeError('kind', 'unknown payload kind')
     const id = r.bytes('id', { max: MESSAGE_ID_BYTES, exact: MESSAGE_ID_BYTES })
     const sentAt = r.uvarint('sentAt')
     let payload: ChatPayload
@@ -73,6 +80,10 @@ export function decodeChatPayload (bytes: Uint8Array): ChatPayload {
       const read = readIds(r, 'read')
       if (delivered.length + read.length === 0) throw new DecodeError('delivered', 'a receipts payload lists no message')
       payload = { kind: 'receipts', id, sentAt, delivered, read }
+    } else if (code === KIND_CODES.group) {
+      const control = r.bytes('control', { max: GROUP_CONTROL_MAX_BYTES })
+      if (control.length === 0) throw new DecodeError('control', 'is empty')
+      payload = { kind: 'group', id, sentAt, control }
     } else {
       const name = normalizeDisplayName(r.string('name', { maxBytes: NAME_MAX_BYTES }))
       if (name === undefined) throw new DecodeError('name', 'not an acceptable display name')

@@ -15,6 +15,8 @@ import { addDhtPeersWhenAddressed } from './dht-routing.ts'
 import { HolderDatastore } from './holder-datastore.ts'
 import { recordSweeper, type RecordSweeper } from './record-sweeper.ts'
 import { TAB_HOLDER_LIMITS } from '../core/mailbox/holder-quota.ts'
+import type { GossipSub } from '@libp2p/gossipsub'
+import { groupPubsub } from './group-pubsub.ts'
 
 /** A tab sweeps at start and then hourly: presence records live an hour, mailboxes days. */
 const SWEEP_INTERVAL_MS = 60 * 60 * 1000
@@ -47,6 +49,8 @@ export type MurmurServices = {
   ping: Ping
   dht: KadDHT
   recordSweeper: RecordSweeper
+  /** Group gossip (src/net/group-pubsub.ts). */
+  pubsub: GossipSub
 }
 
 export type MurmurNode = Libp2p<MurmurServices>
@@ -92,7 +96,8 @@ export async function createMurmurNode (init: MurmurNodeInit): Promise<MurmurNod
       ping: ping(),
       // Every tab is a DHT server: the network's records live in the tabs themselves.
       dht: kadDHT(murmurDhtInit({ clientMode: false })),
-      recordSweeper: recordSweeper({ validators: dhtValidators, intervalMs: SWEEP_INTERVAL_MS })
+      recordSweeper: recordSweeper({ validators: dhtValidators, intervalMs: SWEEP_INTERVAL_MS }),
+      pubsub: groupPubsub()
     }
   })
   addDhtPeersWhenAddressed(node)

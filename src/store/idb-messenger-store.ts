@@ -1,15 +1,16 @@
-import { compareMessages, isAdvance, UNDELIVERED_STATES, type MessageState, type MessengerStore, type StoredContact, type StoredMessage, type StoredPrekeys, type StoredProfile } from '../app/store-port.ts'
+import { compareGroupMessages, compareMessages, isAdvance, UNDELIVERED_STATES, type MessageState, type MessengerStore, type StoredContact, type StoredGroup, type StoredGroupMessage, type StoredMessage, type StoredPrekeys, type StoredProfile } from '../app/store-port.ts'
 import type { ContactSessions } from '../core/session/types.ts'
 import type { MailboxWriterState } from '../core/mailbox/writer.ts'
 import type { MurmurDatabase } from './open.ts'
 import type { RecordSealer } from './record-sealer.ts'
-import type { SealedMessageRow } from './schema.ts'
+import type { SealedGroupMessageRow, SealedMessageRow } from './schema.ts'
 
 // A message a person sent or received must survive a crash right after we say so.
 const STRICT = { durability: 'strict' } as const
 
 /** The part of a message that is sealed; the rest stays readable for the indexes. */
-type MessageBody = Pick<StoredMessage, 'contactId' | 'text'>
+type MessageBody = Pick<StoredMessage, 'contactId' | 'text' | 'control'>
+type GroupMessageBody = Omit<StoredGroupMessage, 'id' | 'clock'>
 
 /** The messenger's storage port on IndexedDB, every record sealed under the storage key. */
 export function createIdbMessengerStore (db: MurmurDatabase, sealer: RecordSealer): MessengerStore {
@@ -24,15 +25,28 @@ export function createIdbMessengerStore (db: MurmurDatabase, sealer: RecordSeale
     direction: m.direction,
     ...(m.holders != null ? { holders: m.holders } : {}),
     ...(m.retriedAt != null ? { retriedAt: m.retriedAt } : {}),
-    sealed: sealer.seal('messages', m.id, { contactId: m.contactId, text: m.text } satisfies MessageBody)
+    sealed: sealer.seal('messages', m.id, { contactId: m.contactId, text: m.text, ...(m.control != null ? { control: m.control } : {}) } satisfies MessageBody)
   })
   const openMessage = (row: SealedMessageRow): StoredMessage => {
     const body = sealer.open<MessageBody>('messages', row.id, row.sealed)
     const message: StoredMessage = { id: row.id, contactId: body.contactId, text: body.text, sentAt: row.sentAt, state: row.state, direction: row.direction }
     if (row.holders != null) message.holders = row.holders
     if (row.retriedAt != null) message.retriedAt = row.retriedAt
+    if (body.control != null) message.control = body.control
     return message
   }
+  const groupRef = (groupId: string): string => sealer.blind('group', groupId)
+  const sealGroup = (g: StoredGroup): { ref: string, sealed: Uint8Array } => {
+    const ref = groupRef(g.state.groupId)
+    return { ref, sealed: sealer.seal('groups', ref, g) }
+  }
+  const openGroup = (row: { ref: string, sealed: Uint8Array }): StoredGroup => sealer.open<StoredGroup>('groups', row.ref, row.sealed)
+  const sealGroupMessage = (m: StoredGroupMessage): SealedGroupMessageRow => {
+    const { id, clock, ...body } = m
+    return { id, conv: sealer.blind('group-conversation', m.groupId), clock, sealed: sealer.seal('groupMessages', id, body satisfies GroupMessageBody) }
+  }
+  const openGroupMessage = (row: SealedGroupMessageRow): StoredGroupMessage =>
+    ({ id: row.id, clock: row.clock, ...sealer.open<GroupMessageBody>('groupMessages', row.id, row.sealed) })
   const openContact = (row: { ref: string, sealed: Uint8Array }): StoredContact =>
     sealer.open<StoredContact>('contacts', row.ref, row.sealed)
   const sessionRef = (contactId: string): string => sealer.blind('session', contactId)
@@ -148,6 +162,24 @@ export function createIdbMessengerStore (db: MurmurDatabase, sealer: RecordSeale
     },
     loadMailboxWriter: async (contactId) => loadKv<MailboxWriterState>(`mailbox-writer:${sealer.blind('mailbox-writer', contactId)}`),
     saveMailboxWriter: async (contactId, state) => { await saveKv(`mailbox-writer:${sealer.blind('mailbox-writer', contactId)}`, state) },
+    listGroups: async () => (await db.getAll('groups')).map(openGroup),
+    getGroup: async (groupId) => {
+      const row = await db.get('groups', groupRef(groupId))
+      return row == null ? undefined : openGroup(row)
+    },
+    listGroupMessages: async (groupId) => {
+      const c = sealer.blind('group-conversation', groupId)
+      const rows = await db.getAllFromIndex('groupMessages', 'by-group', IDBKeyRange.bound([c, -Infinity], [c, Infinity]))
+      return rows.map(openGroupMessage).sort(compareGroupMessages)
+    },
+    commitGroup: async (group, messages) => {
+      const groupRow = group == null ? undefined : sealGroup(group)
+      const rows = messages.map(sealGroupMessage)
+      const tx = db.transaction(['groups', 'groupMessages'], 'readwrite', STRICT)
+      const writes: Array<Promise<unknown>> = rows.map(async (row) => tx.objectStore('groupMessages').put(row))
+      if (groupRow != null) writes.push(tx.objectStore('groups').put(groupRow))
+      await Promise.all([...writes, tx.done])
+    },
     loadSetting: async <T>(key: string) => loadKv<T>(`setting:${key}`),
     saveSetting: async (key, value) => { await saveKv(`setting:${key}`, value) },
     close: () => { db.close() }

@@ -1,4 +1,4 @@
-import { compareMessages, isAdvance, UNDELIVERED_STATES, type MessengerStore, type StoredContact, type StoredMessage, type StoredPrekeys, type StoredProfile } from '../app/store-port.ts'
+import { compareGroupMessages, compareMessages, isAdvance, UNDELIVERED_STATES, type MessengerStore, type StoredContact, type StoredGroup, type StoredGroupMessage, type StoredMessage, type StoredPrekeys, type StoredProfile } from '../app/store-port.ts'
 import type { ContactSessions } from '../core/session/types.ts'
 import type { MailboxWriterState } from '../core/mailbox/writer.ts'
 
@@ -15,6 +15,8 @@ export function createMemoryMessengerStore (): MessengerStore {
   let replayCache: Uint8Array | undefined
   const writers = new Map<string, MailboxWriterState>()
   const settings = new Map<string, unknown>()
+  const groups = new Map<string, StoredGroup>()
+  const groupMessages = new Map<string, StoredGroupMessage>()
   const clone = structuredClone
 
   return {
@@ -80,6 +82,18 @@ export function createMemoryMessengerStore (): MessengerStore {
       if (next.contact != null) contacts.set(next.contact.userId, next.contact)
       if (next.message != null && isNew) messages.set(next.message.id, next.message)
       return isNew
+    },
+    listGroups: async () => [...groups.values()].map((g) => clone(g)),
+    getGroup: async (groupId) => {
+      const g = groups.get(groupId)
+      return g == null ? undefined : clone(g)
+    },
+    listGroupMessages: async (groupId) =>
+      [...groupMessages.values()].filter((m) => m.groupId === groupId).sort(compareGroupMessages).map((m) => clone(m)),
+    commitGroup: async (group, messages) => {
+      const next = clone({ group, messages })
+      if (next.group != null) groups.set(next.group.state.groupId, next.group)
+      for (const m of next.messages) groupMessages.set(m.id, m)
     },
     close: () => {}
   }

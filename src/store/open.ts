@@ -17,6 +17,10 @@ export async function openMurmurDatabase (name = 'murmur'): Promise<MurmurDataba
         messages.createIndex('by-conversation', ['conv', 'sentAt'])
         messages.createIndex('by-state', ['conv', 'state'])
       }
+      if (oldVersion < 2) {
+        db.createObjectStore('groups', { keyPath: 'ref' })
+        db.createObjectStore('groupMessages', { keyPath: 'id' }).createIndex('by-group', ['conv', 'clock'])
+      }
     }
   })
 }

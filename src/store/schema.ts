@@ -40,6 +40,28 @@ export interface MurmurDB extends DBSchema {
       'by-state': [string, string]
     }
   }
+  /** Since version 2: one sealed record per group, by blinded group id. */
+  groups: {
+    key: string
+    value: { ref: string, sealed: Uint8Array }
+  }
+  /** Since version 2: group messages, by content id; the order fields stay readable. */
+  groupMessages: {
+    key: string
+    value: SealedGroupMessageRow
+    indexes: {
+      /** [conv, clock]: one group's history in (clock, id) order. */
+      'by-group': [string, number]
+    }
+  }
+}
+
+export interface SealedGroupMessageRow {
+  id: string
+  /** Blinded group id. */
+  conv: string
+  clock: number
+  sealed: Uint8Array
 }
 
 export interface SealedMessageRow {
@@ -55,4 +77,4 @@ export interface SealedMessageRow {
   sealed: Uint8Array
 }
 
-export const SCHEMA_VERSION = 1
+export const SCHEMA_VERSION = 2

@@ -90,3 +90,32 @@ export class InvalidSenderKeyError extends ReasonedError<InvalidSenderKeyReason>
       : 'A group key that was shared with us is malformed and was ignored.', options)
   }
 }
+
+export type GroupStateErrorReason =
+  | 'malformed' // a field of a state or control message is wrong; `field` names it
+  | 'too-many-members' // more than MAX_GROUP_MEMBERS
+  | 'admin-not-member' // the admin a state names is not among its members
+  | 'not-admin' // a state from someone other than the group's admin
+  | 'stale' // an epoch older than ours, or a different state for our epoch
+  | 'already-member' // adding someone who is in the group
+  | 'not-member' // removing someone who is not
+  | 'last-member' // the last member cannot be removed; they leave
+
+const STATE_MESSAGES: Record<GroupStateErrorReason, string> = {
+  malformed: 'A group update arrived malformed and was ignored.',
+  'too-many-members': 'A group has at most 32 members.',
+  'admin-not-member': 'A group update named an admin outside the group and was ignored.',
+  'not-admin': 'A group update came from someone who does not run the group and was ignored.',
+  stale: 'An out-of-date group update was ignored.',
+  'already-member': 'That person is in the group already.',
+  'not-member': 'That person is not in the group.',
+  'last-member': 'The last member of a group leaves it rather than being removed.'
+}
+
+/** A group state or membership change was refused; nothing changed. */
+export class GroupStateError extends ReasonedError<GroupStateErrorReason> {
+  override name = 'GroupStateError'
+  constructor (reason: GroupStateErrorReason, options: { field?: string, cause?: unknown } = {}) {
+    super(reason, STATE_MESSAGES[reason], options)
+  }
+}

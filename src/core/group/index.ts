@@ -61,3 +61,14 @@ export {
   type SkippedGroupKey
 } from './sender-key.ts'
 export { MAX_DISTRIBUTION_BYTES } from './sender-key-wire.ts'
+export { senderKeyNeedsRotation } from './sender-key.ts'
+export { SENDER_KEY_MAX_MESSAGES, SENDER_KEY_MAX_AGE_MS } from './limits.ts'
+export { GroupStateError, type GroupStateErrorReason } from './errors.ts'
+export {
+  assertGroupState, createGroupState, decodeGroupState, encodeGroupState, groupTopic, isMember, judgeStateUpdate,
+  memberName, withMemberAdded, withMemberRemoved, GROUP_ID_BYTES, GROUP_SECRET_BYTES, MAX_GROUP_MEMBERS,
+  type GroupMember, type GroupState, type StateVerdict
+} from './group-state.ts'
+export { decodeGroupControl, encodeGroupControl, type GroupControl } from './group-control.ts'
+export { decodeGroupContent, encodeGroupContent, type GroupContent } from './group-content.ts'
+export { decodeSyncRequest, encodeSyncRequest, messagesAfter, syncHeads, MAX_SYNC_HEADS, MAX_SYNC_MESSAGES, type SyncRequest } from './sync.ts'

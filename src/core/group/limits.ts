@@ -54,3 +54,10 @@ const MESSAGE_OVERHEAD = 1 + 1 + PUBLIC_KEY_BYTES + 5 + 3 + GCM_TAG_BYTES + SIGN
 
 /** The largest plaintext encryptGroupMessage takes. */
 export const MAX_GROUP_PLAINTEXT_BYTES = MAX_GROUP_MESSAGE_BYTES - MESSAGE_OVERHEAD
+
+// --- Rotation ---
+
+/** A member makes a new sender key after this many messages on one chain... */
+export const SENDER_KEY_MAX_MESSAGES = 1000
+/** ...or after this long, whichever comes first (and always when someone is removed). */
+export const SENDER_KEY_MAX_AGE_MS = 7 * 24 * 60 * 60 * 1000

@@ -13,7 +13,7 @@ import {
 } from '../../crypto/index.ts'
 import { Writer } from '../codec.ts'
 import { GroupDecryptError, GroupEncryptError } from './errors.ts'
-import { MAX_GROUP_PLAINTEXT_BYTES, MAX_ITERATION, MAX_SKIP, MAX_STORED_SKIPPED } from './limits.ts'
+import { MAX_GROUP_PLAINTEXT_BYTES, MAX_ITERATION, MAX_SKIP, MAX_STORED_SKIPPED, SENDER_KEY_MAX_AGE_MS, SENDER_KEY_MAX_MESSAGES } from './limits.ts'
 import {
   CHAIN_KEY_BYTES,
   decodeGroupCipherMessage,
@@ -210,4 +210,12 @@ export function groupMessageSigningKey (message: Uint8Array): Uint8Array | undef
   } catch {
     return undefined
   }
+}
+
+/**
+ * Periodic rotation: a chain that has carried many messages, or lived long, is replaced, so
+ * a key taken from one member's device reads a bounded stretch of the group.
+ */
+export function senderKeyNeedsRotation (key: { iteration: number }, createdAt: number, now: number): boolean {
+  return key.iteration >= SENDER_KEY_MAX_MESSAGES || now - createdAt >= SENDER_KEY_MAX_AGE_MS
 }

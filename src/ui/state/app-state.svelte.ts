@@ -1,7 +1,8 @@
 import { Messenger, type MessengerChange } from '../../app/messenger.ts'
 import { fetchAppConfig, isLocalOrigin, type AppConfig } from '../../app/config.ts'
 import type { ConnectionStatus } from '../../app/network-host.ts'
-import type { StoredContact, StoredMessage } from '../../app/store-port.ts'
+import type { StoredContact, StoredGroupMessage, StoredMessage } from '../../app/store-port.ts'
+import type { GroupView } from '../../app/groups.ts'
 import { upsertMessage } from './message-list.ts'
 import type { RelayStatus } from '../../net/relay-keeper.ts'
 import { addUserRelay, loadUserRelays, mergeRelays, parseRelayListSetting, removeUserRelay } from '../../app/relay-list.ts'
@@ -29,6 +30,9 @@ export class AppState {
   contacts = $state.raw<StoredContact[]>([])
   selectedId = $state<string>()
   messages = $state.raw<StoredMessage[]>([])
+  groups = $state.raw<GroupView[]>([])
+  selectedGroupId = $state<string>()
+  groupMessages = $state.raw<StoredGroupMessage[]>([])
   statuses = $state<Record<string, ConnectionStatus>>({})
   inviteLink = $state('')
   userId = $state('')
@@ -53,6 +57,7 @@ export class AppState {
   private push: PushClient | undefined
 
   selected = $derived(this.contacts.find((c) => c.userId === this.selectedId))
+  selectedGroup = $derived(this.groups.find((g) => g.groupId === this.selectedGroupId))
 
   async start (): Promise<void> {
     this.pendingInvite = takeInviteFromHash()
@@ -135,6 +140,7 @@ export class AppState {
     document.addEventListener('visibilitychange', () => { this.markSeen() })
     this.readReceipts = await messenger.readReceipts()
     await this.refreshContacts()
+    this.groups = messenger.groups()
     this.phase = 'ready'
     if (this.store != null && await loadPushRegistration(this.store) != null) this.notifications = 'on'
     this.inviteLink = await messenger.inviteLink(location.origin, [])
@@ -212,9 +218,55 @@ export class AppState {
 
   async select (userId: string | undefined): Promise<void> {
     this.selectedId = userId
+    this.selectedGroupId = undefined
+    this.groupMessages = []
     this.notice = undefined
     this.messages = userId == null || this.messenger == null ? [] : await this.messenger.messages(userId)
     this.markSeen()
+  }
+
+  // Groups
+
+  async createGroup (name: string, memberIds: string[]): Promise<void> {
+    if (this.messenger == null) throw new Error('Create a profile first.')
+    const group = await this.messenger.createGroup(name, memberIds)
+    this.groups = this.messenger.groups()
+    await this.selectGroup(group.groupId)
+  }
+
+  async selectGroup (groupId: string | undefined): Promise<void> {
+    this.selectedGroupId = groupId
+    this.selectedId = undefined
+    this.messages = []
+    this.notice = undefined
+    this.groupMessages = groupId == null || this.messenger == null ? [] : await this.messenger.groupMessages(groupId)
+  }
+
+  async sendToGroup (text: string): Promise<void> {
+    if (this.messenger == null || this.selectedGroupId == null) return
+    await this.messenger.sendToGroup(this.selectedGroupId, text)
+  }
+
+  async addGroupMember (userId: string): Promise<void> {
+    if (this.messenger == null || this.selectedGroupId == null) return
+    await this.messenger.addGroupMember(this.selectedGroupId, userId)
+  }
+
+  async removeGroupMember (userId: string): Promise<void> {
+    if (this.messenger == null || this.selectedGroupId == null) return
+    await this.messenger.removeGroupMember(this.selectedGroupId, userId)
+  }
+
+  async leaveGroup (): Promise<void> {
+    if (this.messenger == null || this.selectedGroupId == null) return
+    await this.messenger.leaveGroup(this.selectedGroupId)
+  }
+
+  /** A member's name as this group knows it, or as a contact, or the short id. */
+  memberName (userId: string): string {
+    if (userId === this.userId) return this.name
+    return this.selectedGroup?.members.find((m) => m.userId === userId)?.name ??
+      this.contacts.find((c) => c.userId === userId)?.name ?? `${userId.slice(0, 10)}…`
   }
 
   /** "Retry" on a message that failed. */
@@ -296,6 +348,12 @@ export class AppState {
         break
       case 'notice':
         this.notice = change.text
+        break
+      case 'groups':
+        this.groups = messenger.groups()
+        break
+      case 'group-messages':
+        if (change.groupId === this.selectedGroupId) this.groupMessages = await messenger.groupMessages(change.groupId)
         break
     }
   }

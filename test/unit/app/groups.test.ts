@@ -1,0 +1,188 @@
+import { describe, expect, it } from 'vitest'
+import { Messenger } from '../../../src/app/messenger.ts'
+import type { ConnectionStatus, Network } from '../../../src/app/network-host.ts'
+import type { StoredContact } from '../../../src/app/store-port.ts'
+import { decodeEnvelope } from '../../../src/core/envelope.ts'
+import { decodeGroupMessage, encodeGroupMessage } from '../../../src/core/group/index.ts'
+import { encodeUserId } from '../../../src/core/user-id.ts'
+import { createMemoryMessengerStore } from '../../../src/store/memory-messenger-store.ts'
+
+/**
+ * Groups at the messenger level with real encryption and real stores, the libp2p half
+ * replaced by an in-memory hub: direct links between online members, a gossip bus that runs
+ * each receiver's topic validator and delivers in a shuffled order, and sync by calling the
+ * other member. The e2e tests (test/e2e/groups.test.ts) run the same in real browsers.
+ */
+class Hub {
+  readonly members = new Map<string, { messenger: Messenger, online: boolean, topics: Set<string> }>()
+  readonly prekeys = new Map<string, Uint8Array>()
+  /** Gossip held back to be delivered in a chosen order. */
+  readonly inFlight: Array<{ to: string, topic: string, data: Uint8Array, from: string }> = []
+  hold = false
+  rejected = 0
+
+  add (m: Messenger): HubWire {
+    this.members.set(m.userId, { messenger: m, online: true, topics: new Set() })
+    return new HubWire(this, m.userId)
+  }
+
+  online (id: string): boolean { return this.members.get(id)?.online === true }
+
+  async deliver (item: { to: string, topic: string, data: Uint8Array, from: string }): Promise<void> {
+    const target = this.members.get(item.to)
+    if (target == null || !target.online || !target.topics.has(item.topic)) return
+    const verdict = await target.messenger.validateGroupMessage(item.topic, item.data)
+    if (verdict === 'reject') this.rejected++
+    if (verdict === 'accept') target.messenger.onGroupMessage(item.topic, item.data, item.from)
+  }
+
+  /** Delivers everything held, in a shuffled order, until nothing is left. */
+  async flush (seed: number): Promise<void> {
+    let s = seed
+    while (this.inFlight.length > 0) {
+      s = (s * 1103515245 + 12345) % 2 ** 31
+      const [item] = this.inFlight.splice(s % this.inFlight.length, 1)
+      await this.deliver(item!)
+    }
+  }
+}
+
+class HubWire implements Network {
+  constructor (private readonly hub: Hub, private readonly self: string) {}
+  watch (_c: StoredContact): void {}
+  status (id: string): ConnectionStatus { return this.isLinked(id) ? 'direct' : 'offline' }
+  isLinked (id: string): boolean { return this.hub.online(this.self) && this.hub.online(id) }
+  setPrekeyRecord (record: Uint8Array): void { this.hub.prekeys.set(this.self, record) }
+  async findPrekey (publicKey: Uint8Array): Promise<Uint8Array | undefined> { return this.hub.prekeys.get(encodeUserId(publicKey)) }
+  async send (userId: string, frame: Uint8Array): Promise<boolean> {
+    if (!this.isLinked(userId)) return false
+    const peer = this.hub.members.get(userId)!.messenger
+    const envelope = decodeEnvelope(frame, { self: peer.identity.publicKey })
+    if (envelope.kind === 'sealed') peer.onEnvelope(envelope)
+    return true
+  }
+  async putMailbox (): Promise<number> { throw new Error('no mailboxes in this test') }
+  async getMailbox (): Promise<Uint8Array[]> { return [] }
+  joinTopic (topic: string): void { this.hub.members.get(this.self)!.topics.add(topic) }
+  leaveTopic (topic: string): void { this.hub.members.get(this.self)!.topics.delete(topic) }
+  async gossip (topic: string, data: Uint8Array): Promise<number> {
+    if (!this.hub.online(this.self)) return 0
+    let n = 0
+    for (const [id, m] of this.hub.members) {
+      if (id === this.self || !m.online || !m.topics.has(topic)) continue
+      n++
+      const item = { to: id, topic, data, from: this.self }
+      if (this.hub.hold) this.hub.inFlight.push(item)
+      else await this.hub.deliver(item)
+    }
+    return n
+  }
+  async sync (userId: string, request: Uint8Array): Promise<Uint8Array[]> {
+    if (!this.isLinked(userId)) throw new Error('not linked')
+    return this.hub.members.get(userId)!.messenger.onSyncRequest(this.self, request)
+  }
+  async stop (): Promise<void> {}
+}
+
+const POLL = { timeout: 10_000 }
+
+async function group (names: string[]) {
+  const hub = new Hub()
+  const people: Messenger[] = []
+  for (const name of names) {
+    const m = await Messenger.create(createMemoryMessengerStore(), name)
+    people.push(m)
+    await m.attachNetwork(hub.add(m))
+  }
+  const [admin, ...rest] = people
+  // Only the admin knows everyone; the others meet through the group.
+  for (const other of rest) await admin!.addContact(await other.inviteLink('https://murmur.test', []))
+  return { hub, admin: admin!, rest, people }
+}
+
+const log = async (m: Messenger, groupId: string): Promise<string[]> =>
+  (await m.groupMessages(groupId)).map((row) => `${row.author.slice(0, 8)}:${row.text ?? `<${row.unreadable}>`}`)
+
+// Real X25519/Ed25519 for five profiles: seconds on a loaded 2-core machine.
+describe('groups', { timeout: 60_000 }, () => {
+  it('every member ends with the same history whatever order gossip arrives in', async () => {
+    const { hub, admin, rest, people } = await group(['Ann', 'Bob', 'Cat', 'Dan'])
+    const created = await admin.createGroup('Climbing', rest.map((m) => m.userId))
+    await expect.poll(() => rest.every((m) => m.groups().length === 1), POLL).toBe(true)
+    // Messages sent before a key arrives wait, unread, and are read once it comes.
+    for (const m of people) await m.sendToGroup(created.groupId, `hello from ${m.name}`)
+    await expect.poll(async () => (await Promise.all(people.map(async (m) => (await log(m, created.groupId)).filter((l) => !l.includes('<')).length))).every((n) => n === 4), POLL).toBe(true)
+
+    hub.hold = true
+    await Promise.all(people.map(async (m) => {
+      for (let i = 0; i < 10; i++) await m.sendToGroup(created.groupId, `${m.name} ${i}`)
+    }))
+    await hub.flush(7)
+    hub.hold = false
+    const expected = await log(admin, created.groupId)
+    await expect.poll(async () => (await Promise.all(people.map(async (m) => (await log(m, created.groupId)).join('\n')))).every((l) => l === expected.join('\n')), POLL).toBe(true)
+    expect(expected).toHaveLength(44)
+    expect(expected.some((l) => l.includes('<'))).toBe(false)
+    expect(hub.rejected).toBe(0)
+  })
+
+  it('a member who was away catches up by sync and ends identical', async () => {
+    const { hub, admin, rest } = await group(['Ann', 'Bob', 'Cat'])
+    const { groupId } = await admin.createGroup('Away', rest.map((m) => m.userId))
+    const [bob, cat] = rest
+    await expect.poll(() => bob!.groups().length + cat!.groups().length, POLL).toBe(2)
+    await expect.poll(async () => { await bob!.sendToGroup(groupId, 'ping'); return (await log(cat!, groupId)).some((l) => l.endsWith(':ping')) }, POLL).toBe(true)
+
+    hub.members.get(cat!.userId)!.online = false
+    for (let i = 0; i < 5; i++) {
+      await admin.sendToGroup(groupId, `a${i}`)
+      await bob!.sendToGroup(groupId, `b${i}`)
+    }
+    hub.members.get(cat!.userId)!.online = true
+    cat!.onLinkUp(admin.userId)
+    const expected = (await log(admin, groupId)).join('\n')
+    await expect.poll(async () => (await log(cat!, groupId)).join('\n'), POLL).toBe(expected)
+    expect(expected.split('\n').length).toBeGreaterThanOrEqual(11)
+  })
+
+  it('a removed member reads nothing sent afterwards, and the rest go on', async () => {
+    const { hub, admin, rest } = await group(['Ann', 'Bob', 'Cat'])
+    const { groupId } = await admin.createGroup('Trip', rest.map((m) => m.userId))
+    const [bob, cat] = rest
+    await expect.poll(async () => { await cat!.sendToGroup(groupId, 'before'); return (await log(bob!, groupId)).some((l) => l.endsWith(':before')) }, POLL).toBe(true)
+
+    await admin.removeGroupMember(groupId, cat!.userId)
+    await expect.poll(() => cat!.groups()[0]?.removed, POLL).toBe(true)
+    await expect.poll(() => bob!.groups()[0]?.members.length, POLL).toBe(2)
+    await expect.poll(async () => { await bob!.sendToGroup(groupId, 'after'); return (await log(admin, groupId)).some((l) => l.endsWith(':after')) }, POLL).toBe(true)
+
+    // Cat is online and tries everything a member could: the old topic, and asking for sync.
+    expect(hub.members.get(cat!.userId)!.topics.size).toBe(0)
+    expect(await admin.onSyncRequest(cat!.userId, new Uint8Array([1]))).toEqual([])
+    expect((await log(cat!, groupId)).some((l) => l.includes('after'))).toBe(false)
+    await expect(cat!.sendToGroup(groupId, 'still here?')).rejects.toThrow(/no longer in this group/)
+  })
+
+  it('refuses a message whose author is not a member, and a forged signature', async () => {
+    const { hub, admin, rest } = await group(['Ann', 'Bob'])
+    const { groupId } = await admin.createGroup('Pair', rest.map((m) => m.userId))
+    const [bob] = rest
+    await expect.poll(async () => { await admin.sendToGroup(groupId, 'real'); return (await log(bob!, groupId)).some((l) => l.endsWith(':real')) }, POLL).toBe(true)
+    const real = (await admin.groupMessages(groupId)).find((m) => m.text === 'real')!
+    const message = decodeGroupMessage(real.encoded)
+    const body = message.body.slice()
+    body[body.length - 1]! ^= 1
+    const forged = encodeGroupMessage({ ...message, body, id: '' } as any)
+    const topic = [...hub.members.get(bob!.userId)!.topics][0]!
+    expect(await bob!.validateGroupMessage(topic, forged)).toBe('reject')
+    expect(await bob!.validateGroupMessage(topic, new Uint8Array([9, 9, 9]))).toBe('reject')
+  })
+
+  it('bad input to group operations is a clear error and changes nothing', async () => {
+    const { admin, rest } = await group(['Ann', 'Bob'])
+    await expect(admin.createGroup('   ', [rest[0]!.userId])).rejects.toThrow()
+    await expect(admin.createGroup('Nobody', [])).rejects.toThrow(/at least one member/)
+    await expect(admin.createGroup('Strangers', ['mmnotanid'])).rejects.toThrow(/Only contacts/)
+    expect(admin.groups()).toHaveLength(0)
+  })
+})
