@@ -43,7 +43,8 @@ export type MessengerChange =
   /** Something the person should be told in words (why a message waits, say). */
   | { kind: 'notice', text: string }
   | { kind: 'groups' }
-  | { kind: 'group-messages', groupId: string }
+  /** `messages`: the rows added or read just now, when that is all that changed. */
+  | { kind: 'group-messages', groupId: string, messages?: StoredGroupMessage[] }
 
 /**
  * The app's composition root: one profile, its contacts and history (through the storage
@@ -139,7 +140,9 @@ export class Messenger implements NetworkHost {
 
   private emit (change: MessengerChange): void {
     for (const listener of this.listeners) listener(change)
-    if (change.kind === 'contacts' || change.kind === 'messages' || change.kind === 'groups' || change.kind === 'group-messages') this.tabs.post(change)
+    if (change.kind === 'contacts' || change.kind === 'messages' || change.kind === 'groups') this.tabs.post(change)
+    // Other tabs read the rows from the store themselves.
+    if (change.kind === 'group-messages') this.tabs.post({ kind: 'group-messages', groupId: change.groupId })
   }
 
   /** Another tab of this profile changed the store: show it here too, and reach new contacts. */

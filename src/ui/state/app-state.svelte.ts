@@ -3,7 +3,7 @@ import { fetchAppConfig, isLocalOrigin, type AppConfig } from '../../app/config.
 import type { ConnectionStatus } from '../../app/network-host.ts'
 import type { StoredContact, StoredGroupMessage, StoredMessage } from '../../app/store-port.ts'
 import type { GroupView } from '../../app/groups.ts'
-import { upsertMessage } from './message-list.ts'
+import { upsertGroupMessages, upsertMessage } from './message-list.ts'
 import type { RelayStatus } from '../../net/relay-keeper.ts'
 import { addUserRelay, loadUserRelays, mergeRelays, parseRelayListSetting, removeUserRelay } from '../../app/relay-list.ts'
 import { INVITE_MAX_RELAYS } from '../../core/invite.ts'
@@ -353,7 +353,10 @@ export class AppState {
         this.groups = messenger.groups()
         break
       case 'group-messages':
-        if (change.groupId === this.selectedGroupId) this.groupMessages = await messenger.groupMessages(change.groupId)
+        if (change.groupId !== this.selectedGroupId) break
+        this.groupMessages = change.messages != null
+          ? upsertGroupMessages(this.groupMessages, change.messages)
+          : await messenger.groupMessages(change.groupId)
         break
     }
   }
