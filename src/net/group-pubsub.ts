@@ -10,15 +10,17 @@ import { createTopicScoreParams, type PeerScoreParams } from '@libp2p/gossipsub/
 export const GROUP_TOPIC_SCORE = createTopicScoreParams({
   topicWeight: 1,
   // One invalid message puts a peer at -100: below the graylist threshold (-80), so
-  // everything else it sends is ignored until the penalty decays (half every decay interval).
+  // everything else it sends is ignored until the penalty decays. Counters decay once a
+  // second: 0.999 halves it in about 11 minutes (squared in the score: back above the
+  // graylist after about 2 minutes for one message, far longer for several).
   invalidMessageDeliveriesWeight: -100,
-  invalidMessageDeliveriesDecay: 0.5,
+  invalidMessageDeliveriesDecay: 0.999,
   // Members are few and quiet for hours: no penalty for sending little.
   meshMessageDeliveriesWeight: 0,
   meshFailurePenaltyWeight: 0,
   timeInMeshWeight: 0.01,
   firstMessageDeliveriesWeight: 1,
-  firstMessageDeliveriesDecay: 0.5,
+  firstMessageDeliveriesDecay: 0.99,
   firstMessageDeliveriesCap: 10
 })
 

@@ -9,6 +9,7 @@ const OTHER = new Uint8Array(16).fill(0xcd)
 const SENT = Date.UTC(2025, 0, 1)
 const message: ChatPayload = { kind: 'message', id: ID, sentAt: SENT, name: 'Alice', text: 'Hi Bob!\nHow are you? 👋' }
 const receipt: ChatPayload = { kind: 'receipts', id: ID, sentAt: SENT, delivered: [OTHER], read: [ID, OTHER] }
+const group: ChatPayload = { kind: 'group', id: ID, sentAt: SENT, control: Uint8Array.of(1, 4, 2, 0x61, 0x62) }
 
 const expectMalformed = (fn: () => unknown, field?: string): void => {
   const err = thrown(fn)
@@ -25,8 +26,14 @@ const messageWith = (name: string | Uint8Array, text: string | Uint8Array): Uint
 }
 
 describe('chat payload', () => {
-  it.for([message, receipt])('$kind round-trips', (payload) => {
+  it.for([message, receipt, group])('$kind round-trips', (payload) => {
     expect(decodeChatPayload(encodeChatPayload(payload))).toEqual(payload)
+  })
+
+  it('refuses a group payload with no control or one over its cap', () => {
+    expectMalformed(() => encodeChatPayload({ ...group, control: new Uint8Array(0) }), 'control')
+    expectMalformed(() => encodeChatPayload({ ...group, control: new Uint8Array(15 * 1024 + 1) }), 'control')
+    expectMalformed(() => decodeChatPayload(new Writer().u8(1).u8(5).bytes(ID).uvarint(SENT).bytes(new Uint8Array(0)).finish()), 'control')
   })
 
   it('keeps text as written and trims the name', () => {

@@ -128,6 +128,27 @@ export function messengerStoreSuite (name: string, create: () => Promise<Messeng
       expect((await store.listMessages('mmbob')).map((m) => m.text)).toEqual(['hi'])
     })
 
+    it('keeps groups and their messages in (clock, id) order, committed together', async () => {
+      const state = { groupId: 'ab'.repeat(16), name: 'Trip', admin: 'a', epoch: 1, secret: new Uint8Array(32).fill(3), members: [{ userId: 'a', name: 'Ann' }] }
+      const group = { state, receivers: {}, pendingKeys: [], joinedAt: 5 }
+      const row = (id: string, clock: number, text?: string) => ({ id, groupId: state.groupId, author: 'a', clock, encoded: Uint8Array.of(clock), ...(text != null ? { text, sentAt: clock } : { unreadable: 'waiting-key' as const }) })
+      await store.commitGroup(group, [row('c'.repeat(64), 2, 'two'), row('b'.repeat(64), 1), row('a'.repeat(64), 2, 'also two')])
+      expect(await store.getGroup(state.groupId)).toEqual(group)
+      expect((await store.listGroups()).map((g) => g.state.groupId)).toEqual([state.groupId])
+      expect((await store.listGroupMessages(state.groupId)).map((m) => m.id[0])).toEqual(['b', 'a', 'c'])
+      // A message read later replaces its unread row.
+      await store.commitGroup(undefined, [row('b'.repeat(64), 1, 'one')])
+      expect((await store.listGroupMessages(state.groupId))[0]).toMatchObject({ text: 'one', encoded: Uint8Array.of(1) })
+      expect(await store.listGroupMessages('cd'.repeat(16))).toEqual([])
+      expect(await store.getGroup('cd'.repeat(16))).toBeUndefined()
+    })
+
+    it('keeps the group control a message carries', async () => {
+      const control = Uint8Array.of(1, 4, 9)
+      await store.addMessage({ id: 'f'.repeat(32), contactId: 'c1', direction: 'out', text: '', sentAt: 1, state: 'pending', control })
+      expect((await store.listMessages('c1'))[0]!.control).toEqual(control)
+    })
+
     it('hands out copies, never live references', async () => {
       await store.addMessage(message({ id: 'x' }))
       const [m] = await store.listMessages('mmbob')
