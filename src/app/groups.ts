@@ -2,7 +2,7 @@ import {
   addMessage, createGroupMessage, createGroupState, decodeGroupControl, decodeGroupMessage, decodeSyncRequest,
   emptyHistory, encodeGroupContent, getDelivered, encodeGroupControl, encodeGroupMessage, encodeSyncRequest, encryptGroupMessage,
   groupMessageHeader, groupTopic, heads, isMember, judgeStateUpdate, messagesAfter, missingParents, nextClock,
-  syncHeads, withMemberAdded, withMemberRemoved, GroupStateError, MAX_SYNC_MESSAGES,
+  syncHeads, withMemberAdded, withMemberRemoved, GroupStateError, MAX_CONTROL_MESSAGE_BYTES, MAX_SYNC_MESSAGES,
   type GroupControl, type GroupHistory, type GroupMember, type GroupMessage, type GroupState
 } from '../core/group/index.ts'
 import { isValidMessageText, TEXT_MAX_CHARS } from '../core/text-rules.ts'
@@ -142,7 +142,7 @@ export class Groups {
     if (body.length === 0) throw new GroupError('An empty message is not sent.')
     if (body.length > TEXT_MAX_CHARS) throw new GroupError(`A message has at most ${TEXT_MAX_CHARS} characters.`)
     if (!isValidMessageText(body)) throw new GroupError('This message holds a broken character and cannot be sent.')
-    const { row, topic } = await withLock(`murmur:group:${groupId}`, async () => {
+    const { row, topic, away } = await withLock(`murmur:group:${groupId}`, async () => {
       let group = await this.freshRecord(groupId)
       if (group.removed === true) throw new GroupError('You are no longer in this group.')
       const rotated = ensureSenderKey(group, this.now(), false)
@@ -157,12 +157,20 @@ export class Groups {
       await this.store.commitGroup(group, [row])
       this.histories.set(groupId, addMessage(history, message, this.now()).history)
       this.remember(group)
-      return { row, topic: groupTopic(group.state) }
+      const away = group.state.members.map((m) => m.userId).filter((id) => id !== this.host.userId)
+      return { row, topic: groupTopic(group.state), away }
     })
     performance.mark('murmur:group-sent', { detail: { id: row.id, at: performance.timeOrigin + performance.now() } })
     this.host.changed({ kind: 'group-messages', groupId, messages: [row] })
-    // Nobody listening is fine: members who were away get it by sync.
-    await this.host.network()?.gossip(topic, row.encoded).catch(() => 0)
+    // Gossip reaches who is online; a member we have no link to gets it through the 1:1
+    // outbox (their mailbox), so it never waits for two members to be online together.
+    const network = this.host.network()
+    await network?.gossip(topic, row.encoded).catch(() => 0)
+    if (row.encoded.length <= MAX_CONTROL_MESSAGE_BYTES) {
+      for (const userId of away) {
+        if (network?.isLinked(userId) !== true) await this.host.sendControl(userId, encodeGroupControl({ type: 'message', groupId, message: row.encoded })).catch(() => {})
+      }
+    }
     return row
   }
 
@@ -172,6 +180,14 @@ export class Groups {
   async onControl (from: string, bytes: Uint8Array): Promise<void> {
     const control = decodeGroupControl(bytes)
     const groupId = control.type === 'state' ? control.state.groupId : control.groupId
+    if (control.type === 'message') {
+      // Only a member may hand us messages this way; ingest takes the group's lock and has
+      // stored the message when this returns, before our receipt goes back.
+      const group = await this.store.getGroup(groupId)
+      if (group == null || !isMember(group.state, from)) return
+      await this.ingest(groupId, [decodeGroupMessage(control.message)], from)
+      return
+    }
     await withLock(`murmur:group:${groupId}`, async () => {
       const group = await this.store.getGroup(groupId)
       switch (control.type) {

@@ -11,6 +11,9 @@ import { MAX_DISTRIBUTION_BYTES } from './sender-key-wire.ts'
 //   sender-key  a member's sender key distribution for one epoch
 //   leave       a member leaves (to the admin, who then removes them)
 //   key-request "I have a message of yours I cannot read: send me your sender key again"
+//   message     a group message for a member who was away when it was sent (through their
+//               mailbox): gossip reaches only who is online, and this way nothing waits on
+//               two members being online together
 
 export type GroupControl =
   | { type: 'state', state: GroupState }
@@ -18,9 +21,12 @@ export type GroupControl =
   | { type: 'sender-key', groupId: string, epoch: number, distribution: Uint8Array }
   | { type: 'leave', groupId: string }
   | { type: 'key-request', groupId: string }
+  | { type: 'message', groupId: string, message: Uint8Array }
 
 const VERSION = 1
-const CODES = { state: 1, removed: 2, 'sender-key': 3, leave: 4, 'key-request': 5 } as const
+const CODES = { state: 1, removed: 2, 'sender-key': 3, leave: 4, 'key-request': 5, message: 6 } as const
+/** A group message inside a control payload: what fits a session payload with room to spare. */
+export const MAX_CONTROL_MESSAGE_BYTES = 14 * 1024
 const TYPES = Object.fromEntries(Object.entries(CODES).map(([t, c]) => [c, t])) as Record<number, GroupControl['type']>
 
 const isGroupId = (id: unknown): boolean => typeof id === 'string' && /^[0-9a-f]{32}$/.test(id)
@@ -43,6 +49,10 @@ export function encodeGroupControl (c: GroupControl): Uint8Array {
   if (c.type === 'sender-key') {
     if (!(c.distribution instanceof Uint8Array) || c.distribution.length > MAX_DISTRIBUTION_BYTES) throw new GroupStateError('malformed', { field: 'distribution' })
     w.bytes(c.distribution)
+  }
+  if (c.type === 'message') {
+    if (!(c.message instanceof Uint8Array) || c.message.length === 0 || c.message.length > MAX_CONTROL_MESSAGE_BYTES) throw new GroupStateError('malformed', { field: 'message' })
+    w.bytes(c.message)
   }
   return w.finish()
 }
@@ -77,6 +87,10 @@ export function decodeGroupControl (bytes: Uint8Array): GroupControl {
         control = type === 'removed'
           ? { type, groupId, epoch }
           : { type, groupId, epoch, distribution: r.bytes('distribution', { max: MAX_DISTRIBUTION_BYTES }) }
+      } else if (type === 'message') {
+        const message = r.bytes('message', { max: MAX_CONTROL_MESSAGE_BYTES })
+        if (message.length === 0) throw new DecodeError('message', 'is empty')
+        control = { type, groupId, message }
       } else {
         control = { type, groupId }
       }

@@ -71,7 +71,8 @@ describe('group control', () => {
       { type: 'removed', groupId: s.groupId, epoch: 3 },
       { type: 'sender-key', groupId: s.groupId, epoch: 1, distribution: new Uint8Array(72).fill(7) },
       { type: 'leave', groupId: s.groupId },
-      { type: 'key-request', groupId: s.groupId }
+      { type: 'key-request', groupId: s.groupId },
+      { type: 'message', groupId: s.groupId, message: Uint8Array.of(1, 2, 3) }
     ]
     for (const c of controls) expect(decodeGroupControl(encodeGroupControl(c))).toEqual(c)
     expect(() => decodeGroupControl(Uint8Array.of(1, 99))).toThrow(/malformed/)
@@ -81,5 +82,7 @@ describe('group control', () => {
     expect(() => encodeGroupControl({ type: 'leave', groupId: 'XYZ' })).toThrow(/malformed/)
     expect(() => encodeGroupControl({ type: 'sender-key', groupId: s.groupId, epoch: 1, distribution: new Uint8Array(500) })).toThrow(/malformed/)
     expect(() => encodeGroupControl({ type: 'removed', groupId: s.groupId, epoch: 0 })).toThrow(/malformed/)
+    expect(() => encodeGroupControl({ type: 'message', groupId: s.groupId, message: new Uint8Array(0) })).toThrow(/malformed/)
+    expect(() => encodeGroupControl({ type: 'message', groupId: s.groupId, message: new Uint8Array(14 * 1024 + 1) })).toThrow(/malformed/)
   })
 })
