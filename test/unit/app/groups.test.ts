@@ -197,6 +197,22 @@ describe('groups', { timeout: 60_000 }, () => {
     await expect(cat!.sendToGroup(groupId, 'still here?')).rejects.toThrow(/no longer in this group/)
   })
 
+  it('a member who leaves is removed by the admin; an admin who leaves hands the group on', async () => {
+    const { admin, rest } = await group(['Ann', 'Bob', 'Cat'])
+    const { groupId } = await admin.createGroup('Leaving', rest.map((m) => m.userId))
+    const [bob, cat] = rest
+    await expect.poll(() => bob!.groups().length + cat!.groups().length, POLL).toBe(2)
+    await bob!.leaveGroup(groupId)
+    expect(bob!.groups()[0]!.removed).toBe(true)
+    await expect.poll(() => cat!.groups()[0]!.members.map((m) => m.name).sort().join(), POLL).toBe('Ann,Cat')
+
+    await admin.leaveGroup(groupId)
+    expect(admin.groups()[0]!.removed).toBe(true)
+    await expect.poll(() => cat!.groups()[0]!.admin, POLL).toBe(cat!.userId)
+    expect(cat!.groups()[0]!.members.map((m) => m.userId)).toEqual([cat!.userId])
+    await expect(admin.sendToGroup(groupId, 'gone')).rejects.toThrow(/no longer in this group/)
+  })
+
   it('refuses a message whose author is not a member, and a forged signature', async () => {
     const { hub, admin, rest } = await group(['Ann', 'Bob'])
     const { groupId } = await admin.createGroup('Pair', rest.map((m) => m.userId))
