@@ -388,7 +388,9 @@ export class Groups {
           if (opened.row.unreadable === 'waiting-key') waiting.add(m.author)
         }
       }
-      await this.store.commitGroup(group, rows)
+      // Relaxed: what a crash loses here, sync brings back from any member; the key
+      // positions it moved on are only ever read with, never written with.
+      await this.store.commitGroup(group, rows, { relaxed: true })
       this.histories.set(groupId, history)
       this.remember(group)
       return { rows, waiting, missing: missingParents(history).length > 0, group, duplicates }

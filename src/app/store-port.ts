@@ -162,8 +162,12 @@ export interface MessengerStore {
   getGroup: (groupId: string) => Promise<StoredGroup | undefined>
   /** In render order: clock, then id. */
   listGroupMessages: (groupId: string) => Promise<StoredGroupMessage[]>
-  /** The group (when given) and messages (added, or replaced by id) in ONE strict transaction. */
-  commitGroup: (group: StoredGroup | undefined, messages: StoredGroupMessage[]) => Promise<void>
+  /**
+   * The group (when given) and messages (added, or replaced by id) in ONE transaction, strict
+   * unless `relaxed`: received messages may be (any member hands them over again by sync),
+   * our own sends and key changes may not (a sender key position must never be used twice).
+   */
+  commitGroup: (group: StoredGroup | undefined, messages: StoredGroupMessage[], options?: { relaxed?: boolean }) => Promise<void>
   close: () => void
 }
 

@@ -172,10 +172,10 @@ export function createIdbMessengerStore (db: MurmurDatabase, sealer: RecordSeale
       const rows = await db.getAllFromIndex('groupMessages', 'by-group', IDBKeyRange.bound([c, -Infinity], [c, Infinity]))
       return rows.map(openGroupMessage).sort(compareGroupMessages)
     },
-    commitGroup: async (group, messages) => {
+    commitGroup: async (group, messages, options) => {
       const groupRow = group == null ? undefined : sealGroup(group)
       const rows = messages.map(sealGroupMessage)
-      const tx = db.transaction(['groups', 'groupMessages'], 'readwrite', STRICT)
+      const tx = db.transaction(['groups', 'groupMessages'], 'readwrite', options?.relaxed === true ? { durability: 'relaxed' } : STRICT)
       const writes: Array<Promise<unknown>> = rows.map(async (row) => tx.objectStore('groupMessages').put(row))
       if (groupRow != null) writes.push(tx.objectStore('groups').put(groupRow))
       await Promise.all([...writes, tx.done])
