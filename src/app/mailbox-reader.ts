@@ -17,8 +17,11 @@ const MAX_OPEN_ATTEMPTS = 3
 const SLOT_LOOKAHEAD = 3
 
 export interface MailboxReaderHost {
-  /** A sealed envelope from the mailbox, to decrypt, store and acknowledge like one from a link. */
-  receive: (envelope: SealedEnvelope) => Promise<void>
+  /**
+   * Sealed payloads from one sender, in writing order, to decrypt, store in one transaction
+   * and acknowledge; per payload whether it opened. Throws, storing nothing, when the commit fails.
+   */
+  receive: (from: Uint8Array, payloads: Uint8Array[]) => Promise<Array<{ ok: boolean }>>
   /** A message we already have came again: its sender missed our receipt, so send it again. */
   acknowledge: (contactId: string, id: Uint8Array) => void
 }
@@ -115,37 +118,61 @@ export class MailboxReader {
       if (values == null) return false
       if (values.length === 0) return true
       report.slots++
-      for (const entry of drainSlot(key, values, this.now())) {
-        const tag = `${toString(key, 'base64')}/${toString(entry.id, 'hex')}`
-        if (this.handled.has(tag) || (this.failures.get(tag) ?? 0) >= MAX_OPEN_ATTEMPTS) continue
-        report.entries++
-        const bytes = openMailboxEntry(source.secret, key, entry.id, entry.payload)
-        if (bytes == null) continue
-        let envelope
-        try {
-          envelope = decodeEnvelope(bytes, { self })
-        } catch {
-          continue
-        }
-        if (envelope.kind !== 'sealed') continue
-        const from = encodeUserId(envelope.from)
-        // A pair slot holds only what that contact wrote; first-contact slots anyone's.
-        if (source.contactId != null && from !== source.contactId) continue
-        if (equals(envelope.from, self)) continue
-        if (await this.store.hasMessage(toString(entry.id, 'hex'))) {
-          this.handled.add(tag)
-          this.host.acknowledge(from, entry.id)
-          continue
-        }
-        try {
-          await this.host.receive(envelope)
+      await this.receiveSlot(source, key, values, report)
+    }
+    return true
+  }
+
+  /**
+   * Opens a slot's new entries and hands them on, one batch per sender in writing order: a
+   * slot's messages are decrypted in order and committed in one transaction, so a crash
+   * keeps all of them or none, and the next drain reads again what was not kept.
+   */
+  private async receiveSlot (source: ReadSource, key: Uint8Array, values: Uint8Array[], report: DrainReport): Promise<void> {
+    const self = this.profile.publicKey
+    const batches = new Map<string, { from: Uint8Array, tags: string[], payloads: SealedEnvelope['payload'][] }>()
+    for (const entry of drainSlot(key, values, this.now())) {
+      const tag = `${toString(key, 'base64')}/${toString(entry.id, 'hex')}`
+      if (this.handled.has(tag) || (this.failures.get(tag) ?? 0) >= MAX_OPEN_ATTEMPTS) continue
+      report.entries++
+      const bytes = openMailboxEntry(source.secret, key, entry.id, entry.payload)
+      if (bytes == null) continue
+      let envelope
+      try {
+        envelope = decodeEnvelope(bytes, { self })
+      } catch {
+        continue
+      }
+      if (envelope.kind !== 'sealed') continue
+      const from = encodeUserId(envelope.from)
+      // A pair slot holds only what that contact wrote; first-contact slots anyone's.
+      if (source.contactId != null && from !== source.contactId) continue
+      if (equals(envelope.from, self)) continue
+      if (await this.store.hasMessage(toString(entry.id, 'hex'))) {
+        this.handled.add(tag)
+        this.host.acknowledge(from, entry.id)
+        continue
+      }
+      const batch = batches.get(from) ?? { from: envelope.from, tags: [], payloads: [] }
+      batches.set(from, batch)
+      batch.tags.push(tag)
+      batch.payloads.push(envelope.payload)
+    }
+    for (const batch of batches.values()) {
+      let results: Array<{ ok: boolean }>
+      try {
+        results = await this.host.receive(batch.from, batch.payloads)
+      } catch {
+        results = batch.payloads.map(() => ({ ok: false }))
+      }
+      for (const [i, tag] of batch.tags.entries()) {
+        if (results[i]?.ok === true) {
           this.handled.add(tag)
           report.received++
-        } catch {
+        } else {
           this.failures.set(tag, (this.failures.get(tag) ?? 0) + 1)
         }
       }
     }
-    return true
   }
 }

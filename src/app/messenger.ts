@@ -91,7 +91,7 @@ export class Messenger implements NetworkHost {
       changed: (change) => { this.emit(change) }
     })
     this.reader = new MailboxReader(store, profile, network, {
-      receive: async (envelope) => this.receive(envelope),
+      receive: async (from, payloads) => this.receiveAll(from, payloads),
       acknowledge: (contactId, id) => { void this.outbox.acknowledge(contactId, { delivered: [id] }) }
     })
   }
@@ -362,44 +362,62 @@ export class Messenger implements NetworkHost {
     })
   }
 
-  /** Decrypts, stores and acknowledges one envelope, from a link or a mailbox; throws on refusal. */
+  /** Decrypts, stores and acknowledges one envelope from a link; throws on refusal. */
   private async receive (envelope: SealedEnvelope): Promise<void> {
-    const contactId = encodeUserId(envelope.from)
-    const reply = await this.crypto.open(contactId, envelope.from, envelope.payload, async (opened) => {
-      let payload: ChatPayload | undefined
-      try {
-        payload = decodeChatPayload(opened.plaintext)
-      } catch {
-        // Authentic but unreadable (a newer version?): the ratchet step still counts.
-      }
+    const [result] = await this.receiveAll(envelope.from, [envelope.payload])
+    if (result?.ok === false) throw result.error
+  }
+
+  /**
+   * Decrypts payloads from one sender in order (a link's frame, or a mailbox slot's entries)
+   * and commits every ratchet step with the messages they carried in ONE transaction; only
+   * then are they shown and acknowledged. Per payload: opened, or why not. Throws, having
+   * stored and shown nothing, when the commit fails.
+   */
+  private async receiveAll (from: Uint8Array, payloads: Uint8Array[]): Promise<Array<{ ok: true } | { ok: false, error: unknown }>> {
+    const contactId = encodeUserId(from)
+    const { results, known, contact, added, replies } = await this.crypto.openAll(contactId, from, payloads, async (batch) => {
       const known = await this.store.getContact(contactId)
-      const contact = this.contactAfter(known, contactId, envelope.from, payload, opened.theirDhIdentityKey)
-      if (payload?.kind !== 'message') {
-        await opened.commit({ contact: contact !== known ? contact : undefined })
-        return payload
+      let contact = known
+      const messages: StoredMessage[] = []
+      const replies: ChatPayload[] = []
+      for (const opened of batch.results) {
+        if (!opened.ok) continue
+        let payload: ChatPayload | undefined
+        try {
+          payload = decodeChatPayload(opened.plaintext)
+        } catch {
+          // Authentic but unreadable (a newer version?): the ratchet step still counts.
+        }
+        contact = this.contactAfter(contact, contactId, from, payload, opened.theirDhIdentityKey)
+        if (payload == null) continue
+        replies.push(payload)
+        if (payload.kind === 'message') {
+          messages.push({ id: messageIdToString(payload.id), contactId, direction: 'in', text: payload.text, sentAt: payload.sentAt, state: 'delivered' })
+        }
       }
-      const message: StoredMessage = {
-        id: messageIdToString(payload.id), contactId, direction: 'in', text: payload.text, sentAt: payload.sentAt, state: 'delivered'
-      }
-      const isNew = await opened.commit({ contact: contact !== known ? contact : undefined, message })
-      if (contact !== known) {
-        this.emit({ kind: 'contacts' })
-        if (known == null) this.network?.watch(contact!)
-      }
-      if (isNew) this.emit({ kind: 'messages', contactId, message })
-      return payload
+      const added = await batch.commit({ contact: contact !== known ? contact : undefined, messages })
+      return { results: batch.results, known, contact, added, replies }
     })
-    if (reply?.kind === 'receipts') {
-      await this.outbox.receiptsArrived(contactId, reply.delivered, reply.read)
-    } else if (reply?.kind === 'group') {
+    if (contact !== known) {
+      this.emit({ kind: 'contacts' })
+      if (known == null && contact != null) this.network?.watch(contact)
+    }
+    // One change for a batch: the UI reads the conversation once, not once per message.
+    if (added.length === 1) this.emit({ kind: 'messages', contactId, message: added[0] })
+    else if (added.length > 1) this.emit({ kind: 'messages', contactId })
+    const delivered = replies.flatMap((r) => r.kind === 'receipts' ? r.delivered : [])
+    const read = replies.flatMap((r) => r.kind === 'receipts' ? r.read : [])
+    if (delivered.length > 0 || read.length > 0) await this.outbox.receiptsArrived(contactId, delivered, read)
+    for (const reply of replies) {
       // Applied after the session step is stored; a crash in between loses nothing, as the
       // sender resends until our receipt, and applying twice changes nothing.
-      await this.groupService.onControl(contactId, reply.control).catch(this.reportError)
-      void this.outbox.acknowledge(contactId, { delivered: [reply.id] })
-    } else if (reply?.kind === 'message') {
-      // Stored (or already had it): acknowledge, so the sender stops retrying.
-      void this.outbox.acknowledge(contactId, { delivered: [reply.id] })
+      if (reply.kind === 'group') await this.groupService.onControl(contactId, reply.control).catch(this.reportError)
     }
+    // Stored (or already had them): acknowledge, so the sender stops retrying.
+    const acknowledged = replies.flatMap((r) => r.kind === 'message' || r.kind === 'group' ? [r.id] : [])
+    if (acknowledged.length > 0) void this.outbox.acknowledge(contactId, { delivered: acknowledged })
+    return results.map((r) => r.ok ? { ok: true } : { ok: false, error: r.error })
   }
 
   /**

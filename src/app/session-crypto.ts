@@ -1,11 +1,11 @@
 import { equals } from 'uint8arrays'
 import { randomBytes } from '../crypto/index.ts'
 import type { Identity } from '../core/identity.ts'
-import { decryptFromContactAsync, encryptForContact, type OwnSessionKeys } from '../core/session/index.ts'
+import { decryptFromContactAsync, encryptForContact, type ContactSessions, type OwnSessionKeys } from '../core/session/index.ts'
 import { INITIAL_TAG } from '../core/session/payload.ts'
 import {
   createSignedPrekey, decodePrekeyBundle, decodeReplayCache, emptyReplayCache, encodeReplayCache, nextPrekeyId,
-  prekeyNeedsRotation, PREKEY_ID_MAX, retiredPrekeysToDrop, forgetPrekey, type PrekeyBundle
+  prekeyNeedsRotation, PREKEY_ID_MAX, retiredPrekeysToDrop, forgetPrekey, type PrekeyBundle, type ReplayCache
 } from '../core/x3dh/index.ts'
 import { withLock } from './locks.ts'
 import type { MessengerStore, StoredContact, StoredMessage, StoredPrekeys, StoredProfile } from './store-port.ts'
@@ -16,11 +16,20 @@ export class KeyChangedError extends Error {
   override name = 'KeyChangedError'
 }
 
-export interface Opened {
-  plaintext: Uint8Array
-  /** Commits the receiving step together with what the plaintext became. */
-  commit: (extra: { contact?: StoredContact, message?: StoredMessage }) => Promise<boolean>
-  theirDhIdentityKey: Uint8Array
+/** One payload of a batch: what it opened to, or why it did not open. */
+export type OpenedPayload =
+  | { ok: true, plaintext: Uint8Array, theirDhIdentityKey: Uint8Array }
+  | { ok: false, error: unknown }
+
+export interface OpenedBatch {
+  /** In the order the payloads were given. */
+  results: OpenedPayload[]
+  /**
+   * Commits every receiving step of the batch together with what the plaintexts became, in
+   * one transaction; returns the messages that were new. Throws, and stores nothing, if the
+   * transaction fails: the payloads can then be opened again from the old state.
+   */
+  commit: (extra: { contact?: StoredContact, messages?: StoredMessage[] }) => Promise<StoredMessage[]>
 }
 
 /**
@@ -103,43 +112,62 @@ export class SessionCrypto {
   }
 
   /**
-   * Decrypts a payload from `contactId` under its lock and hands back a commit that stores
-   * the step with the message in one transaction. Throws (and changes nothing) on refusal.
+   * Decrypts payloads from `contactId` in order under its lock, each ratchet step starting
+   * from the state the one before left, and hands back a commit that stores the final state
+   * with the messages in one transaction. A payload that does not open is reported and
+   * leaves the state as it was for the next one. Nothing is stored before `commit`.
    */
-  async open<T> (contactId: string, theirIdentityKey: Uint8Array, payload: Uint8Array, use: (opened: Opened) => Promise<T>): Promise<T> {
+  async openAll<T> (contactId: string, theirIdentityKey: Uint8Array, payloads: Uint8Array[], use: (batch: OpenedBatch) => Promise<T>): Promise<T> {
     // A session start reads and writes the one replay cache all contacts share, so it also
     // takes that cache's lock (always inside a contact's lock, never around one).
-    const isStart = payload[0] === INITIAL_TAG
-    return withLock(`murmur:session:${contactId}`, async () => isStart
-      ? withLock(REPLAY_LOCK, async () => this.openLocked(contactId, theirIdentityKey, payload, isStart, use))
-      : this.openLocked(contactId, theirIdentityKey, payload, isStart, use))
+    const hasStart = payloads.some((p) => p[0] === INITIAL_TAG)
+    return withLock(`murmur:session:${contactId}`, async () => hasStart
+      ? withLock(REPLAY_LOCK, async () => this.openLocked(contactId, theirIdentityKey, payloads, hasStart, use))
+      : this.openLocked(contactId, theirIdentityKey, payloads, hasStart, use))
   }
 
-  private async openLocked<T> (contactId: string, theirIdentityKey: Uint8Array, payload: Uint8Array, isStart: boolean, use: (opened: Opened) => Promise<T>): Promise<T> {
-    const sessions = await this.store.loadSessions(contactId)
+  private async openLocked<T> (contactId: string, theirIdentityKey: Uint8Array, payloads: Uint8Array[], hasStart: boolean, use: (batch: OpenedBatch) => Promise<T>): Promise<T> {
+    let sessions = await this.store.loadSessions(contactId)
     // Only a session start consults the replay cache: skip reading it for the rest.
-    const before = isStart ? await this.replayCache() : emptyReplayCache()
-    let result
+    const before = hasStart ? await this.replayCache() : emptyReplayCache()
+    let replayCache = before
+    const results: OpenedPayload[] = []
+    let stepped = false
+    for (const payload of payloads) {
+      try {
+        const result = await this.decrypt(sessions, theirIdentityKey, replayCache, payload)
+        sessions = result.sessions
+        replayCache = result.replayCache
+        stepped = true
+        results.push({ ok: true, plaintext: result.plaintext, theirDhIdentityKey: result.theirDhIdentityKey })
+      } catch (error) {
+        results.push({ ok: false, error })
+      }
+    }
+    return use({
+      results,
+      commit: async (extra) => {
+        if (!stepped || sessions == null) return []
+        return this.store.commitReceived({
+          contactId,
+          sessions,
+          replayCache: replayCache !== before ? encodeReplayCache(replayCache) : undefined,
+          ...extra
+        })
+      }
+    })
+  }
+
+  private async decrypt (sessions: ContactSessions | undefined, theirIdentityKey: Uint8Array, replayCache: ReplayCache, payload: Uint8Array) {
     try {
       // The async path runs the ratchet's X25519 on WebCrypto where the browser has it.
-      result = await decryptFromContactAsync(sessions, theirIdentityKey, await this.ownKeys(), before, payload, this.now())
+      return await decryptFromContactAsync(sessions, theirIdentityKey, await this.ownKeys(), replayCache, payload, this.now())
     } catch (err: any) {
       if (err?.reason !== 'unknown-prekey' || this.keys == null) throw err
       // Another tab may have rotated our prekey since we read it: read again, once.
       this.keys = undefined
-      result = await decryptFromContactAsync(sessions, theirIdentityKey, await this.ownKeys(), before, payload, this.now())
+      return await decryptFromContactAsync(sessions, theirIdentityKey, await this.ownKeys(), replayCache, payload, this.now())
     }
-    const replayChanged = result.replayCache !== before
-    return use({
-      plaintext: result.plaintext,
-      theirDhIdentityKey: result.theirDhIdentityKey,
-      commit: async (extra) => this.store.commitReceived({
-        contactId,
-        sessions: result.sessions,
-        replayCache: replayChanged ? encodeReplayCache(result.replayCache) : undefined,
-        ...extra
-      })
-    })
   }
 
   private get identity (): Identity {

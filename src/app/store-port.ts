@@ -152,12 +152,13 @@ export interface MessengerStore {
   /** A sending step: the sessions are durable before the payload they produced leaves. */
   saveSessions: (contactId: string, sessions: ContactSessions) => Promise<void>
   /**
-   * A receiving step, in ONE transaction: the sessions after decryption, the replay cache
-   * when a session start was accepted, the contact when it is new or changed, and the
-   * message (added unless its id is known). Returns whether the message was new. A receipt
-   * leaves only after this resolves.
+   * Receiving steps, in ONE transaction: the sessions after decrypting one payload or a
+   * batch of them (a mailbox slot's), the replay cache when a session start was accepted,
+   * the contact when it is new or changed, and the messages (each added unless its id is
+   * known). Returns the messages that were new, in the order given. All or nothing: a
+   * failure anywhere leaves every store as it was. A receipt leaves only after this resolves.
    */
-  commitReceived: (step: ReceivedStep) => Promise<boolean>
+  commitReceived: (step: ReceivedStep) => Promise<StoredMessage[]>
   listGroups: () => Promise<StoredGroup[]>
   getGroup: (groupId: string) => Promise<StoredGroup | undefined>
   /** In render order: clock, then id. */
@@ -176,7 +177,7 @@ export interface ReceivedStep {
   sessions: ContactSessions
   replayCache?: Uint8Array
   contact?: StoredContact
-  message?: StoredMessage
+  messages?: StoredMessage[]
 }
 
 const ORDER: Record<Exclude<MessageState, 'failed'>, number> = { pending: 0, sent: 1, stored: 2, delivered: 3, read: 4 }

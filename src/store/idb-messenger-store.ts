@@ -77,7 +77,8 @@ export function createIdbMessengerStore (db: MurmurDatabase, sealer: RecordSeale
       await Promise.all([tx.store.put({ ref, sealed: sealer.seal('sessions', ref, sessions) }), tx.done])
     },
     commitReceived: async (step) => {
-      // Seal everything first (synchronous), then write it all in one strict transaction.
+      // Seal everything first (synchronous), then write it all in one strict transaction:
+      // a throw before it opens changes nothing, and a failed write aborts all of it.
       const ref = sessionRef(step.contactId)
       const sessionRow = { ref, sealed: sealer.seal('sessions', ref, step.sessions) }
       const replay = step.replayCache == null ? undefined : sealer.seal('kv', 'replay-cache', step.replayCache)
@@ -85,19 +86,32 @@ export function createIdbMessengerStore (db: MurmurDatabase, sealer: RecordSeale
         const cref = contactRef(step.contact.userId)
         return { ref: cref, sealed: sealer.seal('contacts', cref, step.contact) }
       })()
-      const messageRow = step.message == null ? undefined : sealMessage(step.message)
+      const messages = step.messages ?? []
+      const messageRows = messages.map(sealMessage)
       const tx = db.transaction(['sessions', 'kv', 'contacts', 'messages'], 'readwrite', STRICT)
       const writes: Array<Promise<unknown>> = [tx.objectStore('sessions').put(sessionRow)]
       if (replay != null) writes.push(tx.objectStore('kv').put(replay, 'replay-cache'))
       if (contactRow != null) writes.push(tx.objectStore('contacts').put(contactRow))
-      let isNew = false
-      if (messageRow != null) {
-        const messages = tx.objectStore('messages')
-        isNew = await messages.getKey(messageRow.id) == null
-        if (isNew) writes.push(messages.add(messageRow))
+      const store = tx.objectStore('messages')
+      const added: StoredMessage[] = []
+      const seen = new Set<string>()
+      try {
+        const known = await Promise.all(messageRows.map(async (row) => store.getKey(row.id)))
+        for (const [i, row] of messageRows.entries()) {
+          if (known[i] != null || seen.has(row.id)) continue
+          seen.add(row.id)
+          writes.push(store.add(row))
+          added.push(messages[i]!)
+        }
+        await Promise.all([...writes, tx.done])
+      } catch (err) {
+        // A request failed: make sure nothing of this step stays (abort throws if it already
+        // ended), and let the requests already issued settle as aborted.
+        try { tx.abort() } catch {}
+        await Promise.allSettled([...writes, tx.done])
+        throw err
       }
-      await Promise.all([...writes, tx.done])
-      return isNew
+      return added
     },
     listContacts: async () => (await db.getAll('contacts')).map(openContact),
     getContact: async (userId) => {

@@ -76,12 +76,16 @@ export function createMemoryMessengerStore (): MessengerStore {
     commitReceived: async (step) => {
       // Everything is cloned first, so a bad value fails before anything changes.
       const next = clone(step)
-      const isNew = next.message != null && !messages.has(next.message.id)
+      const added: StoredMessage[] = []
+      for (const message of next.messages ?? []) {
+        if (messages.has(message.id) || added.some((m) => m.id === message.id)) continue
+        added.push(message)
+      }
       sessions.set(next.contactId, next.sessions)
       if (next.replayCache != null) replayCache = next.replayCache
       if (next.contact != null) contacts.set(next.contact.userId, next.contact)
-      if (next.message != null && isNew) messages.set(next.message.id, next.message)
-      return isNew
+      for (const message of added) messages.set(message.id, message)
+      return added.map((m) => clone(m))
     },
     listGroups: async () => [...groups.values()].map((g) => clone(g)),
     getGroup: async (groupId) => {

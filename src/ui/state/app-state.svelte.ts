@@ -335,7 +335,8 @@ export class AppState {
         this.messages = change.message != null
           ? upsertMessage(this.messages, change.message)
           : await messenger.messages(change.contactId)
-        if (change.message?.direction === 'in' && change.message.state === 'delivered') this.markSeen()
+        // New incoming messages (one, or a batch from a mailbox) on screen are read.
+        if (change.message == null || (change.message.direction === 'in' && change.message.state === 'delivered')) this.markSeen()
         break
       case 'status':
         this.statuses[change.contactId] = messenger.status(change.contactId)

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
-import { Messenger } from '../../../src/app/messenger.ts'
+import { Messenger, type MessengerChange } from '../../../src/app/messenger.ts'
 import type { ConnectionStatus, Network } from '../../../src/app/network-host.ts'
-import type { StoredContact } from '../../../src/app/store-port.ts'
+import type { MessengerStore, StoredContact } from '../../../src/app/store-port.ts'
 import { decodeEnvelope } from '../../../src/core/envelope.ts'
 import { parseContactInput } from '../../../src/core/invite.ts'
 import { encodeUserId } from '../../../src/core/user-id.ts'
@@ -59,11 +59,11 @@ class Wire implements Network {
   async stop (): Promise<void> {}
 }
 
-async function pair () {
+async function pair (bobStore: MessengerStore = createMemoryMessengerStore()) {
   const dht = new Map<string, Uint8Array>()
   const mailboxes = new Map<string, Uint8Array>()
   const ann = await Messenger.create(createMemoryMessengerStore(), 'Ann')
-  const bob = await Messenger.create(createMemoryMessengerStore(), 'Bob')
+  const bob = await Messenger.create(bobStore, 'Bob')
   const annWire = new Wire(dht, () => ann, mailboxes)
   const bobWire = new Wire(dht, () => bob, mailboxes)
   annWire.peer = bob
@@ -250,6 +250,54 @@ describe('Messenger', { timeout: 30_000 }, () => {
       .filter((e) => sent.some((m) => m.id === toString(e.id, 'hex'))).length
     await expect.poll(annEntries, POLL).toBe(0)
     expect([...mailboxes.values()].some((r) => decodeMailboxRecord(r).entries.length === 0)).toBe(true)
+  })
+
+  it('a drain commits each slot\'s messages in one step; when that fails nothing is shown or acknowledged, and the next drain brings every one once, in order', async () => {
+    const bobStore = createMemoryMessengerStore()
+    const commit = bobStore.commitReceived
+    const committed: number[] = []
+    let failNext = false
+    bobStore.commitReceived = async (step) => {
+      // The transaction fails as a full disk would (the IndexedDB store's own test shows such
+      // a failure leaves nothing behind): here, what the messenger does about it.
+      if (failNext) {
+        failNext = false
+        throw new DOMException('The disk is full.', 'QuotaExceededError')
+      }
+      committed.push(step.messages?.length ?? 0)
+      return commit(step)
+    }
+    const { ann, bob } = await pair(bobStore)
+    await ann.addContact(await bob.inviteLink('http://127.0.0.1', []))
+    const texts = Array.from({ length: 12 }, (_, i) => `queued ${i + 1}`)
+    for (const text of texts) await ann.send(bob.userId, text)
+    await expect.poll(async () => (await ann.messages(bob.userId)).every((m) => m.state === 'stored'), POLL).toBe(true)
+    const changes: MessengerChange[] = []
+    bob.subscribe((change) => { changes.push(change) })
+
+    failNext = true
+    const failed = await bob.drainMailboxes()
+    expect(failed.received).toBe(0)
+    expect(failed.entries).toBe(texts.length)
+    expect(await bob.contacts()).toEqual([]) // the contact a first message makes is part of the step
+    expect(await bob.messages(ann.userId)).toEqual([])
+    expect(changes).toEqual([])
+    await settle()
+    await ann.drainMailboxes()
+    expect((await ann.messages(bob.userId)).map((m) => m.state)).toEqual(texts.map(() => 'stored')) // no receipt
+
+    const again = await bob.drainMailboxes()
+    expect(again.received).toBe(texts.length)
+    expect(committed.length).toBe(again.slots) // one commit per slot, not one per message
+    expect(committed.reduce((a, b) => a + b, 0)).toBe(texts.length)
+    expect((await bob.messages(ann.userId)).map((m) => m.text)).toEqual(texts)
+    expect(changes.filter((c) => c.kind === 'messages')).toHaveLength(again.slots) // one UI update per slot
+    expect((await bob.drainMailboxes()).received).toBe(0)
+    expect((await bob.messages(ann.userId)).map((m) => m.text)).toEqual(texts)
+    await expect.poll(async () => {
+      await ann.drainMailboxes()
+      return (await ann.messages(bob.userId)).map((m) => m.state)
+    }, POLL).toEqual(texts.map(() => 'delivered'))
   })
 
   it('a message nobody can hold waits as queued and goes out when the DHT answers again', async () => {

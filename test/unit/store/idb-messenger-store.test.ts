@@ -2,7 +2,7 @@
 // suite in the unit run. Real browser IndexedDB is exercised by the e2e tests, which
 // reload and reopen real Chromium profiles.
 import 'fake-indexeddb/auto'
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import { ProfileVault } from '../../../src/store/vault.ts'
 import { openMurmurDatabase } from '../../../src/store/open.ts'
 import { messengerStoreSuite } from './messenger-store-suite.ts'
@@ -102,6 +102,42 @@ describe('the sealed IndexedDB store at rest', () => {
     await db.put('messages', { ...b!, sealed: a!.sealed })
     db.close()
     await expect(store.listMessages('mmbob')).rejects.toMatchObject({ name: 'StorageCorruptError' })
+    store.close()
+  })
+
+  it('a received batch whose transaction fails midway leaves sessions, replay cache, contact and messages as they were', async () => {
+    const store = await (await ProfileVault.open(freshName())).create()
+    const entry = { ratchet: new Uint8Array([1]), ad: new Uint8Array([2]), role: 'responder' as const, theirDhIdentityKey: new Uint8Array(32), createdAt: 1 }
+    await store.commitReceived({ contactId: 'mmbob', sessions: { entries: [entry] }, replayCache: new Uint8Array([1]), messages: [{ id: 'm0', contactId: 'mmbob', direction: 'in', text: 'before', sentAt: 1, state: 'delivered' }] })
+    const batch = [2, 3, 4].map((n) => ({ id: `m${n}`, contactId: 'mmbob', direction: 'in' as const, text: `batch ${n}`, sentAt: n, state: 'delivered' as const }))
+    // IndexedDB cannot be made to fail a write on demand, so the second message add of the
+    // batch throws as a full disk or a closing database would: after the session, replay
+    // cache, contact and first message writes were issued in the same transaction.
+    const realAdd = IDBObjectStore.prototype.add
+    let adds = 0
+    const failing = vi.spyOn(IDBObjectStore.prototype, 'add').mockImplementation(function (this: IDBObjectStore, ...args) {
+      if (this.name === 'messages' && ++adds === 2) throw new DOMException('The disk is full.', 'QuotaExceededError')
+      return realAdd.apply(this, args)
+    })
+    try {
+      await expect(store.commitReceived({
+        contactId: 'mmbob',
+        sessions: { entries: [{ ...entry, ratchet: new Uint8Array([9]) }] },
+        replayCache: new Uint8Array([9]),
+        contact: { userId: 'mmbob', publicKey: new Uint8Array(32), name: 'Bob', relays: [], addedAt: 1 },
+        messages: batch
+      })).rejects.toMatchObject({ name: 'QuotaExceededError' })
+    } finally {
+      failing.mockRestore()
+    }
+    expect(adds).toBe(2)
+    expect(await store.loadSessions('mmbob')).toEqual({ entries: [entry] })
+    expect(await store.loadReplayCache()).toEqual(new Uint8Array([1]))
+    expect(await store.getContact('mmbob')).toBeUndefined()
+    expect((await store.listMessages('mmbob')).map((m) => m.text)).toEqual(['before'])
+    // The same batch again, when the disk has room: all of it, once.
+    expect((await store.commitReceived({ contactId: 'mmbob', sessions: { entries: [entry] }, messages: batch })).map((m) => m.id)).toEqual(['m2', 'm3', 'm4'])
+    expect((await store.listMessages('mmbob')).map((m) => m.text)).toEqual(['before', 'batch 2', 'batch 3', 'batch 4'])
     store.close()
   })
 })

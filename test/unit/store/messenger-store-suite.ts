@@ -115,15 +115,15 @@ export function messengerStoreSuite (name: string, create: () => Promise<Messeng
     it('commits a received step whole: sessions, replay cache, contact and message together', async () => {
       const sessions = { entries: [{ ratchet: new Uint8Array([1]), ad: new Uint8Array([2]), role: 'responder' as const, baseKey: '3:ab', theirDhIdentityKey: new Uint8Array(32), createdAt: 1 }] }
       const contact = { userId: 'mmbob', publicKey: new Uint8Array(32), name: 'Bob', relays: [], addedAt: 1 }
-      const step = { contactId: 'mmbob', sessions, replayCache: new Uint8Array([9, 9]), contact, message: message({ id: 'r1', direction: 'in', state: 'delivered' }) }
-      expect(await store.commitReceived(step)).toBe(true)
+      const step = { contactId: 'mmbob', sessions, replayCache: new Uint8Array([9, 9]), contact, messages: [message({ id: 'r1', direction: 'in', state: 'delivered' })] }
+      expect((await store.commitReceived(step)).map((m) => m.id)).toEqual(['r1'])
       expect(await store.loadSessions('mmbob')).toEqual(sessions)
       expect(await store.loadReplayCache()).toEqual(new Uint8Array([9, 9]))
       expect(await store.getContact('mmbob')).toEqual(contact)
       expect((await store.listMessages('mmbob')).map((m) => m.id)).toEqual(['r1'])
       // The same message again: the sessions still move on, the message is not added twice.
       const later = { entries: [{ ...sessions.entries[0]!, ratchet: new Uint8Array([5]) }] }
-      expect(await store.commitReceived({ contactId: 'mmbob', sessions: later, message: message({ id: 'r1', direction: 'in', text: 'changed' }) })).toBe(false)
+      expect(await store.commitReceived({ contactId: 'mmbob', sessions: later, messages: [message({ id: 'r1', direction: 'in', text: 'changed' })] })).toEqual([])
       expect(await store.loadSessions('mmbob')).toEqual(later)
       expect((await store.listMessages('mmbob')).map((m) => m.text)).toEqual(['hi'])
     })
@@ -147,6 +147,20 @@ export function messengerStoreSuite (name: string, create: () => Promise<Messeng
       const control = Uint8Array.of(1, 4, 9)
       await store.addMessage({ id: 'f'.repeat(32), contactId: 'c1', direction: 'out', text: '', sentAt: 1, state: 'pending', control })
       expect((await store.listMessages('c1'))[0]!.control).toEqual(control)
+    })
+
+    it('commits a batch of received messages in one step: the new ones once, in the order given', async () => {
+      const sessions = { entries: [{ ratchet: new Uint8Array([1]), ad: new Uint8Array([2]), role: 'responder' as const, theirDhIdentityKey: new Uint8Array(32), createdAt: 1 }] }
+      await store.addMessage(message({ id: 'b2', direction: 'in', state: 'delivered', sentAt: 2, text: 'kept' }))
+      const batch = ['b1', 'b2', 'b3', 'b1', 'b4'].map((id, i) => message({ id, direction: 'in', state: 'delivered', sentAt: i + 1, text: `${id} from the batch` }))
+      const added = await store.commitReceived({ contactId: 'mmbob', sessions, messages: batch })
+      expect(added.map((m) => m.id)).toEqual(['b1', 'b3', 'b4'])
+      expect((await store.listMessages('mmbob')).map((m) => m.text)).toEqual(['b1 from the batch', 'kept', 'b3 from the batch', 'b4 from the batch'])
+      expect(await store.loadSessions('mmbob')).toEqual(sessions)
+      // Sessions alone (payloads that were receipts, say): the step is still stored.
+      const later = { entries: [{ ...sessions.entries[0]!, ratchet: new Uint8Array([3]) }] }
+      expect(await store.commitReceived({ contactId: 'mmbob', sessions: later })).toEqual([])
+      expect(await store.loadSessions('mmbob')).toEqual(later)
     })
 
     it('hands out copies, never live references', async () => {
