@@ -25,6 +25,9 @@ const DIST = resolve(process.env.MURMUR_BENCH_DIST ?? 'dist')
 const OUT = resolve(process.env.MURMUR_BENCH_OUT ?? '.')
 
 interface PutMark { ms: number, holders: number, bytes: number, entries: number }
+interface SlotMark { waitedMs: number, receiveMs: number, received: number }
+/** Where Bob's time went, per round: page start to the drain that found the messages, and inside that drain. */
+interface DrainBreakdown { drainStartMs: number, drainMs: number, waitedMs: number, receiveMs: number, slots: number }
 
 const started = Date.now()
 const log = (m: string): void => { console.log(`bench:mailbox [${((Date.now() - started) / 1000).toFixed(0).padStart(3)} s] ${m}`) }
@@ -37,7 +40,7 @@ async function outgoingStored (page: Page): Promise<number> {
   return page.getByRole('log', { name: 'Messages' }).locator('li.out').getByRole('img', { name: 'stored' }).count()
 }
 
-async function round (browser: Browser, relay: RunningRelay, puts: PutMark[], toShown: number[], toDrained: number[]): Promise<void> {
+async function round (browser: Browser, relay: RunningRelay, puts: PutMark[], toShown: number[], toDrained: number[], breakdown: DrainBreakdown[]): Promise<void> {
   const bob = await openPersonBrowser(relay.url)
   await createProfile(bob.page, 'Bob')
   const link = await inviteLink(bob.page)
@@ -59,9 +62,23 @@ async function round (browser: Browser, relay: RunningRelay, puts: PutMark[], to
     const log = back.page.getByRole('log', { name: 'Messages' }).locator('li.in')
     await waitUntil(async () => await log.count() >= MESSAGES, `${MESSAGES} at Bob`, 300_000)
     toShown.push(await back.page.evaluate(() => performance.now()))
-    const drains = await marks<{ received: number, ms: number }>(back.page, 'murmur:mailbox-drained')
+    const drains = await back.page.evaluate(() => performance.getEntriesByName('murmur:mailbox-drained', 'mark')
+      .map((m) => ({ end: m.startTime, ...(m as PerformanceMark).detail })))
     const first = drains.find((d) => d.received > 0)
-    if (first != null) toDrained.push(first.ms)
+    if (first != null) {
+      toDrained.push(first.ms)
+      const start = first.end - first.ms
+      const slots = (await back.page.evaluate(() => performance.getEntriesByName('murmur:mailbox-slot', 'mark')
+        .map((m) => ({ at: m.startTime, ...(m as PerformanceMark).detail }))))
+        .filter((m: SlotMark & { at: number }) => m.at >= start && m.at <= first.end) as SlotMark[]
+      breakdown.push({
+        drainStartMs: Math.round(start),
+        drainMs: Math.round(first.ms),
+        waitedMs: Math.round(slots.reduce((n, m) => n + m.waitedMs, 0)),
+        receiveMs: Math.round(slots.reduce((n, m) => n + m.receiveMs, 0)),
+        slots: slots.length
+      })
+    }
   } finally {
     await back.dispose()
     await bob.dispose()
@@ -75,12 +92,13 @@ async function main (): Promise<void> {
   const puts: PutMark[] = []
   const toShown: number[] = []
   const toDrained: number[] = []
+  const breakdown: DrainBreakdown[] = []
   try {
     // Online bystanders: DHT nodes that hold records, as other people's tabs do.
     for (let i = 0; i < BYSTANDERS; i++) await createProfile(await openBenchPage(browser, relay.url), `Bystander ${i + 1}`)
     for (let r = 0; r < ROUNDS; r++) {
       log(`round ${r + 1} of ${ROUNDS}: ${MESSAGES} messages`)
-      await round(browser, relay, puts, toShown, toDrained)
+      await round(browser, relay, puts, toShown, toDrained, breakdown)
     }
   } finally {
     await browser.close().catch(() => {})
@@ -98,7 +116,10 @@ async function main (): Promise<void> {
       holdersPerWrite: summarize(written.map((p) => p.holders)),
       bytesHeldPerMessage: summarize(written.filter((p) => p.entries >= 8).map((p) => p.bytes / p.entries)),
       openToAllShownMs: summarize(toShown),
-      firstDrainMs: summarize(toDrained)
+      firstDrainMs: summarize(toDrained),
+      // Per round: when that drain started (ms after Bob's page started), how long it took,
+      // and of that, how long it waited on slot lookups and spent opening and storing slots.
+      drainBreakdown: breakdown
     }
   }
   console.log(JSON.stringify(results, null, 2))
