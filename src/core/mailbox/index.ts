@@ -47,11 +47,15 @@ export {
 export {
   nextAttempt,
   republishDue,
+  thinRepublishDue,
   deliveryDeadline,
   isFailed,
   DIRECT_RETRY_MIN_MS,
   DIRECT_RETRY_MAX_MS,
   REPUBLISH_INTERVAL_MS,
+  WANTED_HOLDERS,
+  THIN_REPUBLISH_MS,
+  THIN_REPUBLISHES_MAX,
   MAILBOX_MIN_RETENTION_MS
 } from './outbox-schedule.ts'
 export { drainSlot } from './drain.ts'

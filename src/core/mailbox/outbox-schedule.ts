@@ -14,6 +14,18 @@ export const DIRECT_RETRY_MAX_MS = 5 * 60 * 1000
  * reaches the nodes that have since become the closest to the slot key.
  */
 export const REPUBLISH_INTERVAL_MS = 24 * 60 * 60 * 1000
+/**
+ * A record that fewer peers than this took is PUT again soon (thinRepublishDue): the relay
+ * and two tabs. A write made while the network re-forms (tabs still finding a relay that
+ * just restarted) or while a WebRTC dial to a holder timed out under load reaches the relay
+ * alone, and one copy is one lost disk away from losing the messages.
+ */
+export const WANTED_HOLDERS = 3
+/** The first thin republish waits this long (the leader's poll runs every 30 s); each next one twice as long. */
+export const THIN_REPUBLISH_MS = 30_000
+/** Then it stops: a small network may never offer WANTED_HOLDERS peers, and the daily republish goes on. */
+export const THIN_REPUBLISHES_MAX = 5
+
 /** The shortest retention a user may choose (the anchors keep offline messages 14-21 days). */
 export const MAILBOX_MIN_RETENTION_MS = 14 * 24 * 60 * 60 * 1000
 
@@ -68,4 +80,15 @@ export function deliveryDeadline (message: { queuedAt: number }, retentionMs: nu
 /** A message no receipt came for within the retention: the user is told it was not delivered. */
 export function isFailed (message: { queuedAt: number }, now: number = Date.now(), retentionMs: number = MAILBOX_RETENTION_MS): boolean {
   return now >= deliveryDeadline(message, retentionMs)
+}
+
+/**
+ * Whether a published record that too few holders took should be PUT again now: after
+ * THIN_REPUBLISH_MS, doubling with each such republish, at most THIN_REPUBLISHES_MAX times
+ * (about 15 minutes in all). A tombstone is never retried: holders drop it within 48 h anyway.
+ */
+export function thinRepublishDue (slot: { published: boolean, holders: number, thinRepublishes?: number, createdAt: number, expiresAt: number, entries: readonly unknown[] }, now: number = Date.now()): boolean {
+  if (!slot.published || slot.entries.length === 0 || now >= slot.expiresAt || slot.holders >= WANTED_HOLDERS) return false
+  const done = slot.thinRepublishes ?? 0
+  return done < THIN_REPUBLISHES_MAX && now - slot.createdAt >= THIN_REPUBLISH_MS * 2 ** done
 }

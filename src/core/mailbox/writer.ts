@@ -1,6 +1,6 @@
 import { toString } from 'uint8arrays'
 import { MAILBOX_MAX_BYTES, MAILBOX_MAX_ENTRIES, type MailboxRecordFields } from './record.ts'
-import { republishDue } from './outbox-schedule.ts'
+import { republishDue, thinRepublishDue, WANTED_HOLDERS } from './outbox-schedule.ts'
 import { slotEpoch, SLOTS_PER_EPOCH } from './slots.ts'
 
 // What a writer keeps about the mailbox records it writes for one contact: the slots it has
@@ -40,6 +40,8 @@ export interface WriterSlot {
   published: boolean
   /** How many holders took this version, as far as the last PUT could tell. */
   holders: number
+  /** Republishes in a row made because fewer than WANTED_HOLDERS took the record (see thinRepublishDue). */
+  thinRepublishes?: number
 }
 
 export interface MailboxWriterState {
@@ -94,7 +96,7 @@ export function chooseSlot (state: MailboxWriterState, secretKind: SecretKind, p
 function rewrite (slot: WriterSlot, entries: WriterEntry[], now: number): WriterSlot {
   const seq = Math.max(slot.seq + 1, now)
   const expiresAt = entries.length === 0 ? now + TOMBSTONE_TTL_MS : Math.max(...entries.map((e) => e.deadline))
-  return { ...slot, seq, createdAt: now, expiresAt, entries, published: false, holders: 0 }
+  return { ...slot, seq, createdAt: now, expiresAt, entries, published: false, holders: 0, thinRepublishes: 0 }
 }
 
 /** The state with `entry` added to the slot `ref` (created when new). */
@@ -127,9 +129,12 @@ export function expiredEntries (state: MailboxWriterState, now: number): WriterE
   return state.slots.flatMap((s) => s.entries.filter((e) => e.deadline <= now))
 }
 
-/** The slots to PUT now: versions not yet out, and live records due for their republish. */
+/**
+ * The slots to PUT now: versions not yet out, live records due for their republish, and
+ * records too few peers took (thinRepublishDue).
+ */
 export function slotsToPublish (state: MailboxWriterState, now: number): WriterSlot[] {
-  return state.slots.filter((s) => now < s.expiresAt && (!s.published || republishDue(s, now)))
+  return state.slots.filter((s) => now < s.expiresAt && (!s.published || republishDue(s, now) || thinRepublishDue(s, now)))
 }
 
 /** A slot's record as it goes on the wire (src/core/mailbox/record.ts signs it). */
@@ -148,9 +153,18 @@ export function markPublished (state: MailboxWriterState, ref: SlotRef, seq: num
   }
 }
 
-/** A live slot signed again for its republish: same entries, new seq and dates. */
+/**
+ * A live slot signed again for its republish: same entries, new seq and dates. One that
+ * too few holders took counts as one more thin republish; one that enough took starts over.
+ */
 export function refreshSlot (state: MailboxWriterState, ref: SlotRef, now: number): MailboxWriterState {
-  return { slots: state.slots.map((s) => (sameSlot(s, ref) ? rewrite(s, s.entries, now) : s)) }
+  return {
+    slots: state.slots.map((s) => {
+      if (!sameSlot(s, ref)) return s
+      const thin = s.published && s.holders < WANTED_HOLDERS ? (s.thinRepublishes ?? 0) + 1 : 0
+      return { ...rewrite(s, s.entries, now), thinRepublishes: thin }
+    })
+  }
 }
 
 /**

@@ -5,7 +5,7 @@ import {
 } from '../../../../src/core/mailbox/writer.ts'
 import { MAILBOX_MAX_ENTRIES, MAILBOX_MAX_BYTES, encodeMailboxRecord } from '../../../../src/core/mailbox/record.ts'
 import { mailboxSlot, SLOT_EPOCH_MS, SLOTS_PER_EPOCH } from '../../../../src/core/mailbox/slots.ts'
-import { REPUBLISH_INTERVAL_MS } from '../../../../src/core/mailbox/outbox-schedule.ts'
+import { REPUBLISH_INTERVAL_MS, THIN_REPUBLISH_MS, THIN_REPUBLISHES_MAX } from '../../../../src/core/mailbox/outbox-schedule.ts'
 
 const NOW = 20_000 * SLOT_EPOCH_MS + 5_000
 const DAY = 24 * 60 * 60 * 1000
@@ -55,6 +55,32 @@ describe('mailbox writer state', () => {
     // A live record is republished a day later, signed again.
     expect(slotsToPublish(state, NOW + REPUBLISH_INTERVAL_MS).map((s) => s.index)).toEqual([0])
     expect(refreshSlot(state, first, NOW + REPUBLISH_INTERVAL_MS).slots[0]!.seq).toBe(NOW + REPUBLISH_INTERVAL_MS)
+  })
+
+  it('a record too few peers took is put again after 30 s, then after twice as long each time, five times at most', () => {
+    let state = fill(emptyWriterState(), 1)
+    const ref = state.slots[0]!
+    state = markPublished(state, ref, ref.seq, 1) // the relay alone
+    let at = NOW
+    for (let n = 0; n < THIN_REPUBLISHES_MAX; n++) {
+      const wait = THIN_REPUBLISH_MS * 2 ** n
+      expect(slotsToPublish(state, at + wait - 1)).toEqual([])
+      at += wait
+      expect(slotsToPublish(state, at).map((s) => s.index)).toEqual([0])
+      state = refreshSlot(state, ref, at)
+      expect(state.slots[0]!.thinRepublishes).toBe(n + 1)
+      state = markPublished(state, ref, state.slots[0]!.seq, 2)
+    }
+    // Then only the daily republish.
+    expect(slotsToPublish(state, at + 10 * THIN_REPUBLISH_MS * 2 ** THIN_REPUBLISHES_MAX)).toEqual([])
+    expect(slotsToPublish(state, at + REPUBLISH_INTERVAL_MS)).toHaveLength(1)
+    // Enough holders once: nothing until the daily republish, and the count starts over.
+    const enough = markPublished(refreshSlot(state, ref, at + 1), ref, at + 1, 3)
+    expect(enough.slots[0]!.thinRepublishes).toBe(THIN_REPUBLISHES_MAX + 1)
+    expect(slotsToPublish(enough, at + 1 + THIN_REPUBLISH_MS)).toEqual([])
+    expect(refreshSlot(enough, ref, at + 2).slots[0]!.thinRepublishes).toBe(0)
+    // A new message rewrites the slot: its count starts over too.
+    expect(addEntry(state, ref, entry(9), at + 3).slots[0]!.thinRepublishes).toBe(0)
   })
 
   it('receipts empty a slot into a tombstone that outlives the copies, then past epochs are pruned', () => {
