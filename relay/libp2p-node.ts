@@ -9,7 +9,7 @@ import { kadDHT, type KadDHT } from '@libp2p/kad-dht'
 import type { PrivateKey, TLSCertificate } from '@libp2p/interface'
 import type { Datastore } from 'interface-datastore'
 import { murmurDhtInit } from '../src/net/dht-config.ts'
-import { addDhtPeersWhenAddressed } from '../src/net/dht-routing.ts'
+import { addDhtPeersWhenAddressed, dropDhtPeersWhenGone } from '../src/net/dht-routing.ts'
 import { releaseReservation, shouldRefuseConnection, shouldRefuseReservation } from './reservation-policy.ts'
 import type { RelayConfig } from './config.ts'
 import { announcedAddrs, listenAddress } from './public-address.ts'
@@ -87,6 +87,8 @@ export async function createRelayNode (
   })
 
   addDhtPeersWhenAddressed(node)
+  // Tabs reach the DHT through this relay: one that left must not be handed out any more.
+  dropDhtPeersWhenGone(node)
   const reservations = node.services.relay.reservations
   node.addEventListener('peer:disconnect', (event) => { releaseReservation(reservations, event.detail) })
   return node

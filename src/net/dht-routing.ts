@@ -19,14 +19,47 @@ export function addDhtPeersWhenAddressed (node: Libp2p<{ dht: KadDHT }>): void {
   })
 }
 
+/**
+ * The other half of the same gap: kad-dht 16 never drops a peer when it goes away (it pings
+ * old contacts only when a bucket is full, which a relay's table of a few hundred tabs
+ * rarely is). A relay reaches a tab only through the circuit it serves it, so once the tab's
+ * connection closes (the tab closed, or moved to another relay) every FIND_NODE answer that
+ * still names it sends the asker to dial a dead end, and the relay's table fills with them.
+ * So a DHT peer whose every known address is a circuit through this node leaves the routing
+ * table when it disconnects; it joins again when it reconnects and identifies. A peer that
+ * can be reached some other way (a tab reserved on two relays) stays.
+ */
+export function dropDhtPeersWhenGone (node: Libp2p<{ dht: KadDHT }>): void {
+  node.addEventListener('peer:disconnect', (event) => {
+    const peerId = event.detail
+    void (async () => {
+      const peer = await node.peerStore.get(peerId)
+      if (!peer.protocols.includes(DHT_PROTOCOL)) return
+      if (!reachableOnlyThrough(peer.addresses.map((a) => a.multiaddr.toString()), node.peerId.toString())) return
+      await routingTableOf(node.services.dht).remove(peerId)
+    })().catch(() => {})
+  })
+}
+
+/** Whether every address is a relay circuit through `relayPeerId` (and there is one at least). */
+export function reachableOnlyThrough (addrs: string[], relayPeerId: string): boolean {
+  return addrs.length > 0 && addrs.every((addr) => addr.includes(`/p2p/${relayPeerId}/p2p-circuit`))
+}
+
 interface RoutingTable {
   find: (peer: PeerId) => Promise<PeerId | undefined>
   add: (peer: PeerId) => Promise<void>
+  remove: (peer: PeerId) => Promise<void>
+}
+
+function routingTableOf (dht: KadDHT): RoutingTable {
+  const table = (dht as unknown as { routingTable?: RoutingTable }).routingTable
+  if (table == null) throw new Error('kad-dht has no routingTable field any more: see src/net/dht-routing.ts')
+  return table
 }
 
 async function addToRoutingTable (dht: KadDHT, peerId: PeerId): Promise<void> {
-  const table = (dht as unknown as { routingTable?: RoutingTable }).routingTable
-  if (table == null) throw new Error('kad-dht has no routingTable field any more: see src/net/dht-routing.ts')
+  const table = routingTableOf(dht)
   if (await table.find(peerId) != null) return
   await table.add(peerId)
 }
