@@ -56,6 +56,16 @@ async function outgoingStates (page: Page): Promise<string[]> {
   return names
 }
 
+/** "held by N peers" of my message at `index` in the open conversation; 0 before it says so. */
+async function holders (page: Page, index: number): Promise<number> {
+  const [text] = await page.getByRole('log', { name: 'Messages' }).locator('li.out').nth(index).locator('.holders').allTextContents()
+  return Number(/held by (\d+) peer/.exec(text ?? '')?.[1] ?? 0)
+}
+
+async function relayStatus (page: Page): Promise<string> {
+  return (await page.getByRole('status', { name: 'Relay' }).textContent()) ?? ''
+}
+
 /** Texts of the incoming messages in the open conversation, in display order. */
 async function incomingTexts (page: Page): Promise<string[]> {
   return page.getByRole('log', { name: 'Messages' }).locator('li.in .text').allTextContents()
@@ -92,9 +102,9 @@ describe('offline delivery through DHT mailboxes', { timeout: 300_000 }, () => {
       const states = await outgoingStates(ann.page)
       return states.length === 20 && states.every((s) => s === 'stored')
     }, 'all 20 stored', 120_000)
-    // Several holders: the relay and the bystanders' tabs (the DHT's k closest nodes).
-    const held = await ann.page.locator('li.out .holders').first().textContent()
-    expect(Number(/held by (\d+) peer/.exec(held ?? '')?.[1])).toBeGreaterThanOrEqual(2)
+    // Several holders: the relay and the bystanders' tabs (the DHT's k closest nodes). A
+    // write that reached fewer (a WebRTC dial to a tab timed out under load) is put again.
+    await waitUntil(async () => (await holders(ann.page, 0)) >= 2, 'held by several peers', 150_000)
     await ann.close()
 
     const bob = await personBrowser(relay.url, bobDir)
@@ -109,8 +119,8 @@ describe('offline delivery through DHT mailboxes', { timeout: 300_000 }, () => {
     expect((await messageItems(bob.page)).length).toBe(20)
   })
 
-  it('the relay restarts while Bob is away: Bob still gets everything', async () => {
-    await bystanders(['Carol', 'Dan'])
+  it('the relay restarts while Bob is away, then every holder but one tab is gone: Bob still gets everything', async () => {
+    const [carol, dan, erin] = await bystanders(['Carol', 'Dan', 'Erin'])
     const { bobDir, link } = await bobAway()
     const texts = ['kept across a relay restart 1', 'kept across a relay restart 2', 'kept across a relay restart 3']
     const ann = await annWrites(link, texts)
@@ -120,14 +130,46 @@ describe('offline delivery through DHT mailboxes', { timeout: 300_000 }, () => {
     }, 'all stored', 120_000)
     await ann.close()
 
-    // The relay restarts on its data: the copy it held survives on disk.
+    // The relay restarts on its data and its ports, as a deployed one does: the copy it held
+    // survives on disk.
     const port = new URL(relay.url).port
+    const wsPort = /\/tcp\/(\d+)\//.exec(relay.relayAddr)![1]!
+    const ports = ['--port', port, '--ws-port', wsPort]
     await relay.stop({ keepData: true })
-    relay = await startRelay({ dataDir: relay.dataDir, args: ['--port', port] })
+    relay = await startRelay({ dataDir: relay.dataDir, args: ports })
     const bob = await personBrowser(relay.url, bobDir)
     await openConversation(bob.page, 'Ann')
     await waitUntil(async () => (await incomingTexts(bob.page)).length >= 3, 'all 3 at Bob after the restart', 120_000)
     expect(await incomingTexts(bob.page)).toEqual(texts)
+    await bob.close()
+
+    // Ann writes again once the bystanders are back on the relay: the relay and their tabs
+    // hold the new messages (a write that reached too few is put again within a minute).
+    for (const page of [carol!, dan!, erin!]) await waitUntil(async () => (await relayStatus(page)).includes('Reachable'), 'bystanders back on the relay', 120_000)
+    const more = ['only Dan holds this 1', 'only Dan holds this 2']
+    const ann2 = await personBrowser(relay.url, ann.dir)
+    await openConversation(ann2.page, 'Bob')
+    for (const text of more) await sendMessage(ann2.page, text)
+    await waitUntil(async () => {
+      const states = await outgoingStates(ann2.page)
+      return states.length === 5 && states.slice(3).every((s) => s === 'stored') && (await holders(ann2.page, 4)) >= 3
+    }, 'new messages held by the relay and the tabs', 150_000)
+    await ann2.close()
+
+    // Then every holder but Dan's tab goes: Carol's and Erin's tabs close, and the relay is
+    // replaced by one that lost everything (a new machine, same address). Bob finds the mail
+    // on Dan through the DHT.
+    await carol!.context().close()
+    await erin!.context().close()
+    await relay.stop()
+    await waitUntil(async () => !(await relayStatus(dan!)).includes('Reachable'), 'Dan sees the relay gone')
+    relay = await startRelay({ args: ports })
+    // Dan's tab finds the new relay by itself and takes part in the DHT again.
+    await waitUntil(async () => (await relayStatus(dan!)).includes('Reachable'), 'Dan back on the relay', 120_000)
+    const bob2 = await personBrowser(relay.url, bobDir)
+    await openConversation(bob2.page, 'Ann')
+    await waitUntil(async () => (await incomingTexts(bob2.page)).length >= 5, 'both messages from Dan', 120_000)
+    expect(await incomingTexts(bob2.page)).toEqual([...texts, ...more])
   })
 
   it('Ann\'s browser is killed while she sends; after she reopens, Bob has every message she has, exactly once', async () => {
