@@ -2,6 +2,7 @@ import { Reader, Writer } from './codec.ts'
 import { DecodeError, InvalidEnvelopeError } from './errors.ts'
 import { MESSAGE_ID_BYTES } from './message-id.ts'
 import { isValidMessageText, NAME_MAX_BYTES, normalizeDisplayName, TEXT_MAX_BYTES } from './text-rules.ts'
+import { isPushGateway, isPushNote, PUSH_FIELD_MAX_BYTES } from './push-token.ts'
 
 /**
  * What a person's message (or its receipts) is inside a session: the plaintext the Double
@@ -17,10 +18,16 @@ export type ChatPayload =
   | { kind: 'receipts', id: Uint8Array, sentAt: number, delivered: Uint8Array[], read: Uint8Array[] }
   /** Group membership and keys (src/core/group/group-control.ts), opaque at this layer. */
   | { kind: 'group', id: Uint8Array, sentAt: number, control: Uint8Array }
+  /**
+   * How to wake the writer (src/core/push-token.ts): the origin of the push gateway that
+   * issued their token, and the token. Only contacts learn it, only inside the session;
+   * both empty withdraws an earlier one.
+   */
+  | { kind: 'push', id: Uint8Array, sentAt: number, gateway: string, token: string }
 
 const VERSION = 1
 // Wire codes for `kind`; never reuse a retired code (2 was a single delivery receipt).
-const KIND_CODES = { message: 1, receipts: 3, group: 5 } as const
+const KIND_CODES = { message: 1, receipts: 3, push: 4, group: 5 } as const
 export const CHAT_PAYLOAD_MAX_BYTES = 16 * 1024
 /** Ids per list in one receipts payload: 256 ids are 4 KiB, well inside a payload. */
 export const RECEIPT_IDS_MAX = 256
@@ -50,6 +57,9 @@ export function encodeChatPayload (payload: ChatPayload): Uint8Array {
   } else if (payload.kind === 'group') {
     if (!(payload.control instanceof Uint8Array) || payload.control.length === 0 || payload.control.length > GROUP_CONTROL_MAX_BYTES) throw malformed('control')
     w.bytes(payload.control)
+  } else if (payload.kind === 'push') {
+    if (!isPushNote(payload.gateway, payload.token)) throw malformed(isPushGateway(payload.gateway) || payload.gateway === '' ? 'token' : 'gateway')
+    w.string(payload.gateway).string(payload.token)
   } else {
     const name = normalizeDisplayName(payload.name)
     if (name === undefined) throw malformed('name')
@@ -71,7 +81,7 @@ export function decodeChatPayload (bytes: Uint8Array): ChatPayload {
     const r = new Reader(bytes)
     if (r.u8('version') !== VERSION) throw new DecodeError('version', 'unknown payload version')
     const code = r.u8('kind')
-    if (code !== KIND_CODES.message && code !== KIND_CODES.receipts && code !== KIND_CODES.group) throw new DecodeError('kind', 'unknown payload kind')
+    if (code !== KIND_CODES.message && code !== KIND_CODES.receipts && code !== KIND_CODES.group && code !== KIND_CODES.push) throw new DecodeError('kind', 'unknown payload kind')
     const id = r.bytes('id', { max: MESSAGE_ID_BYTES, exact: MESSAGE_ID_BYTES })
     const sentAt = r.uvarint('sentAt')
     let payload: ChatPayload
@@ -84,6 +94,15 @@ export function decodeChatPayload (bytes: Uint8Array): ChatPayload {
       const control = r.bytes('control', { max: GROUP_CONTROL_MAX_BYTES })
       if (control.length === 0) throw new DecodeError('control', 'is empty')
       payload = { kind: 'group', id, sentAt, control }
+    } else if (code === KIND_CODES.push) {
+      const gateway = r.string('gateway', { maxBytes: PUSH_FIELD_MAX_BYTES })
+      const token = r.string('token', { maxBytes: PUSH_FIELD_MAX_BYTES })
+      if (!isPushNote(gateway, token)) {
+        throw isPushGateway(gateway) || gateway === ''
+          ? new DecodeError('token', 'must be base64url, or empty together with the gateway')
+          : new DecodeError('gateway', 'must be an https origin (http only on loopback)')
+      }
+      payload = { kind: 'push', id, sentAt, gateway, token }
     } else {
       const name = normalizeDisplayName(r.string('name', { maxBytes: NAME_MAX_BYTES }))
       if (name === undefined) throw new DecodeError('name', 'not an acceptable display name')

@@ -10,6 +10,8 @@ const SENT = Date.UTC(2025, 0, 1)
 const message: ChatPayload = { kind: 'message', id: ID, sentAt: SENT, name: 'Alice', text: 'Hi Bob!\nHow are you? 👋' }
 const receipt: ChatPayload = { kind: 'receipts', id: ID, sentAt: SENT, delivered: [OTHER], read: [ID, OTHER] }
 const group: ChatPayload = { kind: 'group', id: ID, sentAt: SENT, control: Uint8Array.of(1, 4, 2, 0x61, 0x62) }
+const push: ChatPayload = { kind: 'push', id: ID, sentAt: SENT, gateway: 'https://relay.example:8443', token: 'AbC-_09xyzAbC-_09xyzAb' }
+const withdrawn: ChatPayload = { ...push, gateway: '', token: '' }
 
 const expectMalformed = (fn: () => unknown, field?: string): void => {
   const err = thrown(fn)
@@ -26,7 +28,7 @@ const messageWith = (name: string | Uint8Array, text: string | Uint8Array): Uint
 }
 
 describe('chat payload', () => {
-  it.for([message, receipt, group])('$kind round-trips', (payload) => {
+  it.for([message, receipt, group, push, withdrawn])('$kind round-trips', (payload) => {
     expect(decodeChatPayload(encodeChatPayload(payload))).toEqual(payload)
   })
 
@@ -54,7 +56,7 @@ describe('chat payload', () => {
   })
 
   it('rejects truncation at every length, trailing bytes, unknown version and kind, wrong id lengths', () => {
-    for (const payload of [message, receipt]) {
+    for (const payload of [message, receipt, push]) {
       const bytes = encodeChatPayload(payload)
       for (let n = 0; n < bytes.length; n++) expectMalformed(() => decodeChatPayload(bytes.subarray(0, n)))
       const trailing = new Uint8Array(bytes.length + 1)
@@ -63,7 +65,7 @@ describe('chat payload', () => {
     }
     expectMalformed(() => decodeChatPayload(new Writer().u8(2).u8(1).finish()), 'version')
     // 2 was the single receipt of earlier builds: retired, refused like any unknown kind.
-    for (const kind of [0, 2, 4, 255]) expectMalformed(() => decodeChatPayload(new Writer().u8(1).u8(kind).finish()), 'kind')
+    for (const kind of [0, 2, 200, 255]) expectMalformed(() => decodeChatPayload(new Writer().u8(1).u8(kind).finish()), 'kind')
     expectMalformed(() => decodeChatPayload(new Writer().u8(1).u8(3).bytes(new Uint8Array(15)).finish()), 'id')
     expectMalformed(() => decodeChatPayload(new Writer().u8(1).u8(3).bytes(ID).uvarint(1).uvarint(1).bytes(new Uint8Array(17)).finish()), 'delivered')
     expectMalformed(() => decodeChatPayload(new Writer().u8(1).u8(3).bytes(ID).uvarint(1).uvarint(0).uvarint(0).finish()), 'delivered')
@@ -82,6 +84,27 @@ describe('chat payload', () => {
     fc.assert(fc.property(fc.oneof(fc.uint8Array({ maxLength: 200 }), prefixThenNoise(encodeChatPayload(message))), (bytes) => {
       try { decodeChatPayload(bytes) } catch (err) { expect(isTypedError(err)).toBe(true) }
     }))
+  })
+
+  it('a push note names an https gateway origin (http on loopback only) and a base64url token, or withdraws with both empty', () => {
+    for (const gateway of ['http://127.0.0.1:8080', 'http://localhost:3000', 'http://[::1]:9', 'https://relay.example']) {
+      expect(decodeChatPayload(encodeChatPayload({ ...push, gateway }))).toMatchObject({ kind: 'push', gateway })
+    }
+    const pushBytes = (gateway: string, token: string): Uint8Array =>
+      new Writer().u8(1).u8(4).bytes(ID).uvarint(SENT).string(gateway).string(token).finish()
+    for (const gateway of ['http://relay.example', 'https://relay.example/push/poke', 'https://relay.example/', 'https://user@relay.example',
+      'javascript:alert(1)', 'ftp://relay.example', 'https://relay.example:99999', 'https://' + 'a'.repeat(300) + '.example', 'relay.example']) {
+      expectMalformed(() => encodeChatPayload({ ...push, gateway }), 'gateway')
+      expectMalformed(() => decodeChatPayload(pushBytes(gateway, 'abc')), 'gateway')
+    }
+    for (const token of ['has space', 'a/b', 'a+b=', 'x'.repeat(257), '']) {
+      expectMalformed(() => encodeChatPayload({ ...push, token }), 'token')
+      if (token.length <= 256) expectMalformed(() => decodeChatPayload(pushBytes('https://relay.example', token)), 'token')
+    }
+    // A withdrawal has both fields empty: a token without its gateway is refused.
+    expectMalformed(() => encodeChatPayload({ ...push, gateway: '' }), 'token')
+    expectMalformed(() => decodeChatPayload(pushBytes('', 'abc')), 'token')
+    expectMalformed(() => decodeChatPayload(pushBytes('https://relay.example', 'x'.repeat(257))), 'token')
   })
 
   it('the encoder refuses what a receiver would refuse', () => {
