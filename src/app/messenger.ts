@@ -19,6 +19,8 @@ import { TabSync, type SyncedChange } from './tab-sync.ts'
 import type { MessengerStore, StoredContact, StoredGroupMessage, StoredMessage, StoredProfile } from './store-port.ts'
 import { Groups, type GroupView } from './groups.ts'
 import type { GroupMember } from '../core/group/index.ts'
+import { contactWithPushNote, PushSharing } from './push-sharing.ts'
+import { createPushPoker, type PushPoker } from './push-poker.ts'
 
 /** How often the leader tab reads the mailboxes and looks after the records it wrote. */
 export const MAILBOX_POLL_MS = 30_000
@@ -64,6 +66,8 @@ export class Messenger implements NetworkHost {
   private readonly outbox: Outbox
   private readonly reader: MailboxReader
   private readonly groupService: Groups
+  private readonly pushSharing: PushSharing
+  private readonly poker: PushPoker = createPushPoker()
   private readonly listeners = new Set<(change: MessengerChange) => void>()
   private readonly shutdown = new AbortController()
   private readonly tabs: TabSync
@@ -80,7 +84,8 @@ export class Messenger implements NetworkHost {
     const network = (): Network | undefined => this.network
     this.outbox = new Outbox(store, this.crypto, profile, network, {
       changed: (message) => { this.emit({ kind: 'messages', contactId: message.contactId, message }) },
-      notice: (text) => { this.emit({ kind: 'notice', text }) }
+      notice: (text) => { this.emit({ kind: 'notice', text }) },
+      mailboxWritten: (contact) => { void this.poker.poke(contact) }
     }, retentionMs)
     this.groupService = new Groups(store, {
       userId: this.userId,
@@ -90,6 +95,7 @@ export class Messenger implements NetworkHost {
       ensureContact: async (member) => { await this.ensureContact(member) },
       changed: (change) => { this.emit(change) }
     })
+    this.pushSharing = new PushSharing(store, async (contact, payload, ttlMs) => this.outbox.sendPayload(contact, payload, ttlMs))
     this.reader = new MailboxReader(store, profile, network, {
       receive: async (from, payloads) => this.receiveAll(from, payloads),
       acknowledge: (contactId, id) => { void this.outbox.acknowledge(contactId, { delivered: [id] }) }
@@ -354,6 +360,25 @@ export class Messenger implements NetworkHost {
     return this.reader.drain()
   }
 
+  /** Our push token changed (notifications turned on, renewed or off): every contact hears of it. */
+  async sharePushToken (): Promise<void> {
+    await this.pushSharing.shareWithAll()
+  }
+
+  /**
+   * The service worker says a push arrived while this tab is open: someone left mail. The
+   * leader tab reads the mailboxes now instead of at the next poll; a tab not yet on its
+   * relay reads them as soon as it is (onRelayStatus).
+   */
+  async pushReceived (): Promise<DrainReport | undefined> {
+    performance.mark('murmur:push-received')
+    if (!this.leading || this.relayStatus !== 'reserved') return undefined
+    const report = await this.reader.drain().catch((err: unknown) => { this.reportError(err); return undefined })
+    // For the benchmark (npm run bench:pwa): push received to mailbox drained.
+    performance.mark('murmur:push-drained', { detail: report })
+    return report
+  }
+
   // NetworkHost: what the network half tells the messenger.
 
   onEnvelope (envelope: SealedEnvelope): void {
@@ -390,6 +415,7 @@ export class Messenger implements NetworkHost {
           // Authentic but unreadable (a newer version?): the ratchet step still counts.
         }
         contact = this.contactAfter(contact, contactId, from, payload, opened.theirDhIdentityKey)
+        if (payload?.kind === 'push' && contact != null) contact = contactWithPushNote(contact, payload, opened.theirDhIdentityKey)
         if (payload == null) continue
         replies.push(payload)
         if (payload.kind === 'message') {
@@ -403,6 +429,10 @@ export class Messenger implements NetworkHost {
       this.emit({ kind: 'contacts' })
       if (known == null && contact != null) this.network?.watch(contact)
     }
+    // For tests and benchmarks: their push token is now ours to poke.
+    if (contact?.push !== known?.push) performance.mark('murmur:push-note-stored', { detail: { contactId } })
+    // They now know us both ways: hand them our push token, if we have one.
+    if (contact?.knowsUs === true && known?.knowsUs !== true) void this.pushSharing.shareWith(contactId).catch(this.reportError)
     // One change for a batch: the UI reads the conversation once, not once per message.
     if (added.length === 1) this.emit({ kind: 'messages', contactId, message: added[0] })
     else if (added.length > 1) this.emit({ kind: 'messages', contactId })
@@ -440,6 +470,7 @@ export class Messenger implements NetworkHost {
 
   onLinkUp (userId: string): void {
     void this.outbox.deliver(userId, true).catch(this.reportError)
+    void this.pushSharing.shareWith(userId).catch(this.reportError)
     this.groupService.memberOnline(userId)
   }
 
@@ -472,6 +503,7 @@ export class Messenger implements NetworkHost {
     for (const contact of await this.store.listContacts()) {
       await this.outbox.deliver(contact.userId).catch(this.reportError)
     }
+    void this.pushSharing.shareWithAll().catch(this.reportError)
     if (this.leading) await this.duty()
   }
 

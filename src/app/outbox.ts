@@ -25,6 +25,8 @@ export interface OutboxHost {
   changed: (message: StoredMessage) => void
   /** Something the person should know, e.g. why a message cannot wait in a mailbox. */
   notice: (text: string) => void
+  /** Messages for this contact now wait in their mailbox on at least one peer: time to wake them. */
+  mailboxWritten?: (contact: StoredContact) => void
 }
 
 /** What goes into a mailbox entry: a chat payload, with its id and when it stops mattering. */
@@ -82,6 +84,20 @@ export class Outbox {
       if (toMailbox.length > 0) await this.storeMessages(contact, toMailbox)
       if (sentDirect) this.awaitReceipts(contactId)
     })
+  }
+
+  /**
+   * Sends one payload that is not a person's message (a push note): on the direct link if it
+   * is up, else to the contact's mailbox until `ttlMs` from now. False when neither can take
+   * it now (no link, no mailbox we can write); nothing waits then.
+   */
+  async sendPayload (contact: StoredContact, payload: ChatPayload, ttlMs: number): Promise<boolean> {
+    if (await this.sendDirect(contact, payload)) return true
+    if (writeTarget(this.profile, contact) == null) return false
+    await withLock(`murmur:outbox:${contact.userId}`, async () => {
+      await this.storeInMailbox(contact, [{ id: payload.id, deadline: this.now() + ttlMs, payload }])
+    })
+    return true
   }
 
   /** Puts back a failed message and sends it again. */
@@ -220,7 +236,7 @@ export class Outbox {
       return
     }
     const network = this.network()
-    await this.withWriter(contact, async (start) => {
+    const holders = await this.withWriter(contact, async (start) => {
       let state = start
       for (const item of outgoing) {
         if (holdsEntry(state, item.id) || item.deadline <= this.now()) continue
@@ -232,7 +248,9 @@ export class Outbox {
         state = addEntry(state, ref, { id: item.id, payload, deadline: item.deadline }, this.now())
       }
       return state
-    }).catch((err: any) => { this.host.notice(err?.message ?? String(err)) })
+    }).catch((err: any) => { this.host.notice(err?.message ?? String(err)); return 0 })
+    // Receipts and notes wake nobody: only a person's message is worth a notification.
+    if (holders > 0 && outgoing.some((item) => item.messageId != null)) this.host.mailboxWritten?.(contact)
   }
 
   private async withdraw (contactId: string, ids: Uint8Array[]): Promise<void> {
@@ -244,16 +262,20 @@ export class Outbox {
   /**
    * Runs a change of a contact's writer state under its lock, stores the result before any
    * of it leaves, then PUTs every record that is due and records how many peers took it.
+   * Returns the most peers any of those PUTs reached (0 when none was due or none took it).
    */
-  private async withWriter (contact: StoredContact, change: (state: MailboxWriterState) => Promise<MailboxWriterState>): Promise<void> {
-    await withLock(`murmur:mailbox:${contact.userId}`, async () => {
+  private async withWriter (contact: StoredContact, change: (state: MailboxWriterState) => Promise<MailboxWriterState>): Promise<number> {
+    return withLock(`murmur:mailbox:${contact.userId}`, async () => {
+      let holders = 0
       const loaded = await this.store.loadMailboxWriter(contact.userId)
       let state = await change(loaded ?? emptyWriterState())
       if (state !== loaded && (loaded != null || state.slots.length > 0)) await this.store.saveMailboxWriter(contact.userId, state)
       for (const due of slotsToPublish(state, this.now())) {
         state = await this.publish(contact, state, due)
         await this.store.saveMailboxWriter(contact.userId, state)
+        holders = Math.max(holders, state.slots.find((s) => s.secretKind === due.secretKind && s.epoch === due.epoch && s.index === due.index)?.holders ?? 0)
       }
+      return holders
     })
   }
 

@@ -49,6 +49,12 @@ export interface StoredContact {
   mailboxSecret?: Uint8Array
   /** They have written to us, so they know our keys and read the mailbox slots of the pair. */
   knowsUs?: boolean
+  /**
+   * How to wake them (their chat payload kind 4, src/app/push-sharing.ts): after writing to
+   * their mailbox we poke `gateway` with `token`; both empty when they withdrew it. `sentAt`
+   * orders their notes.
+   */
+  push?: { gateway: string, token: string, sentAt: number }
 }
 
 /**

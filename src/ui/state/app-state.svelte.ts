@@ -61,7 +61,8 @@ export class AppState {
 
   async start (): Promise<void> {
     this.pendingInvite = takeInviteFromHash()
-    this.pwa.start(() => { /* The network half fetches mailboxes; wired with the mailbox. */ })
+    // A push while this tab is open: someone left mail, so read the mailboxes now.
+    this.pwa.start(() => { void this.messenger?.pushReceived() })
     // An invite link pasted into the address bar of an open tab changes only the hash.
     window.addEventListener('hashchange', () => {
       const invite = takeInviteFromHash()
@@ -159,6 +160,8 @@ export class AppState {
     try {
       await (await this.pushClient()).enableNotifications()
       this.notifications = 'on'
+      // Contacts learn the new token inside their sessions (src/app/push-sharing.ts).
+      void this.messenger?.sharePushToken()
     } catch (err) {
       this.notifications = 'off'
       throw err
@@ -168,6 +171,7 @@ export class AppState {
   async disableNotifications (): Promise<void> {
     await (await this.pushClient()).disableNotifications()
     this.notifications = 'off'
+    void this.messenger?.sharePushToken()
   }
 
   private async pushClient (): Promise<PushClient> {
