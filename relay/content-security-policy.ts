@@ -16,6 +16,14 @@ export const TRUSTED_TYPES_POLICIES = ['svelte-trusted-html', 'murmur-sw'] as co
  * connect-src allows any ws:/wss: host because a tab dials whichever relays its contacts
  * use (their invites and presence records name them); a page served over https cannot open
  * ws: anyway (mixed content). WebRTC data channels are not governed by CSP at all.
+ * It also allows https: to any host: after leaving mail in a contact's mailbox a tab pokes
+ * that contact's push gateway, which is the relay that issued their token and can be any
+ * relay in the world (src/app/push-poker.ts). That adds no new way out: a script that could
+ * misuse it could already talk to any host over wss:, and script-src plus Trusted Types
+ * keep foreign script out. Plain http: is not allowed beyond 'self': the push-token codec
+ * accepts http gateways only on loopback, which only matters for development, where a
+ * gateway is the relay that served the page ('self'). Two loopback relays over plain http
+ * cannot poke each other's gateways; give them TLS (docs/SELF-HOSTING.md) for that.
  *
  * `dev` (Vite's dev server only) allows inline styles: Vite injects each module's CSS as a
  * <style> element. The built app loads its CSS from files.
@@ -26,7 +34,7 @@ export function contentSecurityPolicy ({ dev = false }: { dev?: boolean } = {}):
     "script-src 'self'",
     `style-src 'self'${dev ? " 'unsafe-inline'" : ''}`,
     "img-src 'self'",
-    "connect-src 'self' ws: wss:",
+    "connect-src 'self' ws: wss: https:",
     "worker-src 'self'",
     "manifest-src 'self'",
     "object-src 'none'",

@@ -50,18 +50,40 @@ const ACTIONS: Record<string, (gateway: PushGateway, body: unknown) => Promise<[
   }
 }
 
+/**
+ * A sender pokes its contact's gateway, which is often another relay than the one that
+ * served the sender's page: /push/poke alone answers cross-origin requests. Any origin, and
+ * no credentials: the token in the body is the whole authority, there is no cookie or
+ * session to ride on, and the answer says only whether a push went out. Register and revoke
+ * stay same-origin (no CORS headers), so no other site can script them in a browser.
+ */
+const POKE_CORS = { 'Access-Control-Allow-Origin': '*' }
+const POKE_PREFLIGHT = {
+  ...POKE_CORS,
+  'Access-Control-Allow-Methods': 'POST',
+  'Access-Control-Allow-Headers': 'Content-Type',
+  'Access-Control-Max-Age': '86400'
+}
+
 export function isPushPath (path: string): boolean {
   return Object.hasOwn(ACTIONS, path)
 }
 
 /** POST /push/register, /push/revoke, /push/poke (docs/PROTOCOL.md, "Push gateway"). */
 export async function handlePushRequest (gateway: PushGateway, path: string, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const cors = path === '/push/poke' ? POKE_CORS : {}
+  if (req.method === 'OPTIONS' && path === '/push/poke') {
+    res.writeHead(204, { ...POKE_PREFLIGHT, 'Cache-Control': 'no-store' })
+    res.end()
+    return
+  }
   try {
     if (req.method !== 'POST') throw new PushRequestError(405, `${path} takes POST only.`, { Allow: 'POST' })
     const [status, body] = await ACTIONS[path]!(gateway, await readJson(req))
-    reply(res, status, body)
+    reply(res, status, body, cors)
   } catch (err) {
     if (!(err instanceof PushRequestError)) throw err
-    reply(res, err.status, { error: err.message }, err.headers)
+    // The sender's page reads the status (429, 404) to know what happened to its poke.
+    reply(res, err.status, { error: err.message }, { ...err.headers, ...cors, ...(err.headers['Retry-After'] != null ? { 'Access-Control-Expose-Headers': 'Retry-After' } : {}) })
   }
 }

@@ -153,6 +153,28 @@ describe('push gateway of the real relay', () => {
     expect(receiver.received.length).toBe(sent)
   })
 
+  it('answers cross-origin pokes (any origin, no credentials), and only pokes', async () => {
+    const preflight = await fetch(new URL('/push/poke', relay!.url), {
+      method: 'OPTIONS', headers: { Origin: 'https://other-relay.example', 'Access-Control-Request-Method': 'POST', 'Access-Control-Request-Headers': 'content-type' }
+    })
+    expect(preflight.status).toBe(204)
+    expect(preflight.headers.get('access-control-allow-origin')).toBe('*')
+    expect(preflight.headers.get('access-control-allow-methods')).toBe('POST')
+    expect(preflight.headers.get('access-control-allow-headers')?.toLowerCase()).toBe('content-type')
+    expect(preflight.headers.get('access-control-allow-credentials')).toBeNull()
+    // The sender's page reads the answer, 404 included.
+    const poked = await post('/push/poke', { token: randomBytes(16).toString('base64url') })
+    expect(poked.status).toBe(404)
+    expect(poked.headers.get('access-control-allow-origin')).toBe('*')
+    // Register and revoke stay same-origin: no CORS headers, and no preflight answered.
+    const registered = await post('/push/register', { subscription: createTestSubscriber().json(`${receiver.origin}/push/cors`) })
+    expect(registered.status).toBe(201)
+    expect(registered.headers.get('access-control-allow-origin')).toBeNull()
+    const registerPreflight = await fetch(new URL('/push/register', relay!.url), { method: 'OPTIONS' })
+    expect(registerPreflight.status).toBe(405)
+    expect(registerPreflight.headers.get('access-control-allow-origin')).toBeNull()
+  })
+
   it('takes POST only on the push paths', async () => {
     const response = await fetch(new URL('/push/poke', relay!.url))
     expect(response.status).toBe(405)
