@@ -2,10 +2,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { appendFile, cp, mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import type { BrowserContext, CDPSession, Page } from 'playwright-core'
+import type { BrowserContext, Page } from 'playwright-core'
 import { startRelay, type RunningRelay } from './support/relay.ts'
 import { openPersonBrowser, policyViolations, type PersonBrowser } from './support/browser.ts'
 import { addContact, createProfile, inviteLink, openConversation, sendMessage, waitForMessage, waitUntil } from './support/person.ts'
+import { registrationId, waitForController } from './support/service-worker.ts'
 
 // The relay serves a copy of the built app, so one test can publish a "new version" by
 // changing its service worker file.
@@ -14,34 +15,6 @@ let relay: RunningRelay
 let ann: PersonBrowser
 
 const SECRET_TEXT = 'the cellar key is under the third stone'
-
-async function waitForController (page: Page): Promise<void> {
-  await page.waitForFunction(() => navigator.serviceWorker.controller != null, undefined, { timeout: 60_000 })
-}
-
-/**
- * The id DevTools gives the app's service worker registration, once its worker is
- * activated (a push delivered to a registration without an active worker is dropped).
- */
-async function registrationId (cdp: CDPSession, origin: string): Promise<string> {
-  const scopes = new Map<string, string>()
-  const activated = new Set<string>()
-  const found = new Promise<string>((resolve) => {
-    const check = (): void => {
-      for (const [id, scope] of scopes) if (scope.startsWith(origin) && activated.has(id)) resolve(id)
-    }
-    cdp.on('ServiceWorker.workerRegistrationUpdated', ({ registrations }) => {
-      for (const r of registrations) if (!r.isDeleted) scopes.set(r.registrationId, r.scopeURL)
-      check()
-    })
-    cdp.on('ServiceWorker.workerVersionUpdated', ({ versions }) => {
-      for (const v of versions) if (v.status === 'activated') activated.add(v.registrationId)
-      check()
-    })
-  })
-  await cdp.send('ServiceWorker.enable')
-  return found
-}
 
 async function shownNotifications (page: Page): Promise<Array<{ title: string, body: string, tag: string }>> {
   return page.evaluate(async () => {
