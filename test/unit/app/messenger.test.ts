@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import { Messenger, type MessengerChange } from '../../../src/app/messenger.ts'
 import type { ConnectionStatus, Network } from '../../../src/app/network-host.ts'
 import type { MessengerStore, StoredContact } from '../../../src/app/store-port.ts'
@@ -10,6 +10,7 @@ import { SessionCrypto } from '../../../src/app/session-crypto.ts'
 import { createDhIdentity } from '../../../src/core/x3dh/index.ts'
 import { decodeMailboxRecord, selectMailboxRecord, validateMailboxRecord } from '../../../src/core/mailbox/record.ts'
 import { toString } from 'uint8arrays'
+import { PUSH_REGISTRATION_SETTING, type StoredPushRegistration } from '../../../src/app/push-client.ts'
 
 /**
  * The messenger's own rules, end-to-end encryption included, with the libp2p half replaced
@@ -71,7 +72,7 @@ async function pair (bobStore: MessengerStore = createMemoryMessengerStore()) {
   await ann.attachNetwork(annWire)
   await bob.attachNetwork(bobWire)
   await ann.addContact(bob.userId)
-  return { ann, bob, annWire, bobWire, mailboxes }
+  return { ann, bob, annWire, bobWire, mailboxes, bobStore }
 }
 
 // Receipts are batched for 20 ms (src/app/outbox.ts): settle waits past that.
@@ -370,6 +371,41 @@ describe('Messenger', { timeout: 30_000 }, () => {
       expect(invite.kind === 'invite' && invite.invite.mailboxSecret).toEqual(secret)
     }
     expect(old.userId).toBe(a!.userId)
+  })
+
+  it('Bob\'s push token reaches Ann in the session; mail she leaves in his mailbox pokes his gateway once per window, and a refused poke changes nothing; his withdrawal reaches her through her mailbox', async () => {
+    const { ann, bob, annWire, bobWire, bobStore } = await pair()
+    await ann.addContact(await bob.inviteLink('http://127.0.0.1', []))
+    annWire.up = bobWire.up = true
+    await ann.send(bob.userId, 'hello')
+    await expect.poll(async () => (await ann.messages(bob.userId)).map((m) => m.state), POLL).toEqual(['delivered'])
+
+    const registration: StoredPushRegistration = { gatewayOrigin: 'https://relay-b.example', token: 'bobsToken', revokeSecret: 's', endpoint: 'https://push.example/1', createdAt: 0 }
+    await bobStore.saveSetting(PUSH_REGISTRATION_SETTING, registration)
+    await bob.sharePushToken()
+    await expect.poll(async () => (await ann.contacts())[0]!.push, POLL).toMatchObject({ gateway: 'https://relay-b.example', token: 'bobsToken' })
+
+    const pokes: Array<{ url: string, body: string }> = []
+    vi.stubGlobal('fetch', async (url: string, init: RequestInit) => {
+      pokes.push({ url, body: String(init.body) })
+      // The gateway refuses: the message is stored all the same.
+      return new Response(JSON.stringify({ error: 'No push subscription has this token.' }), { status: 404 })
+    })
+    try {
+      annWire.up = bobWire.up = false
+      await ann.send(bob.userId, 'while you were away')
+      await ann.send(bob.userId, 'and again')
+      await expect.poll(async () => (await ann.messages(bob.userId)).map((m) => m.state), POLL).toEqual(['delivered', 'stored', 'stored'])
+      await settle()
+      expect(pokes).toEqual([{ url: 'https://relay-b.example/push/poke', body: JSON.stringify({ token: 'bobsToken' }) }])
+
+      // Bob turns notifications off: the withdrawal waits in Ann's mailbox until she reads it.
+      await bobStore.saveSetting(PUSH_REGISTRATION_SETTING, null)
+      await bob.sharePushToken()
+      await expect.poll(async () => { await ann.drainMailboxes(); return (await ann.contacts())[0]!.push?.token }, POLL).toBe('')
+    } finally {
+      vi.unstubAllGlobals()
+    }
   })
 
   it('safety numbers agree on both sides', async () => {
