@@ -87,7 +87,7 @@ const row = (what: string, values: number[]): string => {
   return `| ${what} | ${percentile(sorted, 50).toFixed(0)} | ${percentile(sorted, 90).toFixed(0)} | ${sorted[sorted.length - 1]!.toFixed(0)} |`
 }
 console.log([
-  `Push received in an open tab to mailbox drained, ms; n = ${samples.length} (${pollFirst} left out: the 30 s poll read the message first; ${failed} left out: no read started by the push, the tab was not on its relay then), load average ${loadavg().map((l) => l.toFixed(1)).join(' ')} on ${cpus().length} cores, commit ${commit}`,
+  `Push received in an open tab to mailbox drained, ms; n = ${samples.length} (${pollFirst} left out: the 30 s poll read the message first; ${failed} left out: no read started by the push: the tab was not the leader or not on its relay at that moment), load average ${loadavg().map((l) => l.toFixed(1)).join(' ')} on ${cpus().length} cores, commit ${commit}`,
   '',
   '| from push received to | p50 | p90 | max |',
   '| --- | --- | --- | --- |',
