@@ -63,8 +63,8 @@ try {
     try {
       await waitUntil(async () => (await bob.page.evaluate((b) => performance.getEntriesByName('murmur:push-drained').some((m) => m.startTime > b), before)), 'the push drain', 60_000)
     } catch (err) {
-      const seen = await bob.page.evaluate((b) => performance.getEntriesByName('murmur:push-received').filter((m) => m.startTime > b).length, before)
-      console.error(`sample ${i}: no drain started by the push (${seen} push received in the page); shown ${(shownAt - before).toFixed(0)} ms after delivery`)
+      const seen = await bob.page.evaluate((b) => JSON.stringify(performance.getEntriesByName('murmur:push-received').filter((m) => m.startTime > b).map((m) => (m as PerformanceMark).detail)), before)
+      console.error(`sample ${i}: no drain started by the push (push received in the page: ${seen}); shown ${(shownAt - before).toFixed(0)} ms after delivery`)
       failed++
       continue
     }

@@ -72,6 +72,8 @@ export class Messenger implements NetworkHost {
   private readonly shutdown = new AbortController()
   private readonly tabs: TabSync
   private leading = false
+  /** A push came while this leader tab was between relays: read the mailboxes when one is back. */
+  private pushWaiting = false
   private lastSentAt = 0
   private dutyTimer: ReturnType<typeof setInterval> | undefined
 
@@ -371,8 +373,19 @@ export class Messenger implements NetworkHost {
    * relay reads them as soon as it is (onRelayStatus).
    */
   async pushReceived (): Promise<DrainReport | undefined> {
-    performance.mark('murmur:push-received')
-    if (!this.leading || this.relayStatus !== 'reserved') return undefined
+    performance.mark('murmur:push-received', { detail: { leading: this.leading, relay: this.relayStatus } })
+    // Another tab leads: the service worker told it too, and it reads.
+    if (!this.leading) return undefined
+    // Between relays (a reservation lost for a moment): read as soon as one is back.
+    if (this.relayStatus !== 'reserved') {
+      this.pushWaiting = true
+      return undefined
+    }
+    return this.drainForPush()
+  }
+
+  private async drainForPush (): Promise<DrainReport | undefined> {
+    this.pushWaiting = false
     const report = await this.reader.drain().catch((err: unknown) => { this.reportError(err); return undefined })
     // For the benchmark (npm run bench:pwa): push received to mailbox drained.
     performance.mark('murmur:push-drained', { detail: report })
@@ -497,6 +510,7 @@ export class Messenger implements NetworkHost {
     // Online again: whatever waited goes out (to a mailbox when the contact is away), and
     // the leader looks for what arrived meanwhile.
     if (status === 'reserved') void this.catchUp()
+    if (status === 'reserved' && this.pushWaiting) void this.drainForPush()
   }
 
   private async catchUp (): Promise<void> {
