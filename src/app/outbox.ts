@@ -9,6 +9,7 @@ import {
   addEntry, chooseSlot, emptyWriterState, expiredEntries, holdsEntry, markPublished, pruneWriterState,
   recordFields, refreshSlot, removeEntries, slotsToPublish, type MailboxWriterState, type WriterSlot
 } from '../core/mailbox/writer.ts'
+import { isGroupMessageControl } from '../core/group/index.ts'
 import { withLock } from './locks.ts'
 import { writeSecretOf, writeTarget } from './mailbox-secrets.ts'
 import type { Network } from './network-host.ts'
@@ -36,6 +37,8 @@ interface Outgoing {
   payload: ChatPayload
   /** The message it carries, to mark stored; receipts have none. */
   messageId?: string
+  /** A person's message (1:1 or group): worth a push to the contact when it waits in their mailbox. */
+  wakes?: boolean
 }
 
 /**
@@ -222,7 +225,9 @@ export class Outbox {
         id: messageIdFromString(message.id),
         deadline: deliveryDeadline({ queuedAt }, this.retentionMs),
         payload: messagePayload(this.profile, message),
-        messageId: message.id
+        messageId: message.id,
+        // Group keys and membership changes wait quietly; group messages wake, as messages do.
+        wakes: message.control == null || isGroupMessageControl(message.control)
       })
     }
     await this.storeInMailbox(contact, outgoing)
@@ -249,8 +254,8 @@ export class Outbox {
       }
       return state
     }).catch((err: any) => { this.host.notice(err?.message ?? String(err)); return 0 })
-    // Receipts and notes wake nobody: only a person's message is worth a notification.
-    if (holders > 0 && outgoing.some((item) => item.messageId != null)) this.host.mailboxWritten?.(contact)
+    // Receipts, notes and group keys wake nobody: only a person's message is worth a notification.
+    if (holders > 0 && outgoing.some((item) => item.wakes === true)) this.host.mailboxWritten?.(contact)
   }
 
   private async withdraw (contactId: string, ids: Uint8Array[]): Promise<void> {

@@ -65,6 +65,11 @@ function concatWriter (w: Writer, tail: Uint8Array): Uint8Array {
   return out
 }
 
+/** Whether encoded control bytes carry a group message (what is worth waking a person for), without decoding the rest. */
+export function isGroupMessageControl (bytes: Uint8Array): boolean {
+  return bytes[0] === VERSION && bytes[1] === CODES.message
+}
+
 /** Throws GroupStateError('malformed', field) on anything that is not a control message we read. */
 export function decodeGroupControl (bytes: Uint8Array): GroupControl {
   if (!(bytes instanceof Uint8Array)) throw new GroupStateError('malformed', { field: 'control' })

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import {
-  createGroupState, decodeGroupControl, decodeGroupState, encodeGroupControl, encodeGroupState, groupTopic,
+  createGroupState, decodeGroupControl, isGroupMessageControl, decodeGroupState, encodeGroupControl, encodeGroupState, groupTopic,
   judgeStateUpdate, withMemberAdded, withMemberRemoved, MAX_GROUP_MEMBERS, type GroupControl, type GroupMember
 } from '../../../../src/core/group/index.ts'
 import { createIdentity } from '../../../../src/core/identity.ts'
@@ -75,6 +75,8 @@ describe('group control', () => {
       { type: 'message', groupId: s.groupId, message: Uint8Array.of(1, 2, 3) }
     ]
     for (const c of controls) expect(decodeGroupControl(encodeGroupControl(c))).toEqual(c)
+    // Only a group message is worth waking someone for (a push after a mailbox write).
+    expect(controls.map((c) => isGroupMessageControl(encodeGroupControl(c)))).toEqual([false, false, false, false, false, true])
     expect(() => decodeGroupControl(Uint8Array.of(1, 99))).toThrow(/malformed/)
     expect(() => decodeGroupControl(Uint8Array.of(2, 4))).toThrow(/malformed/)
     const leave = encodeGroupControl({ type: 'leave', groupId: s.groupId })
