@@ -2,6 +2,7 @@ import { isIP } from 'node:net'
 import { resolve } from 'node:path'
 import { multiaddr } from '@multiformats/multiaddr'
 import type { HolderLimits } from '../src/core/mailbox/holder-quota.ts'
+import { DHT_REPLICATION_DEFAULT, DHT_REPLICATION_MAX, DHT_REPLICATION_MIN } from '../src/net/dht-replication.ts'
 import { ConfigError } from './config-error.ts'
 import { parseInteger, parsePort } from './option-values.ts'
 import { PUBLIC_OPTIONS, checkPublicOptions, type PublicConfig } from './public-options.ts'
@@ -31,6 +32,8 @@ export interface RelayConfig extends PublicConfig {
   inboundConnectionsPerSecond: number
   /** What the relay keeps of other people's mailbox records (src/net/holder-datastore.ts). */
   holderLimits: HolderLimits
+  /** Kademlia k: how many closest DHT nodes hold each record; handed to tabs too. */
+  dhtReplication: number
   log: LogLevel
   push: PushConfig
 }
@@ -49,6 +52,14 @@ export interface PushConfig {
 export type ParsedCommand =
   | { kind: 'help' }
   | { kind: 'run', config: RelayConfig }
+
+function parseDhtReplication (value: string, source: string): number {
+  const n = Number(value)
+  if (!/^\d+$/.test(value) || n < DHT_REPLICATION_MIN || n > DHT_REPLICATION_MAX) {
+    throw new ConfigError(`${source} must be a whole number from ${DHT_REPLICATION_MIN} to ${DHT_REPLICATION_MAX}, got "${value}".`)
+  }
+  return n
+}
 
 export interface OptionSpec {
   flag: string
@@ -196,6 +207,11 @@ export const OPTIONS: readonly OptionSpec[] = [
     flag: '--mailbox-max-mib-per-writer', env: 'MURMUR_MAILBOX_MAX_MIB_PER_WRITER', fallback: '16',
     meaning: 'MiB of mailbox records kept for one writer',
     apply: (c, v, s) => { setHolderLimit(c, 'perWriterBytes', parseMiB(v, s)) }
+  },
+  {
+    flag: '--dht-replication', env: 'MURMUR_DHT_REPLICATION', fallback: String(DHT_REPLICATION_DEFAULT),
+    meaning: `how many closest DHT nodes (tabs and relays) store each record, mailboxes included: Kademlia's k, ${DHT_REPLICATION_MIN} to ${DHT_REPLICATION_MAX}; tabs take it from this relay`,
+    apply: (c, v, s) => { c.dhtReplication = parseDhtReplication(v, s) }
   },
   ...PUBLIC_OPTIONS,
   {

@@ -81,7 +81,7 @@ export async function createRelayNode (
         // One STOP stream per circuit being opened to a tab; the default is 300.
         maxOutboundStopStreams: Math.max(300, Math.ceil(config.maxReservations / 4))
       }),
-      dht: kadDHT(murmurDhtInit({ clientMode: false })),
+      dht: kadDHT(murmurDhtInit({ clientMode: false, replication: config.dhtReplication })),
       tls: certificateRenewal()
     }
   })

@@ -131,7 +131,8 @@ export async function startRelay (config: RelayConfig, log: RelayLog): Promise<R
     appConfig: () => ({
       relays: [...new Set([...websocketAddrs(node), ...mesh.peerRelayAddrs()])],
       ...iceConfiguration(config),
-      vapidPublicKey: push.vapidPublicKey
+      vapidPublicKey: push.vapidPublicKey,
+      dhtReplication: config.dhtReplication
     }),
     push,
     onError: (err) => { log.error(`HTTP request failed: ${(err as Error)?.message ?? err}`) }

@@ -1,4 +1,5 @@
 import { relayAddrsForPage, type PageOrigin } from './relay-address.ts'
+import { DHT_REPLICATION_MAX, DHT_REPLICATION_MIN } from '../net/dht-replication.ts'
 
 /** What the relay that served the app tells it: where the relays are, which ICE servers to use. */
 export interface AppConfig {
@@ -8,6 +9,8 @@ export interface AppConfig {
   iceTransportPolicy: RTCIceTransportPolicy
   /** The relay's VAPID public key (base64url, 65 bytes) when it runs a push gateway. */
   vapidPublicKey?: string
+  /** Kademlia's k in this network (`--dht-replication`): how many closest nodes hold each record. */
+  dhtReplication?: number
 }
 
 export class ConfigError extends Error {
@@ -27,7 +30,7 @@ function isIceServer (value: unknown): value is RTCIceServer {
 /** Checks the served configuration where it enters; a bad one gets a clear error. */
 export function parseAppConfig (value: unknown): AppConfig {
   if (typeof value !== 'object' || value == null) throw new ConfigError('The relay configuration is not an object.')
-  const { relays, iceServers, iceTransportPolicy, vapidPublicKey } = value as Record<string, unknown>
+  const { relays, iceServers, iceTransportPolicy, vapidPublicKey, dhtReplication } = value as Record<string, unknown>
   if (!Array.isArray(relays) || relays.length === 0 || !relays.every((r) => typeof r === 'string' && r.startsWith('/'))) {
     throw new ConfigError('The relay configuration lists no relay addresses.')
   }
@@ -40,7 +43,16 @@ export function parseAppConfig (value: unknown): AppConfig {
   if (vapidPublicKey != null && (typeof vapidPublicKey !== 'string' || !/^[A-Za-z0-9_-]{87}$/.test(vapidPublicKey))) {
     throw new ConfigError('The relay configuration has a malformed VAPID public key.')
   }
-  return { relays: relays as string[], iceServers, iceTransportPolicy: iceTransportPolicy ?? 'all', ...(vapidPublicKey != null ? { vapidPublicKey } : {}) }
+  if (dhtReplication != null && (!Number.isInteger(dhtReplication) || (dhtReplication as number) < DHT_REPLICATION_MIN || (dhtReplication as number) > DHT_REPLICATION_MAX)) {
+    throw new ConfigError(`The relay configuration has a DHT replication outside ${DHT_REPLICATION_MIN} to ${DHT_REPLICATION_MAX}.`)
+  }
+  return {
+    relays: relays as string[],
+    iceServers,
+    iceTransportPolicy: iceTransportPolicy ?? 'all',
+    ...(vapidPublicKey != null ? { vapidPublicKey } : {}),
+    ...(dhtReplication != null ? { dhtReplication: dhtReplication as number } : {})
+  }
 }
 
 /**

@@ -51,7 +51,8 @@ export async function startNetwork (host: NetworkHost, init: StartNetworkInit): 
     rtcConfiguration: createRtcConfigurationSource(init.config, async () => fetchAppConfig(undefined, AbortSignal.timeout(5_000))),
     datastore,
     allowPrivateAddresses: init.allowPrivateAddresses,
-    reservations: reservationsFor(init.config.relays)
+    reservations: reservationsFor(init.config.relays),
+    dhtReplication: init.config.dhtReplication
   })
   return new TabNetwork(host, node, init.config)
 }

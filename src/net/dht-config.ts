@@ -3,6 +3,7 @@ import { PRESENCE_NAMESPACE, selectPresence, validatePresenceRecord } from '../c
 import { PREKEY_NAMESPACE, selectPrekey, validatePrekeyRecord } from '../core/x3dh/prekey.ts'
 import { MAILBOX_NAMESPACE } from '../core/mailbox/slots.ts'
 import { selectMailboxRecord, validateMailboxRecord } from '../core/mailbox/record.ts'
+import { DHT_REPLICATION_DEFAULT } from './dht-replication.ts'
 
 /**
  * Murmur's own DHT, apart from the public IPFS one. Every node, tab or relay, must use the
@@ -32,9 +33,10 @@ export const dhtSelectors: Selectors = {
  * is kept: tabs are reached through relay circuits, often on private or loopback addresses,
  * which kad-dht's default mapper would strip.
  */
-export function murmurDhtInit (options: { clientMode: boolean }): KadDHTInit {
+export function murmurDhtInit (options: { clientMode: boolean, replication?: number }): KadDHTInit {
   return {
     protocol: DHT_PROTOCOL,
+    kBucketSize: options.replication ?? DHT_REPLICATION_DEFAULT,
     clientMode: options.clientMode,
     validators: dhtValidators,
     selectors: dhtSelectors,

@@ -40,6 +40,8 @@ export interface MurmurNodeInit {
    * circuit-relay-v2 searching the network for one, so never ask for more than are known.
    */
   reservations: number
+  /** Kademlia's k in this network, from the relay's configuration (src/net/dht-replication.ts). */
+  dhtReplication?: number
 }
 
 export type MurmurServices = {
@@ -95,7 +97,7 @@ export async function createMurmurNode (init: MurmurNodeInit): Promise<MurmurNod
       identifyPush: identifyPush(),
       ping: ping(),
       // Every tab is a DHT server: the network's records live in the tabs themselves.
-      dht: kadDHT(murmurDhtInit({ clientMode: false })),
+      dht: kadDHT(murmurDhtInit({ clientMode: false, replication: init.dhtReplication })),
       recordSweeper: recordSweeper({ validators: dhtValidators, intervalMs: SWEEP_INTERVAL_MS }),
       pubsub: groupPubsub()
     }

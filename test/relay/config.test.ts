@@ -23,6 +23,7 @@ describe('relay configuration', () => {
       maxConnections: 8192,
       inboundConnectionsPerSecond: 100,
       holderLimits: { totalCount: 100_000, totalBytes: 1024 * 1024 * 1024, perWriterCount: 256, perWriterBytes: 16 * 1024 * 1024 },
+      dhtReplication: 20,
       stunUrls: [],
       turnUrls: [],
       turnCredentialTtlSeconds: 86400,
@@ -46,6 +47,11 @@ describe('relay configuration', () => {
     const config = run(['--mailbox-max-records', '5', '--mailbox-max-mib-per-writer', '2'],
       { MURMUR_MAILBOX_MAX_MIB: '3', MURMUR_MAILBOX_MAX_RECORDS_PER_WRITER: '4' })
     expect(config.holderLimits).toEqual({ totalCount: 5, totalBytes: 3 * 1024 * 1024, perWriterCount: 4, perWriterBytes: 2 * 1024 * 1024 })
+  })
+
+  it('reads the DHT replication (Kademlia k) from the flag or the environment', () => {
+    expect(run(['--dht-replication', '8']).dhtReplication).toBe(8)
+    expect(run([], { MURMUR_DHT_REPLICATION: '5' }).dhtReplication).toBe(5)
   })
 
   it('puts websockets on the HTTP port + 1 unless told otherwise, and on any free port when HTTP has one', () => {
@@ -151,7 +157,9 @@ describe('relay configuration', () => {
     [['--log', 'loud'], /--log must be one of error, info, debug/],
     [['--announce', 'not-a-multiaddr'], /"not-a-multiaddr" is not one/],
     [['--mailbox-max-mib', '0'], /--mailbox-max-mib must be between 1/],
-    [['--mailbox-max-records-per-writer', '1.5'], /--mailbox-max-records-per-writer must be a whole number/]
+    [['--mailbox-max-records-per-writer', '1.5'], /--mailbox-max-records-per-writer must be a whole number/],
+    [['--dht-replication', '4'], /--dht-replication must be a whole number from 5 to 64/],
+    [['--dht-replication', '65'], /--dht-replication must be a whole number from 5 to 64/]
   ])('refuses %j with a one-line sentence', (argv, message) => {
     expect(() => parseCommand(argv, {}, '/')).toThrow(ConfigError)
     expect(() => parseCommand(argv, {}, '/')).toThrow(message)

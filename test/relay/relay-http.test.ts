@@ -90,6 +90,7 @@ describe('relay over HTTP', () => {
     const config = await (await fetch(new URL('/murmur-config.json', relay!.url))).json()
     expect(config.iceServers).toEqual([])
     expect(config.iceTransportPolicy).toBe('all')
+    expect(config.dhtReplication).toBe(20)
     expect(config.relays).toContain(relay!.relayAddr)
     for (const addr of config.relays) expect(addr).toMatch(/^\/ip4\/127\.0\.0\.1\/tcp\/\d+\/ws\/p2p\/12D3KooW\w+$/)
   })

@@ -11,12 +11,19 @@ describe('the configuration the relay serves', () => {
     expect(parseAppConfig({ relays: RELAYS, iceServers: [] }).iceTransportPolicy).toBe('all')
   })
 
+  it('takes the network\'s DHT replication when the relay names one', () => {
+    expect(parseAppConfig({ relays: RELAYS, iceServers: [], dhtReplication: 7 }).dhtReplication).toBe(7)
+    expect(parseAppConfig({ relays: RELAYS, iceServers: [] })).not.toHaveProperty('dhtReplication')
+  })
+
   it.each([
     [{ relays: [], iceServers: [] }, /no relay addresses/],
     [{ relays: RELAYS, iceServers: [{ urls: ['http://example.com'] }] }, /malformed ICE server list/],
     [{ relays: RELAYS, iceServers: [{ urls: [] }] }, /malformed ICE server list/],
     [{ relays: RELAYS, iceServers: [{ urls: ['turn:x'], credential: 5 }] }, /malformed ICE server list/],
-    [{ relays: RELAYS, iceServers: [], iceTransportPolicy: 'none' }, /ICE transport policy/]
+    [{ relays: RELAYS, iceServers: [], iceTransportPolicy: 'none' }, /ICE transport policy/],
+    [{ relays: RELAYS, iceServers: [], dhtReplication: 2 }, /DHT replication outside 5 to 64/],
+    [{ relays: RELAYS, iceServers: [], dhtReplication: 7.5 }, /DHT replication outside 5 to 64/]
   ])('refuses %j with a clear error', (value, message) => {
     expect(() => parseAppConfig(value)).toThrow(ConfigError)
     expect(() => parseAppConfig(value)).toThrow(message)

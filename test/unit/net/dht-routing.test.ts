@@ -18,13 +18,21 @@ import { addDhtPeersWhenAddressed, reachableOnlyThrough } from '../../../src/net
 let node: Libp2p<{ dht: KadDHT }> | undefined
 afterEach(async () => { await node?.stop() })
 
-async function dhtNode (): Promise<Libp2p<{ dht: KadDHT }>> {
-  node = await createLibp2p({ services: { identify: identify(), ping: ping(), dht: kadDHT(murmurDhtInit({ clientMode: false })) } })
+async function dhtNode (replication?: number): Promise<Libp2p<{ dht: KadDHT }>> {
+  node = await createLibp2p({ services: { identify: identify(), ping: ping(), dht: kadDHT(murmurDhtInit({ clientMode: false, replication })) } })
   addDhtPeersWhenAddressed(node)
   return node
 }
 
 const table = (n: Libp2p<{ dht: KadDHT }>): any => (n.services.dht as any).routingTable
+
+describe('the DHT replication (Kademlia k)', () => {
+  it('is kad-dht\'s bucket size, which is also how many closest peers a PUT stores on', async () => {
+    expect(table(await dhtNode()).kBucketSize).toBe(20)
+    await node!.stop()
+    expect(table(await dhtNode(7)).kBucketSize).toBe(7)
+  })
+})
 
 describe('adding DHT peers once their addresses are known', () => {
   it('kad-dht still exposes the routing table this relies on', async () => {
