@@ -27,7 +27,8 @@ const held: Libp2p[] = []
 
 /** A tab's reservation: listening on <relay>/p2p-circuit; start() resolves once it is held. */
 async function reserve (relayAddr: string, dht: boolean): Promise<{ node: Libp2p, ms: number }> {
-  const services = dht
+  // Two shapes of service map; libp2p's types cannot join them, so the map is widened.
+  const services: Record<string, (components: any) => unknown> = dht
     ? { identify: identify(), ping: ping(), dht: kadDHT(murmurDhtInit({ clientMode: false })) }
     : { identify: identify() }
   const node = await createLibp2p({
@@ -44,7 +45,7 @@ async function reserve (relayAddr: string, dht: boolean): Promise<{ node: Libp2p
   try {
     await node.start()
   } catch (err) {
-    await node.stop().catch(() => {})
+    await Promise.resolve(node.stop()).catch(() => {})
     throw err
   }
   return { node, ms: performance.now() - started }
