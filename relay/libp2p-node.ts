@@ -14,6 +14,7 @@ import { releaseReservation, shouldRefuseConnection, shouldRefuseReservation } f
 import type { RelayConfig } from './config.ts'
 import { announcedAddrs, listenAddress } from './public-address.ts'
 import { certificateRenewal, type CertificateRenewal } from './tls.ts'
+import { startLiveness } from './liveness.ts'
 
 export type RelayServices = {
   identify: Identify
@@ -60,6 +61,9 @@ export async function createRelayNode (
       inboundConnectionThreshold: config.inboundConnectionsPerSecond,
       maxIncomingPendingConnections: MAX_PENDING_INBOUND
     },
+    // Replaced by relay/liveness.ts, which pings the same connections spread over time
+    // instead of all of them in one tick.
+    connectionMonitor: { enabled: false },
     connectionGater: {
       denyInboundEncryptedConnection: (peer) => node != null && shouldRefuseConnection(node.getConnections(peer)),
       denyInboundRelayReservation: (peer) => node != null && shouldRefuseReservation(
@@ -89,6 +93,8 @@ export async function createRelayNode (
   addDhtPeersWhenAddressed(node)
   // Tabs reach the DHT through this relay: one that left must not be handed out any more.
   dropDhtPeersWhenGone(node)
+  const liveness = startLiveness(node)
+  node.addEventListener('stop', () => { liveness.stop() }, { once: true })
   const reservations = node.services.relay.reservations
   node.addEventListener('peer:disconnect', (event) => { releaseReservation(reservations, event.detail) })
   return node
