@@ -1,6 +1,6 @@
 import type { Multiaddr } from '@multiformats/multiaddr'
 import type { Connection, PeerId } from '@libp2p/interface'
-import type { CircuitRelayService } from '@libp2p/circuit-relay-v2'
+import type { CircuitRelayService, RelayReservation } from '@libp2p/circuit-relay-v2'
 
 type Reservations = CircuitRelayService['reservations']
 
@@ -50,9 +50,20 @@ export function shouldRefuseReservation (
   if (host == null) return false
   let held = 0
   for (const reservation of reservations.values()) {
-    if (hostOf(reservation.addr) === host && ++held >= maxPerHost) return true
+    if (reservationHost(reservation) === host && ++held >= maxPerHost) return true
   }
   return false
+}
+
+/**
+ * Each reservation's host, worked out once: the check above walks every reservation for
+ * each newcomer, and parsing thousands of multiaddrs each time showed in the relay's profile.
+ */
+const hosts = new WeakMap<RelayReservation, string | undefined>()
+
+function reservationHost (reservation: RelayReservation): string | undefined {
+  if (!hosts.has(reservation)) hosts.set(reservation, hostOf(reservation.addr))
+  return hosts.get(reservation)
 }
 
 /**
