@@ -15,6 +15,7 @@ import type { RelayConfig } from './config.ts'
 import { announcedAddrs, listenAddress } from './public-address.ts'
 import { certificateRenewal, type CertificateRenewal } from './tls.ts'
 import { startLiveness } from './liveness.ts'
+import { startForgettingGonePeers } from './peers-in-memory.ts'
 
 export type RelayServices = {
   identify: Identify
@@ -94,7 +95,9 @@ export async function createRelayNode (
   // Tabs reach the DHT through this relay: one that left must not be handed out any more.
   dropDhtPeersWhenGone(node)
   const liveness = startLiveness(node)
-  node.addEventListener('stop', () => { liveness.stop() }, { once: true })
+  // The peer store is in memory (relay/peers-in-memory.ts): tabs that left are forgotten.
+  const stopForgetting = startForgettingGonePeers(node)
+  node.addEventListener('stop', () => { liveness.stop(); stopForgetting() }, { once: true })
   const reservations = node.services.relay.reservations
   node.addEventListener('peer:disconnect', (event) => { releaseReservation(reservations, event.detail) })
   return node

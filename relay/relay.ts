@@ -13,6 +13,7 @@ import { createHttpServer } from './http-server.ts'
 import { startRecordSweeper, sweepRecords } from '../src/net/record-sweeper.ts'
 import { dhtValidators } from '../src/net/dht-config.ts'
 import { HolderDatastore } from '../src/net/holder-datastore.ts'
+import { PeersInMemory } from './peers-in-memory.ts'
 import { iceConfiguration } from './ice-servers.ts'
 import { readTlsFiles, TlsError } from './tls.ts'
 import { browserDialable, joinRelayMesh } from './relay-mesh.ts'
@@ -100,7 +101,7 @@ export async function startRelay (config: RelayConfig, log: RelayLog): Promise<R
       limits: config.holderLimits,
       onRefused: ({ reason }) => { log.debug(`refused a mailbox record: ${reason}`) }
     })
-    node = await createRelayNode(config, privateKey, holder, tls)
+    node = await createRelayNode(config, privateKey, await PeersInMemory.over(holder), tls)
   } catch (err) {
     await datastore.close()
     throw err

@@ -58,6 +58,11 @@ function routingTableOf (dht: KadDHT): RoutingTable {
   return table
 }
 
+/** Whether kad-dht's routing table holds this peer now. */
+export async function isInRoutingTable (dht: KadDHT, peerId: PeerId): Promise<boolean> {
+  return await routingTableOf(dht).find(peerId) != null
+}
+
 async function addToRoutingTable (dht: KadDHT, peerId: PeerId): Promise<void> {
   const table = routingTableOf(dht)
   if (await table.find(peerId) != null) return
