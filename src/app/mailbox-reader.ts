@@ -31,6 +31,29 @@ export interface MailboxReaderHost {
   acknowledge: (contactId: string, id: Uint8Array) => void
 }
 
+/** One slot's DHT lookup: the first version heard, and (later) every holder's. */
+interface SlotLookup {
+  key: Uint8Array
+  /**
+   * The first version any holder (or our own store) gave, or, when none did, the whole
+   * lookup's answer (`whole`: an empty one means the slot is empty). Undefined: it failed.
+   */
+  first: Promise<{ values: Uint8Array[], whole: boolean } | undefined>
+  /** Every version the lookup found; undefined when it failed. */
+  all: Promise<Uint8Array[] | undefined>
+}
+
+function lookUpSlot (network: Network, key: Uint8Array): SlotLookup {
+  type First = Awaited<SlotLookup['first']>
+  let settleFirst: (first: First) => void = () => {}
+  const first = new Promise<First>((resolve) => { settleFirst = resolve })
+  const all = network.getMailbox(key, (value) => { settleFirst({ values: [value], whole: false }) })
+    .then((values) => values, () => undefined)
+  // A promise settles once: after an early version, this changes nothing.
+  void all.then((values) => { settleFirst(values == null ? undefined : { values, whole: true }) })
+  return { key, first, all }
+}
+
 export interface DrainReport {
   slots: number
   entries: number
@@ -106,34 +129,49 @@ export class MailboxReader {
     return report
   }
 
-  /** Reads one epoch of one source; false when a lookup failed, so the epoch is read again. */
+  /**
+   * Reads one epoch of one source; false when a lookup failed, so the epoch is read again.
+   * Each slot is read twice: first the version of the first holder to answer (a returning
+   * tab sees its messages without waiting for the slowest holder, which for a tab that has
+   * just started means new WebRTC connections), then, once the epoch's first pass is done,
+   * every holder's version merged: whatever the first one lacked. Entries are handled once.
+   */
   private async drainEpoch (network: Network, source: ReadSource, epoch: number, report: DrainReport): Promise<boolean> {
     const self = this.profile.publicKey
     // Slots are filled in order, so the first empty one ends the epoch. Lookups run a few
     // slots ahead of the one being read: a busy mailbox is not one DHT query at a time.
-    const lookups = new Map<number, Promise<{ key: Uint8Array, values?: Uint8Array[] }>>()
+    const lookups = new Map<number, SlotLookup>()
     const lookup = (index: number): void => {
       if (index >= SLOTS_PER_EPOCH || lookups.has(index)) return
-      const key = mailboxSlot(source.secret, self, epoch, index).key
-      lookups.set(index, network.getMailbox(key).then((values) => ({ key, values }), () => ({ key })))
+      lookups.set(index, lookUpSlot(network, mailboxSlot(source.secret, self, epoch, index).key))
     }
+    const rest: SlotLookup[] = []
+    let complete = true
     for (let index = 0; index < SLOTS_PER_EPOCH; index++) {
       const lookahead = index === 0 ? SLOT_LOOKAHEAD : BUSY_SLOT_LOOKAHEAD
       for (let ahead = index; ahead < index + lookahead; ahead++) lookup(ahead)
       const waitStart = performance.now()
-      const { key, values } = await lookups.get(index)!
-      if (values == null) return false
-      if (values.length === 0) return true
+      const slot = lookups.get(index)!
+      const first = await slot.first
+      if (first == null) { complete = false; break }
+      // Empty only when the whole lookup found nothing: first waits for the end then.
+      if (first.values.length === 0) break
       report.slots++
       const receiveStart = performance.now()
       const received = report.received
-      await this.receiveSlot(source, key, values, report)
+      await this.receiveSlot(source, slot.key, first.values, report)
       // For the benchmark (npm run bench:mailbox) and anyone profiling: where a drain's time goes.
       performance.mark('murmur:mailbox-slot', {
         detail: { index, waitedMs: receiveStart - waitStart, receiveMs: performance.now() - receiveStart, received: report.received - received }
       })
+      if (!first.whole) rest.push(slot)
     }
-    return true
+    for (const slot of rest) {
+      const values = await slot.all
+      if (values == null) complete = false
+      else await this.receiveSlot(source, slot.key, values, report)
+    }
+    return complete
   }
 
   /**

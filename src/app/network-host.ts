@@ -45,8 +45,11 @@ export interface Network {
   status: (userId: string) => ConnectionStatus
   /** PUTs a mailbox record to its slot's closest DHT nodes; how many took it. */
   putMailbox: (key: Uint8Array, record: Uint8Array) => Promise<number>
-  /** Every holder's version of a mailbox slot's record; empty when none has one. */
-  getMailbox: (key: Uint8Array) => Promise<Uint8Array[]>
+  /**
+   * Every holder's version of a mailbox slot's record; empty when none has one. `onValue`
+   * hears each version as it arrives, before the lookup has asked every holder.
+   */
+  getMailbox: (key: Uint8Array, onValue?: (value: Uint8Array) => void) => Promise<Uint8Array[]>
   /** Subscribes to a group topic (idempotent). */
   joinTopic: (topic: string) => void
   leaveTopic: (topic: string) => void

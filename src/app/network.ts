@@ -127,8 +127,8 @@ class TabNetwork implements Network {
     return putMailboxRecord(this.node, key, record, { signal: this.deadline(MAILBOX_TIMEOUT_MS) })
   }
 
-  async getMailbox (key: Uint8Array): Promise<Uint8Array[]> {
-    return getMailboxRecords(this.node, key, { signal: this.deadline(MAILBOX_TIMEOUT_MS) })
+  async getMailbox (key: Uint8Array, onValue?: (value: Uint8Array) => void): Promise<Uint8Array[]> {
+    return getMailboxRecords(this.node, key, { signal: this.deadline(MAILBOX_TIMEOUT_MS), onValue })
   }
 
   private deadline (ms: number): AbortSignal {

@@ -24,14 +24,19 @@ export async function putMailboxRecord (node: MurmurNode, key: Uint8Array, recor
 
 /**
  * Every version of a slot's record that the DHT returns, ours included; empty when no node
- * has one. Values are unchecked here: the reader validates each one.
+ * has one. Values are unchecked here: the reader validates each one. `onValue` hears each
+ * version as it arrives, long before the query has asked every holder.
  */
-export async function getMailboxRecords (node: MurmurNode, key: Uint8Array, options: { signal?: AbortSignal } = {}): Promise<Uint8Array[]> {
+export async function getMailboxRecords (node: MurmurNode, key: Uint8Array, options: { signal?: AbortSignal, onValue?: (value: Uint8Array) => void } = {}): Promise<Uint8Array[]> {
   const values: Uint8Array[] = []
+  const heard = (value: Uint8Array): void => {
+    values.push(value)
+    options.onValue?.(value)
+  }
   try {
     for await (const event of node.services.dht.get(key, { signal: options.signal })) {
-      if (event.name === 'PEER_RESPONSE' && event.record != null) values.push(event.record.value)
-      else if (event.name === 'VALUE') values.push(event.value)
+      if (event.name === 'PEER_RESPONSE' && event.record != null) heard(event.record.value)
+      else if (event.name === 'VALUE') heard(event.value)
     }
   } catch (err: any) {
     // kad-dht throws NotFoundError when no node has the key: an empty slot.
