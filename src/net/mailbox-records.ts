@@ -23,6 +23,19 @@ export async function putMailboxRecord (node: MurmurNode, key: Uint8Array, recor
 }
 
 /**
+ * kad-dht 16 holds every query until the node's first self-query has finished (its
+ * QueryManager.run), "so we have some peers". For a tab that has just opened, the
+ * self-query means WebRTC dials, through the relay, to the tabs nearest its own id: a
+ * returning person's mailbox read waited 1-3 s for it (docs/BENCHMARKS.md) though the relay
+ * it is connected to holds the records. kad-dht skips that wait for its own self-query by
+ * an option of the query manager that `get` passes through, `isSelfQuery`; a mailbox read
+ * sets it too. It still waits for a first peer in the routing table, and still walks to
+ * the closest holders from there. The option is not in kad-dht's public types:
+ * test/relay/mailbox-read-self-query.test.ts fails if it stops having this effect.
+ */
+export const WITHOUT_WAITING_FOR_SELF_QUERY = { isSelfQuery: true } as const
+
+/**
  * Every version of a slot's record that the DHT returns, ours included; empty when no node
  * has one. Values are unchecked here: the reader validates each one. `onValue` hears each
  * version as it arrives, long before the query has asked every holder.
@@ -34,7 +47,7 @@ export async function getMailboxRecords (node: MurmurNode, key: Uint8Array, opti
     options.onValue?.(value)
   }
   try {
-    for await (const event of node.services.dht.get(key, { signal: options.signal })) {
+    for await (const event of node.services.dht.get(key, { signal: options.signal, ...WITHOUT_WAITING_FOR_SELF_QUERY })) {
       if (event.name === 'PEER_RESPONSE' && event.record != null) heard(event.record.value)
       else if (event.name === 'VALUE') heard(event.value)
     }

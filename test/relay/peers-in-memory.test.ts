@@ -17,9 +17,9 @@ const bytes = (text: string): Uint8Array => new TextEncoder().encode(text)
 /** Stands in for the relay's LevelDB (the relay's own tests run it for real): records every put's options. */
 class Disk extends MemoryDatastore {
   readonly putOptions: unknown[] = []
-  override put (key: Key, value: Uint8Array, options?: any): Key {
+  override async put (key: Key, value: Uint8Array, options?: any): Promise<Key> {
     this.putOptions.push(options)
-    return super.put(key, value)
+    return await super.put(key, value)
   }
 }
 
