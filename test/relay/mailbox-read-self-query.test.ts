@@ -50,7 +50,7 @@ describe('reading a mailbox slot before the first self-query', () => {
     const reader = await dhtServer({ listen: false, selfQueryInMs: 60 * 60 * 1000 })
     const { key, value } = validPresenceRecord()
     // The holder stores the record itself before looking for peers (it has none to find).
-    void holder.services.dht.put(key, value, { signal: AbortSignal.timeout(2000) }).next().catch(() => {})
+    void (async () => { for await (const _ of holder.services.dht.put(key, value, { signal: AbortSignal.timeout(2000) })) { /* drain */ } })().catch(() => {})
     await expect.poll(async () => store.has(new Key(`${DHT_RECORD_PREFIX}/${toString(key, 'base32')}`, false))).toBe(true)
     await reader.dial(holder.getMultiaddrs()[0]!)
     await expect.poll(() => (reader.services.dht as any).routingTable.size, { timeout: 10_000 }).toBe(1)
