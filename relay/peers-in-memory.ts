@@ -56,22 +56,19 @@ export class PeersInMemory extends BaseDatastore {
   }
 
   override async * query (query: Query, options?: AbortOptions): AsyncGenerator<Pair> {
-    if (query.prefix != null && isPeerKey(query.prefix)) yield * this.peers.query(query, options)
-    else if (query.prefix != null && query.prefix !== '/' && query.prefix !== '') yield * this.disk.query(query, options)
-    else {
-      // No prefix: both stores. Orders and limits would need a merge; nothing asks for them.
-      yield * this.peers.query(query, options)
-      yield * this.disk.query(query, options)
-    }
+    for (const store of this.storesFor(query.prefix)) yield * store.query(query, options)
   }
 
   override async * queryKeys (query: KeyQuery, options?: AbortOptions): AsyncGenerator<Key> {
-    if (query.prefix != null && isPeerKey(query.prefix)) yield * this.peers.queryKeys(query, options)
-    else if (query.prefix != null && query.prefix !== '/' && query.prefix !== '') yield * this.disk.queryKeys(query, options)
-    else {
-      yield * this.peers.queryKeys(query, options)
-      yield * this.disk.queryKeys(query, options)
-    }
+    for (const store of this.storesFor(query.prefix)) yield * store.queryKeys(query, options)
+  }
+
+  /** A query under `/peers` asks memory; one whose prefix `/peers/` also starts with, both; any other the disk. */
+  private storesFor (prefix = ''): Datastore[] {
+    if (isPeerKey(prefix)) return [this.peers]
+    // Orders and limits over both would need a merge; nothing asks for them.
+    if ('/peers/'.startsWith(prefix)) return [this.peers, this.disk]
+    return [this.disk]
   }
 }
 
