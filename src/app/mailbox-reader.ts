@@ -35,7 +35,7 @@ export interface MailboxReaderHost {
 interface SlotLookup {
   key: Uint8Array
   /**
-   * The first version any holder (or our own store) gave, or, when none did, the whole
+   * The first version a remote holder gave, or, when none did, the whole
    * lookup's answer (`whole`: an empty one means the slot is empty). Undefined: it failed.
    */
   first: Promise<{ values: Uint8Array[], whole: boolean } | undefined>
