@@ -49,10 +49,16 @@ const readable = (log: string[]): boolean => log.every((line) => !line.includes(
 
 async function sameLogs (names: readonly string[], count: number): Promise<string[]> {
   let last: string[][] = []
-  await waitUntil(async () => {
-    last = await Promise.all(names.map(async (n) => groupLog(page(n))))
-    return last.every((log) => log.length === count && readable(log) && log.join('\n') === last[0]!.join('\n'))
-  }, `${names.join(', ')} showing the same ${count} messages (now ${last.map((l) => l.length).join('/')})`, LONG)
+  try {
+    await waitUntil(async () => {
+      last = await Promise.all(names.map(async (n) => groupLog(page(n))))
+      return last.every((log) => log.length === count && readable(log) && log.join('\n') === last[0]!.join('\n'))
+    }, `${names.join(', ')} showing the same ${count} messages`, LONG)
+  } catch (err) {
+    // What each member showed at the end: how many, how many still waiting for a key, the last few.
+    const seen = names.map((n, i) => `${n}: ${last[i]?.length ?? 0} shown, ${last[i]?.filter((l) => l.includes('Waiting for')).length ?? 0} waiting; last ${JSON.stringify(last[i]?.slice(-3))}`)
+    throw new Error(`${(err as Error).message}\n${seen.join('\n')}`)
+  }
   return last[0]!
 }
 
