@@ -18,6 +18,13 @@ const KEY_REQUEST_INTERVAL_MS = 60_000
 const PENDING_KEYS_SETTING = 'group-pending-keys'
 const MAX_UNKNOWN_GROUP_KEYS = 64
 const MAX_VERIFIED = 1024
+/**
+ * A link that just came up may not carry gossip yet (the two sides still exchange their
+ * subscriptions): a second catch-up this long after the first picks up what was sent then.
+ */
+export const LINK_SETTLE_MS = 3_000
+/** How many linked members one periodic catch-up asks, per group. */
+const CATCH_UP_FANOUT = 2
 
 export class GroupError extends Error {
   override name = 'GroupError'
@@ -164,11 +171,13 @@ export class Groups {
     this.host.changed({ kind: 'group-messages', groupId, messages: [row] })
     // Gossip reaches who is online; a member we have no link to gets it through the 1:1
     // outbox (their mailbox), so it never waits for two members to be online together.
+    // A member gossip did not reach directly (offline, or on a link whose subscriptions are
+    // not exchanged yet) gets it over the session: directly when linked, else from their mailbox.
     const network = this.host.network()
-    await network?.gossip(topic, row.encoded).catch(() => 0)
+    const reached = new Set(await network?.gossip(topic, row.encoded).catch(() => []) ?? [])
     if (row.encoded.length <= MAX_CONTROL_MESSAGE_BYTES) {
       for (const userId of away) {
-        if (network?.isLinked(userId) !== true) await this.host.sendControl(userId, encodeGroupControl({ type: 'message', groupId, message: row.encoded })).catch(() => {})
+        if (!reached.has(userId)) await this.host.sendControl(userId, encodeGroupControl({ type: 'message', groupId, message: row.encoded })).catch(() => {})
       }
     }
     return row
@@ -323,10 +332,29 @@ export class Groups {
     return messagesAfter(history, theirHeads).map(encodeGroupMessage)
   }
 
-  /** A link to `userId` came up: catch up on every group we share. */
+  /** A link to `userId` came up: catch up on every group we share, now and once gossip has settled on it. */
   memberOnline (userId: string): void {
+    const catchUp = (): void => {
+      for (const group of this.records.values()) {
+        if (group.removed !== true && isMember(group.state, userId)) void this.syncWith(group.state.groupId, userId)
+      }
+    }
+    catchUp()
+    setTimeout(catchUp, LINK_SETTLE_MS)
+  }
+
+  /**
+   * Anti-entropy, run every little while: each group asks a few linked members (chosen at
+   * random) for what we lack. Gossip can miss a message nothing later names as a parent
+   * (the last of a burst, say); this finds it without waiting for the next message.
+   */
+  catchUp (): void {
+    const network = this.host.network()
+    if (network == null) return
     for (const group of this.records.values()) {
-      if (group.removed !== true && isMember(group.state, userId)) void this.syncWith(group.state.groupId, userId)
+      if (group.removed === true) continue
+      const linked = group.state.members.map((m) => m.userId).filter((id) => id !== this.host.userId && network.isLinked(id))
+      for (const userId of shuffled(linked).slice(0, CATCH_UP_FANOUT)) void this.syncWith(group.state.groupId, userId)
     }
   }
 
@@ -492,6 +520,15 @@ export class Groups {
     this.keyRequests.set(key, this.now())
     await this.host.sendControl(author, encodeGroupControl({ type: 'key-request', groupId: group.state.groupId })).catch(() => {})
   }
+}
+
+function shuffled<T> (items: T[]): T[] {
+  const out = [...items]
+  for (let i = out.length - 1; i > 0; i--) {
+    const j = Math.floor(Math.random() * (i + 1));
+    [out[i], out[j]] = [out[j]!, out[i]!]
+  }
+  return out
 }
 
 function sameBytes (a: Uint8Array, b: Uint8Array): boolean {

@@ -24,6 +24,8 @@ import { createPushPoker, type PushPoker } from './push-poker.ts'
 
 /** How often the leader tab reads the mailboxes and looks after the records it wrote. */
 export const MAILBOX_POLL_MS = 30_000
+/** How often every tab asks a few group members for messages gossip may have missed. */
+export const GROUP_CATCH_UP_MS = 15_000
 /** After a drain that could not read every slot (a lookup failed), try again this soon. */
 const DRAIN_RETRY_MS = [2_000, 5_000, 10_000]
 const READ_RECEIPTS = 'read-receipts'
@@ -76,6 +78,7 @@ export class Messenger implements NetworkHost {
   private pushWaiting = false
   private lastSentAt = 0
   private dutyTimer: ReturnType<typeof setInterval> | undefined
+  private catchUpTimer: ReturnType<typeof setInterval> | undefined
 
   private constructor (private readonly store: MessengerStore, private readonly profile: StoredProfile, retentionMs?: number) {
     this.identity = { publicKey: profile.publicKey, secretKey: profile.secretKey }
@@ -169,6 +172,7 @@ export class Messenger implements NetworkHost {
     network.setPrekeyRecord(await this.crypto.currentPrekeyRecord())
     for (const contact of await this.store.listContacts()) network.watch(contact)
     this.groupService.joinTopics()
+    this.catchUpTimer = setInterval(() => { this.catchUpGroups() }, GROUP_CATCH_UP_MS)
     leadWhenElected(() => {
       this.leading = true
       this.dutyTimer = setInterval(() => { void this.duty() }, MAILBOX_POLL_MS)
@@ -487,6 +491,11 @@ export class Messenger implements NetworkHost {
     this.groupService.memberOnline(userId)
   }
 
+  /** Asks group members for what gossip may have missed (every GROUP_CATCH_UP_MS, in every tab). */
+  catchUpGroups (): void {
+    this.groupService.catchUp()
+  }
+
   async validateGroupMessage (topic: string, data: Uint8Array): Promise<'accept' | 'reject' | 'ignore'> {
     return this.groupService.validate(topic, data)
   }
@@ -546,6 +555,7 @@ export class Messenger implements NetworkHost {
     this.shutdown.abort()
     this.tabs.close()
     clearInterval(this.dutyTimer)
+    clearInterval(this.catchUpTimer)
     await this.network?.stop()
     this.store.close()
   }

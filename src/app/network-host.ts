@@ -53,8 +53,11 @@ export interface Network {
   /** Subscribes to a group topic (idempotent). */
   joinTopic: (topic: string) => void
   leaveTopic: (topic: string) => void
-  /** Gossips a group message; resolves with how many peers it went to (0 is fine: sync follows). */
-  gossip: (topic: string, data: Uint8Array) => Promise<number>
+  /**
+   * Gossips a group message; resolves with the members (user ids) it went to directly.
+   * Empty is fine: a member it missed gets it over their session, or by sync.
+   */
+  gossip: (topic: string, data: Uint8Array) => Promise<string[]>
   /** Asks a linked member for what we lack; throws when there is no link or it fails. */
   sync: (userId: string, request: Uint8Array) => Promise<Uint8Array[]>
   stop: () => Promise<void>

@@ -149,9 +149,10 @@ class TabNetwork implements Network {
     pubsub.unsubscribe(topic)
   }
 
-  async gossip (topic: string, data: Uint8Array): Promise<number> {
+  async gossip (topic: string, data: Uint8Array): Promise<string[]> {
     const result = await this.node.services.pubsub.publish(topic, data)
-    return result.recipients.length
+    // A peer whose link has not proved who it is counts as no member.
+    return result.recipients.map((peer) => this.userBehind(peer.toString())).filter((id) => id != null)
   }
 
   async sync (userId: string, request: Uint8Array): Promise<Uint8Array[]> {

@@ -24,6 +24,10 @@ class Hub {
   readonly inFlight: Array<{ to: string, topic: string, data: Uint8Array, from: string }> = []
   hold = false
   rejected = 0
+  /** Members linked to everyone whose subscriptions nobody has heard yet: gossip skips them. */
+  readonly unsubscribed = new Set<string>()
+  /** Members gossip is sent to but never arrives at (a lost frame). */
+  readonly lost = new Set<string>()
 
   add (m: Messenger): HubWire {
     this.members.set(m.userId, { messenger: m, online: true, topics: new Set() })
@@ -80,17 +84,18 @@ class HubWire implements Network {
   }
   joinTopic (topic: string): void { this.hub.members.get(this.self)!.topics.add(topic) }
   leaveTopic (topic: string): void { this.hub.members.get(this.self)!.topics.delete(topic) }
-  async gossip (topic: string, data: Uint8Array): Promise<number> {
-    if (!this.hub.online(this.self)) return 0
-    let n = 0
+  async gossip (topic: string, data: Uint8Array): Promise<string[]> {
+    if (!this.hub.online(this.self)) return []
+    const reached: string[] = []
     for (const [id, m] of this.hub.members) {
-      if (id === this.self || !m.online || !m.topics.has(topic)) continue
-      n++
+      if (id === this.self || !m.online || !m.topics.has(topic) || this.hub.unsubscribed.has(id)) continue
+      reached.push(id)
+      if (this.hub.lost.has(id)) continue
       const item = { to: id, topic, data, from: this.self }
       if (this.hub.hold) this.hub.inFlight.push(item)
       else await this.hub.deliver(item)
     }
-    return n
+    return reached
   }
   async sync (userId: string, request: Uint8Array): Promise<Uint8Array[]> {
     if (!this.isLinked(userId)) throw new Error('not linked')
@@ -159,6 +164,33 @@ describe('groups', { timeout: 60_000 }, () => {
       const [a, c] = [(await log(admin, groupId)).join('\n'), (await log(cat!, groupId)).join('\n')]
       return a === c && !a.includes('<') && a.split('\n').length >= 11
     }, POLL).toBe(true)
+  })
+
+  it('a linked member gossip does not reach yet gets the message over the session at once', async () => {
+    const { hub, admin, rest } = await group(['Ann', 'Bob', 'Cat'])
+    const { groupId } = await admin.createGroup('Fresh link', rest.map((m) => m.userId))
+    const [bob, cat] = rest
+    await expect.poll(async () => { await admin.sendToGroup(groupId, 'first'); return (await log(cat!, groupId)).some((l) => l.endsWith(':first')) }, POLL).toBe(true)
+    // Cat is linked to everyone, but nobody has heard her subscription (a link just up).
+    hub.unsubscribed.add(cat!.userId)
+    await bob!.sendToGroup(groupId, 'while the link settles')
+    await expect.poll(async () => (await log(cat!, groupId)).some((l) => l.endsWith(':while the link settles')), POLL).toBe(true)
+  })
+
+  it('a gossip message lost on the way, that nothing later names, arrives with the next catch-up', async () => {
+    const { hub, admin, rest } = await group(['Ann', 'Bob', 'Cat'])
+    const { groupId } = await admin.createGroup('Lossy', rest.map((m) => m.userId))
+    const [bob, cat] = rest
+    await expect.poll(async () => { await admin.sendToGroup(groupId, 'first'); return (await log(cat!, groupId)).some((l) => l.endsWith(':first')) }, POLL).toBe(true)
+    hub.lost.add(cat!.userId)
+    await bob!.sendToGroup(groupId, 'the last word')
+    hub.lost.delete(cat!.userId)
+    await expect.poll(async () => (await log(admin, groupId)).some((l) => l.endsWith(':the last word')), POLL).toBe(true)
+    // The sender saw Cat as reached, so nothing else would bring it: only the catch-up does.
+    await new Promise((resolve) => setTimeout(resolve, 200))
+    expect((await log(cat!, groupId)).some((l) => l.endsWith(':the last word'))).toBe(false)
+    cat!.catchUpGroups()
+    await expect.poll(async () => (await log(cat!, groupId)).some((l) => l.endsWith(':the last word')), POLL).toBe(true)
   })
 
   it('a member away while everyone else is gone too gets the messages from their mailbox', async () => {

@@ -65,7 +65,7 @@ class Wire implements Network {
   // Groups have their own test (groups.test.ts) with a wire for many members.
   joinTopic (): void {}
   leaveTopic (): void {}
-  async gossip (): Promise<number> { return 0 }
+  async gossip (): Promise<string[]> { return [] }
   async sync (): Promise<Uint8Array[]> { return [] }
   async stop (): Promise<void> {}
 }
