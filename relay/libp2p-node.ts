@@ -14,6 +14,7 @@ import { releaseReservation, shouldRefuseConnection, shouldRefuseReservation } f
 import type { RelayConfig } from './config.ts'
 import { announcedAddrs, listenAddress } from './public-address.ts'
 import { certificateRenewal, type CertificateRenewal } from './tls.ts'
+import { startLiveness } from './liveness.ts'
 import { startForgettingGonePeers } from './peers-in-memory.ts'
 
 export type RelayServices = {
@@ -61,6 +62,9 @@ export async function createRelayNode (
       inboundConnectionThreshold: config.inboundConnectionsPerSecond,
       maxIncomingPendingConnections: MAX_PENDING_INBOUND
     },
+    // Replaced by relay/liveness.ts, which pings the same connections spread over time
+    // instead of all of them in one tick.
+    connectionMonitor: { enabled: false },
     connectionGater: {
       denyInboundEncryptedConnection: (peer) => node != null && shouldRefuseConnection(node.getConnections(peer)),
       denyInboundRelayReservation: (peer) => node != null && shouldRefuseReservation(
@@ -90,9 +94,10 @@ export async function createRelayNode (
   addDhtPeersWhenAddressed(node)
   // Tabs reach the DHT through this relay: one that left must not be handed out any more.
   dropDhtPeersWhenGone(node)
+  const liveness = startLiveness(node)
   // The peer store is in memory (relay/peers-in-memory.ts): tabs that left are forgotten.
   const stopForgetting = startForgettingGonePeers(node)
-  node.addEventListener('stop', () => { stopForgetting() }, { once: true })
+  node.addEventListener('stop', () => { liveness.stop(); stopForgetting() }, { once: true })
   const reservations = node.services.relay.reservations
   node.addEventListener('peer:disconnect', (event) => { releaseReservation(reservations, event.detail) })
   return node
