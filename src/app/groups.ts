@@ -1,30 +1,22 @@
 import {
-  addMessage, createGroupMessage, createGroupState, decodeGroupControl, decodeGroupMessage, decodeSyncRequest,
-  emptyHistory, encodeGroupContent, getDelivered, encodeGroupControl, encodeGroupMessage, encodeSyncRequest, encryptGroupMessage,
-  groupMessageHeader, groupTopic, heads, isMember, judgeStateUpdate, messagesAfter, missingParents, nextClock,
-  syncHeads, withMemberAdded, withMemberRemoved, GroupStateError, MAX_CONTROL_MESSAGE_BYTES, MAX_SYNC_MESSAGES,
+  addMessage, createGroupMessage, createGroupState, decodeGroupControl, decodeGroupMessage,
+  emptyHistory, encodeGroupContent, getDelivered, encodeGroupControl, encodeGroupMessage, encryptGroupMessage,
+  groupMessageHeader, groupTopic, heads, isMember, judgeStateUpdate, missingParents, nextClock,
+  withMemberAdded, withMemberRemoved, GroupStateError, MAX_CONTROL_MESSAGE_BYTES,
   type GroupControl, type GroupHistory, type GroupMember, type GroupMessage, type GroupState
 } from '../core/group/index.ts'
 import { isValidMessageText, TEXT_MAX_CHARS } from '../core/text-rules.ts'
 import { acceptSenderKey, distributionFor, ensureSenderKey, judgeGroupMessage, newGroupRecord, openGroupMessage, ourDistribution, settleKeys } from './group-keys.ts'
+import { GroupCatchUp } from './group-catch-up.ts'
 import { withLock } from './locks.ts'
 import type { Network } from './network-host.ts'
 import type { MessengerStore, StoredGroup, StoredGroupMessage } from './store-port.ts'
 
-/** How many sync rounds one catch-up may take (each up to MAX_SYNC_MESSAGES messages). */
-const MAX_SYNC_ROUNDS = 20
 /** A key request to one author for one group goes at most this often. */
 const KEY_REQUEST_INTERVAL_MS = 60_000
 const PENDING_KEYS_SETTING = 'group-pending-keys'
 const MAX_UNKNOWN_GROUP_KEYS = 64
 const MAX_VERIFIED = 1024
-/**
- * A link that just came up may not carry gossip yet (the two sides still exchange their
- * subscriptions): a second catch-up this long after the first picks up what was sent then.
- */
-export const LINK_SETTLE_MS = 3_000
-/** How many linked members one periodic catch-up asks, per group. */
-const CATCH_UP_FANOUT = 2
 
 export class GroupError extends Error {
   override name = 'GroupError'
@@ -61,12 +53,24 @@ export class Groups {
   private readonly histories = new Map<string, GroupHistory>()
   private readonly records = new Map<string, StoredGroup>()
   private readonly topics = new Map<string, string>()
-  private readonly syncing = new Map<string, Promise<void>>()
+  private readonly sync: GroupCatchUp
   private readonly keyRequests = new Map<string, number>()
   /** Ids the gossip validator checked just now: ingest need not verify their signatures again. */
   private readonly verified = new Set<string>()
 
-  constructor (private readonly store: MessengerStore, private readonly host: GroupsHost, private readonly now: () => number = Date.now) {}
+  constructor (private readonly store: MessengerStore, private readonly host: GroupsHost, private readonly now: () => number = Date.now) {
+    this.sync = new GroupCatchUp({
+      userId: host.userId,
+      network: host.network,
+      group: (groupId) => {
+        const record = this.records.get(groupId)
+        const history = this.histories.get(groupId)
+        return record == null || history == null || record.removed === true ? undefined : { state: record.state, history }
+      },
+      groups: () => [...this.records.values()].filter((g) => g.removed !== true).map((g) => g.state),
+      ingest: async (groupId, messages) => this.ingest(groupId, messages, undefined)
+    })
+  }
 
   /** Loads every group and its history, and joins the topics of those we are in. */
   async start (): Promise<void> {
@@ -237,7 +241,7 @@ export class Groups {
     else for (const id of newcomers) await this.sendKey(group, id, ourDistribution(group)!)
     if (!this.histories.has(state.groupId)) this.histories.set(state.groupId, emptyHistory())
     this.host.changed({ kind: 'groups' })
-    for (const member of state.members) void this.syncWith(state.groupId, member.userId)
+    for (const member of state.members) void this.sync.with(state.groupId, member.userId)
   }
 
   private async onSenderKey (group: StoredGroup | undefined, groupId: string, from: string, control: Extract<GroupControl, { type: 'sender-key' }>): Promise<void> {
@@ -319,68 +323,17 @@ export class Groups {
 
   /** What `userId` lacks of a group they are in; nothing for anyone else. */
   async answerSync (userId: string, request: Uint8Array): Promise<Uint8Array[]> {
-    let groupId: string
-    let theirHeads: readonly string[]
-    try {
-      ({ groupId, heads: theirHeads } = decodeSyncRequest(request))
-    } catch {
-      return []
-    }
-    const group = this.records.get(groupId)
-    const history = this.histories.get(groupId)
-    if (group == null || history == null || group.removed === true || !isMember(group.state, userId)) return []
-    return messagesAfter(history, theirHeads).map(encodeGroupMessage)
+    return this.sync.answer(userId, request)
   }
 
-  /** A link to `userId` came up: catch up on every group we share, now and once gossip has settled on it. */
+  /** A link to `userId` came up: catch up on every group we share. */
   memberOnline (userId: string): void {
-    const catchUp = (): void => {
-      for (const group of this.records.values()) {
-        if (group.removed !== true && isMember(group.state, userId)) void this.syncWith(group.state.groupId, userId)
-      }
-    }
-    catchUp()
-    setTimeout(catchUp, LINK_SETTLE_MS)
+    this.sync.memberOnline(userId)
   }
 
-  /**
-   * Anti-entropy, run every little while: each group asks a few linked members (chosen at
-   * random) for what we lack. Gossip can miss a message nothing later names as a parent
-   * (the last of a burst, say); this finds it without waiting for the next message.
-   */
+  /** Anti-entropy, run every little while (src/app/group-catch-up.ts). */
   catchUp (): void {
-    const network = this.host.network()
-    if (network == null) return
-    for (const group of this.records.values()) {
-      if (group.removed === true) continue
-      const linked = group.state.members.map((m) => m.userId).filter((id) => id !== this.host.userId && network.isLinked(id))
-      for (const userId of shuffled(linked).slice(0, CATCH_UP_FANOUT)) void this.syncWith(group.state.groupId, userId)
-    }
-  }
-
-  /** Asks one member for what we lack, round after round, one catch-up per (group, member) at a time. */
-  async syncWith (groupId: string, userId: string): Promise<void> {
-    const network = this.host.network()
-    if (userId === this.host.userId || network == null || !network.isLinked(userId)) return
-    const key = `${groupId} ${userId}`
-    const running = this.syncing.get(key)
-    if (running != null) return running
-    const run = (async () => {
-      for (let round = 0; round < MAX_SYNC_ROUNDS; round++) {
-        const history = this.histories.get(groupId)
-        const group = this.records.get(groupId)
-        if (history == null || group == null || group.removed === true) return
-        const frames = await network.sync(userId, encodeSyncRequest({ groupId, heads: syncHeads(history) })).catch(() => [])
-        const messages: GroupMessage[] = []
-        for (const frame of frames) {
-          try { messages.push(decodeGroupMessage(frame)) } catch { /* a bad one is skipped */ }
-        }
-        if (messages.length > 0) await this.ingest(groupId, messages, undefined)
-        if (frames.length < MAX_SYNC_MESSAGES) return
-      }
-    })().finally(() => { this.syncing.delete(key) })
-    this.syncing.set(key, run)
-    return run
+    this.sync.round()
   }
 
   /**
@@ -430,7 +383,7 @@ export class Groups {
     if (outcome.missing) {
       const network = this.host.network()
       const source = from ?? outcome.group.state.members.map((m) => m.userId).find((id) => id !== this.host.userId && network?.isLinked(id) === true)
-      if (source != null) void this.syncWith(groupId, source)
+      if (source != null) void this.sync.with(groupId, source)
     }
   }
 
@@ -520,15 +473,6 @@ export class Groups {
     this.keyRequests.set(key, this.now())
     await this.host.sendControl(author, encodeGroupControl({ type: 'key-request', groupId: group.state.groupId })).catch(() => {})
   }
-}
-
-function shuffled<T> (items: T[]): T[] {
-  const out = [...items]
-  for (let i = out.length - 1; i > 0; i--) {
-    const j = Math.floor(Math.random() * (i + 1));
-    [out[i], out[j]] = [out[j]!, out[i]!]
-  }
-  return out
 }
 
 function sameBytes (a: Uint8Array, b: Uint8Array): boolean {
