@@ -1,4 +1,4 @@
-// npm run bench:churn [-- --duration 600 --rate 4 --population 300 --records 5]
+// npm run bench:churn [-- --duration 600 --rate 2 --population 200 --records 5]
 // Tabs join and leave three relays of one network at a set rate for a set time (default
 // 10 minutes): each second, --rate tabs leave and as many join, plus any needed to bring
 // the population back (a join can fail when the machine is loaded). Checks: no relay crashes, relay memory flat after warm-up (RSS sampled
@@ -17,10 +17,12 @@ import { startWorkers } from './workers.ts'
 const argv = process.argv.slice(2)
 const DURATION_S = numberFlag(argv, 'duration', 600)
 /** Joins per second, and as many leaves: the population stays about the same. */
-const RATE = numberFlag(argv, 'rate', 4)
-const POPULATION = numberFlag(argv, 'population', 300)
+const RATE = numberFlag(argv, 'rate', 2)
+const POPULATION = numberFlag(argv, 'population', 200)
 const RECORDS = numberFlag(argv, 'records', 5)
 const SAMPLE_EVERY_MS = 15_000
+/** Joins one worker may have under way at once (the load loop's bound). */
+const MAX_JOINING = Math.max(8, 4 * RATE)
 /** Samples before this share of the run are warm-up: the population is still settling. */
 const WARM_UP_SHARE = 0.25
 
@@ -82,26 +84,43 @@ try {
     `${populationFailures[0] != null ? ` (first failure: ${populationFailures[0]})` : ''}; churning ${RATE}/s for ${DURATION_S} s`)
   await sample()
 
+  // Each second one worker drops --rate tabs and starts as many joins as bring its half of
+  // the population back. Joins run while the clock goes on (a join takes seconds on a loaded
+  // machine; waiting for them would slow the rate to what one join takes), at most
+  // MAX_JOINING a worker at once: past that the tick skips its joins and counts them late.
   const churnStart = Date.now()
+  const joining = [0, 0]
+  const inFlight = new Set<Promise<void>>()
+  let leaves = 0
   let joins = 0
   let joinFailures = 0
+  let lateJoins = 0
   let firstJoinFailure: string | undefined
   let nextSample = Date.now() + SAMPLE_EVERY_MS
   for (let tick = 0; Date.now() - churnStart < DURATION_S * 1000; tick++) {
     const tickStart = Date.now()
     const w = tick % 2
     const dropped = await workers.ask(w, { type: 'drop', count: RATE })
-    const missing = Math.ceil(POPULATION / 2) - (dropped.type === 'dropped' ? dropped.held : 0)
-    const added = await workers.ask(w, { type: 'add', count: Math.min(missing, 4 * RATE), relayAddrs, concurrency: RATE, dht: true })
-    if (added.type === 'added') {
-      joins += added.times.length
-      joinFailures += added.failures.length
-      firstJoinFailure ??= added.failures[0]
+    if (dropped.type === 'dropped') leaves += dropped.left
+    const missing = Math.ceil(POPULATION / 2) - (dropped.type === 'dropped' ? dropped.held : 0) - joining[w]!
+    const count = Math.max(0, Math.min(missing, MAX_JOINING - joining[w]!))
+    lateJoins += Math.max(0, missing - count)
+    if (count > 0) {
+      joining[w]! += count
+      const job = workers.ask(w, { type: 'add', count, relayAddrs, concurrency: count, dht: true }).then((added) => {
+        if (added.type !== 'added') return
+        joins += added.times.length
+        joinFailures += added.failures.length
+        firstJoinFailure ??= added.failures[0]
+      }).finally(() => { joining[w]! -= count; inFlight.delete(job) })
+      inFlight.add(job)
     }
     if (Date.now() >= nextSample) { await sample(); nextSample += SAMPLE_EVERY_MS }
     for (const relay of relays) if (relay.child.exitCode != null) throw new Error(`a relay exited during the churn:\n${relay.output()}`)
     await sleep(Math.max(0, 1000 - (Date.now() - tickStart)))
   }
+  await Promise.allSettled(inFlight)
+  const churnS = (Date.now() - churnStart) / 1000
   await sample()
 
   // Every record is asked for by a fresh client that knows only the third relay.
@@ -117,7 +136,9 @@ try {
   const rssSlopes = relays.map((_, i) => slope(afterWarmUp.map((s) => s.relays[i]!.rssMiB)) * (60_000 / SAMPLE_EVERY_MS))
   const summary = {
     durationS: DURATION_S, rate: RATE, population: POPULATION, populationFailures: populationFailures.length,
-    joins, joinFailures, firstJoinFailure, firstPopulationFailure: populationFailures[0],
+    leaves, joins, joinFailures, lateJoins, firstJoinFailure, firstPopulationFailure: populationFailures[0],
+    achievedJoinsPerSecond: Math.round(joins / churnS * 100) / 100,
+    achievedLeavesPerSecond: Math.round(leaves / churnS * 100) / 100,
     recordsPut: records.length, recordsFound: found,
     relaysAlive: relays.every((r) => r.child.exitCode == null),
     rssSlopeMiBPerMinuteAfterWarmUp: rssSlopes.map((x) => Math.round(x * 100) / 100)

@@ -21,7 +21,7 @@ export type WorkerRequest =
 
 export type WorkerReply =
   | { type: 'added', times: number[], failures: string[], held: number }
-  | { type: 'dropped', held: number }
+  | { type: 'dropped', held: number, left: number }
 
 const held: Libp2p[] = []
 
@@ -86,13 +86,13 @@ async function drop (count: number): Promise<WorkerReply> {
     leaving.push(held.splice(Math.floor(Math.random() * held.length), 1)[0]!)
   }
   await Promise.allSettled(leaving.map(async (n) => n.stop()))
-  return { type: 'dropped', held: held.length }
+  return { type: 'dropped', held: held.length, left: leaving.length }
 }
 
-process.on('message', (message: WorkerRequest) => {
+process.on('message', ({ id, request }: { id: number, request: WorkerRequest }) => {
   void (async () => {
-    if (message.type === 'add') process.send!(await add(message))
-    else if (message.type === 'drop') process.send!(await drop(message.count))
+    if (request.type === 'add') process.send!({ id, reply: await add(request) })
+    else if (request.type === 'drop') process.send!({ id, reply: await drop(request.count) })
     else {
       await Promise.allSettled(held.map(async (n) => n.stop()))
       process.exit(0)

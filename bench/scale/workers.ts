@@ -3,7 +3,7 @@ import { once } from 'node:events'
 import type { WorkerReply, WorkerRequest } from './reserve-worker.ts'
 import { killOnExit } from './support.ts'
 
-/** A handful of reserve-worker processes and a request/reply call to each. */
+/** A handful of reserve-worker processes and a request/reply call to each; calls may overlap (replies carry the request's id). */
 export interface WorkerPool {
   size: number
   ask: (index: number, request: WorkerRequest) => Promise<WorkerReply>
@@ -17,19 +17,27 @@ export function startWorkers (count: number, heapMiB = 4096): WorkerPool {
       stdio: ['ignore', 'inherit', 'inherit', 'ipc']
     }))
   children.forEach(killOnExit)
+  const pending = new Map<number, (reply: WorkerReply) => void>()
+  let nextId = 0
+  for (const child of children) {
+    child.on('message', (message: { id: number, reply: WorkerReply }) => {
+      pending.get(message.id)?.(message.reply)
+      pending.delete(message.id)
+    })
+  }
   return {
     size: count,
     ask: async (index, request) => {
-      const child = children[index]!
-      const reply = once(child, 'message') as Promise<[WorkerReply]>
-      child.send(request)
-      return (await reply)[0]
+      const id = nextId++
+      const reply = new Promise<WorkerReply>((resolve) => { pending.set(id, resolve) })
+      children[index]!.send({ id, request })
+      return reply
     },
     stop: async () => {
       await Promise.allSettled(children.map(async (child) => {
         if (child.exitCode != null) return
         const exited = once(child, 'exit')
-        child.send({ type: 'stop' } satisfies WorkerRequest)
+        child.send({ id: nextId++, request: { type: 'stop' } satisfies WorkerRequest })
         const timer = setTimeout(() => child.kill('SIGKILL'), 20_000)
         await exited
         clearTimeout(timer)
