@@ -176,7 +176,7 @@ export class Messenger implements NetworkHost {
     leadWhenElected(() => {
       this.leading = true
       this.dutyTimer = setInterval(() => { void this.duty() }, MAILBOX_POLL_MS)
-      if (this.relayStatus === 'reserved') void this.duty()
+      if (this.relayStatus !== 'offline') void this.duty()
     }, this.shutdown.signal)
   }
 
@@ -373,15 +373,15 @@ export class Messenger implements NetworkHost {
 
   /**
    * The service worker says a push arrived while this tab is open: someone left mail. The
-   * leader tab reads the mailboxes now instead of at the next poll; a tab not yet on its
-   * relay reads them as soon as it is (onRelayStatus).
+   * leader tab reads the mailboxes now instead of at the next poll; a tab not yet connected
+   * to a relay reads them as soon as it is (onRelayStatus).
    */
   async pushReceived (): Promise<DrainReport | undefined> {
     performance.mark('murmur:push-received', { detail: { leading: this.leading, relay: this.relayStatus } })
     // Another tab leads: the service worker told it too, and it reads.
     if (!this.leading) return undefined
-    // Between relays (a reservation lost for a moment): read as soon as one is back.
-    if (this.relayStatus !== 'reserved') {
+    // Between relays: read as soon as one is back.
+    if (this.relayStatus === 'offline') {
       this.pushWaiting = true
       return undefined
     }
@@ -513,13 +513,17 @@ export class Messenger implements NetworkHost {
   }
 
   onRelayStatus (status: RelayStatus, reservedRelays = 0): void {
+    const wasOffline = this.relayStatus === 'offline'
     this.relayStatus = status
     this.reservedRelays = reservedRelays
     this.emit({ kind: 'relay' })
     // Online again: whatever waited goes out (to a mailbox when the contact is away), and
-    // the leader looks for what arrived meanwhile.
-    if (status === 'reserved') void this.catchUp()
-    if (status === 'reserved' && this.pushWaiting) void this.drainForPush()
+    // the leader looks for what arrived meanwhile. A relay connection is enough for both
+    // (we dial out, and DHT lookups wait for the relay to be in the routing table); the
+    // reservation, which only makes us reachable, comes a moment later.
+    if (status === 'offline' || !wasOffline) return
+    void this.catchUp()
+    if (this.pushWaiting) void this.drainForPush()
   }
 
   private async catchUp (): Promise<void> {

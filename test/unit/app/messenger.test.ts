@@ -332,6 +332,21 @@ describe('Messenger', { timeout: 30_000 }, () => {
     expect((await bob.drainMailboxes()).received).toBe(0)
   })
 
+  it('the leader reads its mailboxes once a relay connection is up, without waiting for the reservation, and not again when it comes', async () => {
+    const { ann, bob, mailboxes } = await pair()
+    await ann.addContact(await bob.inviteLink('http://127.0.0.1', []))
+    for (const text of ['one', 'two']) await ann.send(bob.userId, text)
+    await expect.poll(() => heldEntries(mailboxes), POLL).toBe(2)
+    const drains = (): number => performance.getEntriesByName('murmur:mailbox-drained').length
+    const before = drains()
+    bob.onRelayStatus('connecting')
+    await expect.poll(async () => (await bob.messages(ann.userId)).map((m) => m.text), POLL).toEqual(['one', 'two'])
+    expect(drains()).toBe(before + 1)
+    bob.onRelayStatus('reserved', 1)
+    await settle()
+    expect(drains()).toBe(before + 1)
+  })
+
   it('a message nobody can hold waits as queued and goes out when the DHT answers again', async () => {
     const { ann, bob, annWire } = await pair()
     await ann.addContact(await bob.inviteLink('http://127.0.0.1', []))
