@@ -173,10 +173,10 @@ export class Groups {
     })
     performance.mark('murmur:group-sent', { detail: { id: row.id, at: performance.timeOrigin + performance.now() } })
     this.host.changed({ kind: 'group-messages', groupId, messages: [row] })
-    // Gossip reaches who is online; a member we have no link to gets it through the 1:1
-    // outbox (their mailbox), so it never waits for two members to be online together.
-    // A member gossip did not reach directly (offline, or on a link whose subscriptions are
-    // not exchanged yet) gets it over the session: directly when linked, else from their mailbox.
+    // Gossip reaches who is online. A member it did not reach directly (offline, or on a
+    // link whose subscriptions are not exchanged yet) gets it through the 1:1 outbox: over
+    // the link when there is one, else from their mailbox, so it never waits for two
+    // members to be online together.
     const network = this.host.network()
     const reached = new Set(await network?.gossip(topic, row.encoded).catch(() => []) ?? [])
     if (row.encoded.length <= MAX_CONTROL_MESSAGE_BYTES) {
