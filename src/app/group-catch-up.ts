@@ -2,7 +2,7 @@ import {
   decodeGroupMessage, decodeSyncRequest, encodeGroupMessage, encodeSyncRequest, isMember, messagesAfter, syncHeads,
   MAX_SYNC_MESSAGES, type GroupHistory, type GroupMessage, type GroupState
 } from '../core/group/index.ts'
-import type { Network } from './network-host.ts'
+import type { Network } from '../core/ports/index.ts'
 
 /** How many sync rounds one catch-up may take (each up to MAX_SYNC_MESSAGES messages). */
 const MAX_SYNC_ROUNDS = 20

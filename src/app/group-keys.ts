@@ -4,7 +4,7 @@ import {
   isMember, receiveSenderKeyDistribution, senderKeyDistribution, senderKeyNeedsRotation, verifyGroupMessage,
   type GroupMessage, type GroupState
 } from '../core/group/index.ts'
-import type { StoredGroup, StoredGroupMessage } from './store-port.ts'
+import type { StoredGroup, StoredGroupMessage } from '../core/ports/index.ts'
 
 // The sender-key bookkeeping of one group record, as pure functions of the record: which
 // keys we hold, which message a key opens, what waits for a key. src/app/groups.ts stores

@@ -9,8 +9,8 @@ import { isValidMessageText, TEXT_MAX_CHARS } from '../core/text-rules.ts'
 import { acceptSenderKey, distributionFor, ensureSenderKey, judgeGroupMessage, newGroupRecord, openGroupMessage, ourDistribution, settleKeys } from './group-keys.ts'
 import { GroupCatchUp } from './group-catch-up.ts'
 import { withLock } from './locks.ts'
-import type { Network } from './network-host.ts'
-import type { MessengerStore, StoredGroup, StoredGroupMessage } from './store-port.ts'
+import type { Network } from '../core/ports/index.ts'
+import type { MessengerStore, StoredGroup, StoredGroupMessage } from '../core/ports/index.ts'
 
 /** A key request to one author for one group goes at most this often. */
 const KEY_REQUEST_INTERVAL_MS = 60_000

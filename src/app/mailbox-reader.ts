@@ -6,8 +6,8 @@ import { openMailboxEntry } from '../core/mailbox/entry.ts'
 import { MAILBOX_RETENTION_MS } from '../core/mailbox/record.ts'
 import { mailboxSlot, slotEpoch, SLOTS_PER_EPOCH } from '../core/mailbox/slots.ts'
 import { readSources, type ReadSource } from './mailbox-secrets.ts'
-import type { Network, SealedEnvelope } from './network-host.ts'
-import type { MessengerStore, StoredProfile } from './store-port.ts'
+import type { Network, SealedEnvelope } from '../core/ports/index.ts'
+import type { MessengerStore, StoredProfile } from '../core/ports/index.ts'
 
 const DRAINED_EPOCH = 'mailbox:drained-epoch'
 /** Slot lookups in flight at once while draining: DHT queries are cheap but not free. */

@@ -16,8 +16,8 @@ import { webRtcPathOf } from '../net/connection-path.ts'
 import { requestSync, serveSync, SYNC_PROTOCOL } from '../net/group-sync.ts'
 import { scoreGroupTopic } from '../net/group-pubsub.ts'
 import type { TopicValidatorResult } from '@libp2p/gossipsub'
-import type { ConnectionStatus, Network, NetworkHost } from './network-host.ts'
-import type { StoredContact } from './store-port.ts'
+import type { ConnectionStatus, Network, NetworkHost } from '../core/ports/index.ts'
+import type { StoredContact } from '../core/ports/index.ts'
 
 const DIAL_TIMEOUT_MS = 20_000
 const LOOKUP_TIMEOUT_MS = 10_000

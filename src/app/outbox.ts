@@ -12,9 +12,9 @@ import {
 import { isGroupMessageControl } from '../core/group/index.ts'
 import { withLock } from './locks.ts'
 import { writeSecretOf, writeTarget } from './mailbox-secrets.ts'
-import type { Network } from './network-host.ts'
+import type { Network } from '../core/ports/index.ts'
 import type { SessionCrypto } from './session-crypto.ts'
-import type { MessengerStore, StoredContact, StoredMessage, StoredProfile } from './store-port.ts'
+import type { MessengerStore, StoredContact, StoredMessage, StoredProfile } from '../core/ports/index.ts'
 
 /** A message sent on a link that brings no receipt in this time goes to the mailbox too. */
 export const RECEIPT_WAIT_MS = 10_000

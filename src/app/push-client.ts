@@ -1,4 +1,4 @@
-import type { MessengerStore } from './store-port.ts'
+import type { MessengerStore } from '../core/ports/index.ts'
 
 /**
  * Web Push for Murmur, the browser's half: subscribe with the relay's VAPID key, register

@@ -3,7 +3,7 @@ import type { ChatPayload } from '../core/chat-payload.ts'
 import { newMessageId } from '../core/message-id.ts'
 import { withLock } from './locks.ts'
 import { loadPushRegistration } from './push-client.ts'
-import type { MessengerStore, StoredContact } from './store-port.ts'
+import type { MessengerStore, StoredContact } from '../core/ports/index.ts'
 
 /**
  * Handing our push token to contacts, and keeping theirs. The token (from the relay's push

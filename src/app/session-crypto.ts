@@ -8,7 +8,7 @@ import {
   prekeyNeedsRotation, PREKEY_ID_MAX, retiredPrekeysToDrop, forgetPrekey, type PrekeyBundle, type ReplayCache
 } from '../core/x3dh/index.ts'
 import { withLock } from './locks.ts'
-import type { MessengerStore, StoredContact, StoredMessage, StoredPrekeys, StoredProfile } from './store-port.ts'
+import type { MessengerStore, StoredContact, StoredMessage, StoredPrekeys, StoredProfile } from '../core/ports/index.ts'
 
 const REPLAY_LOCK = 'murmur:replay-cache'
 

@@ -1,4 +1,4 @@
-import type { StoredMessage } from './store-port.ts'
+import type { StoredMessage } from '../core/ports/index.ts'
 
 /** The changes one tab tells the profile's other tabs about: they share the database, not memory. */
 export type SyncedChange =

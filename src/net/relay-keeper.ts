@@ -1,7 +1,6 @@
 import { multiaddr, type Multiaddr } from '@multiformats/multiaddr'
 import type { MurmurNode } from './node.ts'
-
-export type RelayStatus = 'connecting' | 'reserved' | 'offline'
+import type { RelayStatus } from '../core/ports/network.ts'
 
 /**
  * Reservations a tab keeps at once. Two, so that when one relay goes away the tab stays

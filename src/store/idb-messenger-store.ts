@@ -1,4 +1,5 @@
-import { compareGroupMessages, compareMessages, isAdvance, UNDELIVERED_STATES, type MessageState, type MessengerStore, type StoredContact, type StoredGroup, type StoredGroupMessage, type StoredMessage, type StoredPrekeys, type StoredProfile } from '../app/store-port.ts'
+import type { MessageState, MessengerStore, StoredContact, StoredGroup, StoredGroupMessage, StoredMessage, StoredPrekeys, StoredProfile } from '../core/ports/index.ts'
+import { compareGroupMessages, compareMessages, isAdvance, UNDELIVERED_STATES } from '../core/message-state.ts'
 import type { ContactSessions } from '../core/session/types.ts'
 import type { MailboxWriterState } from '../core/mailbox/writer.ts'
 import type { MurmurDatabase } from './open.ts'

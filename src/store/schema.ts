@@ -1,5 +1,5 @@
 import type { DBSchema } from 'idb'
-import type { MessageState } from '../app/store-port.ts'
+import type { MessageState } from '../core/ports/index.ts'
 import type { KeyRecord } from './storage-key.ts'
 
 /**

@@ -1,5 +1,5 @@
 import { randomBytes } from '../crypto/index.ts'
-import type { MessengerStore } from '../app/store-port.ts'
+import type { MessengerStore } from '../core/ports/index.ts'
 import { createIdbMessengerStore } from './idb-messenger-store.ts'
 import { openMurmurDatabase, type MurmurDatabase } from './open.ts'
 import { createRecordSealer } from './record-sealer.ts'

@@ -1,4 +1,5 @@
-import { compareGroupMessages, compareMessages, type StoredGroupMessage, type StoredMessage } from '../../app/store-port.ts'
+import type { StoredGroupMessage, StoredMessage } from '../../core/ports/index.ts'
+import { compareGroupMessages, compareMessages } from '../../core/message-state.ts'
 
 /**
  * The list with `message` replacing the one with its id, or inserted in display order.

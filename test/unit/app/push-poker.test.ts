@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { createPushPoker, POKE_WINDOW_MS } from '../../../src/app/push-poker.ts'
-import type { StoredContact } from '../../../src/app/store-port.ts'
+import type { StoredContact } from '../../../src/core/ports/index.ts'
 import { PushGatewayError } from '../../../src/app/push-client.ts'
 
 const contact = (userId: string, push?: StoredContact['push']): StoredContact =>

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { contactWithPushNote, PUSH_NOTE_TTL_MS, PUSH_SHARED_SETTING, PushSharing } from '../../../src/app/push-sharing.ts'
 import { PUSH_REGISTRATION_SETTING, type StoredPushRegistration } from '../../../src/app/push-client.ts'
-import type { StoredContact } from '../../../src/app/store-port.ts'
+import type { StoredContact } from '../../../src/core/ports/index.ts'
 import type { ChatPayload } from '../../../src/core/chat-payload.ts'
 import { createMemoryMessengerStore } from '../../../src/store/memory-messenger-store.ts'
 

@@ -1,5 +1,5 @@
 import { describe, expect, it, beforeEach, afterEach } from 'vitest'
-import type { MessengerStore, StoredMessage } from '../../../src/app/store-port.ts'
+import type { MessengerStore, StoredMessage } from '../../../src/core/ports/index.ts'
 
 /** The one suite every MessengerStore implementation must pass. */
 export function messengerStoreSuite (name: string, create: () => Promise<MessengerStore>): void {

@@ -1,6 +1,7 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { compareMessages, type StoredMessage } from '../../../src/app/store-port.ts'
+import type { StoredMessage } from '../../../src/core/ports/index.ts'
+import { compareMessages } from '../../../src/core/message-state.ts'
 import { upsertMessage } from '../../../src/ui/state/message-list.ts'
 
 const m = (id: string, sentAt: number, state: StoredMessage['state'] = 'pending'): StoredMessage =>
