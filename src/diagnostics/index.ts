@@ -1,0 +1,3 @@
+export * from './logger.ts'
+export * from './events.ts'
+export * from './diagnostics.ts'
