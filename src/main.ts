@@ -1,8 +1,8 @@
 import { mount } from 'svelte'
 import App from './ui/App.svelte'
-import { AppState } from './ui/state/app-state.svelte.ts'
+import { BootState } from './ui/state/boot-state.svelte.ts'
 import './ui/global.css'
 
-const state = new AppState()
-mount(App, { target: document.getElementById('app')!, props: { state } })
-void state.start()
+const boot = new BootState()
+mount(App, { target: document.getElementById('app')!, props: { boot } })
+void boot.start()

@@ -1,14 +1,14 @@
 import { equals } from 'uint8arrays'
 import { randomBytes } from '../crypto/index.ts'
 import type { Identity } from '../core/identity.ts'
-import { decryptFromContactAsync, encryptForContact, type ContactSessions, type OwnSessionKeys } from '../core/session/index.ts'
+import { decryptFromContactAsync, encryptForContact, SessionError, type ContactSessions, type OwnSessionKeys } from '../core/session/index.ts'
 import { INITIAL_TAG } from '../core/session/payload.ts'
 import {
   createSignedPrekey, decodePrekeyBundle, decodeReplayCache, emptyReplayCache, encodeReplayCache, nextPrekeyId,
   prekeyNeedsRotation, PREKEY_ID_MAX, retiredPrekeysToDrop, forgetPrekey, type PrekeyBundle, type ReplayCache
 } from '../core/x3dh/index.ts'
 import { withLock } from './locks.ts'
-import type { MessengerStore, StoredContact, StoredMessage, StoredPrekeys, StoredProfile } from '../core/ports/index.ts'
+import type { PrekeyStore, SessionStore, StoredContact, StoredMessage, StoredPrekeys, StoredProfile } from '../core/ports/index.ts'
 
 const REPLAY_LOCK = 'murmur:replay-cache'
 
@@ -42,13 +42,13 @@ export class SessionCrypto {
   private keys: OwnSessionKeys | undefined
 
   constructor (
-    private readonly store: MessengerStore,
+    private readonly store: PrekeyStore & SessionStore,
     private readonly profile: StoredProfile,
     private readonly now: () => number = Date.now
   ) {}
 
   /** A fresh profile's first signed prekey. */
-  static async createPrekeys (store: MessengerStore, identity: Identity, dh: StoredProfile['dh'], now = Date.now()): Promise<StoredPrekeys> {
+  static async createPrekeys (store: PrekeyStore, identity: Identity, dh: StoredProfile['dh'], now = Date.now()): Promise<StoredPrekeys> {
     const prekeyId = new DataView(randomBytes(4).buffer).getUint32(0) % PREKEY_ID_MAX
     const made = createSignedPrekey(identity, dh, prekeyId, now)
     const prekeys: StoredPrekeys = { current: { prekeyId, secretKey: made.secretKey, record: made.record, createdAt: now }, retired: [] }
@@ -162,8 +162,8 @@ export class SessionCrypto {
     try {
       // The async path runs the ratchet's X25519 on WebCrypto where the browser has it.
       return await decryptFromContactAsync(sessions, theirIdentityKey, await this.ownKeys(), replayCache, payload, this.now())
-    } catch (err: any) {
-      if (err?.reason !== 'unknown-prekey' || this.keys == null) throw err
+    } catch (err) {
+      if (!(err instanceof SessionError && err.reason === 'unknown-prekey') || this.keys == null) throw err
       // Another tab may have rotated our prekey since we read it: read again, once.
       this.keys = undefined
       return await decryptFromContactAsync(sessions, theirIdentityKey, await this.ownKeys(), replayCache, payload, this.now())

@@ -1,12 +1,33 @@
 import { getContext, setContext } from 'svelte'
-import type { AppState } from './state/app-state.svelte.ts'
+import type { Session } from './state/session.svelte.ts'
 
-const KEY = Symbol('murmur:app-state')
+/**
+ * Each component takes, by context, only the state it uses: the contact list needs the
+ * contacts and the navigation, not the settings. `provideSession` is called once, by the
+ * component that shows the open profile.
+ */
+const KEY = Symbol('murmur:session')
 
-export function setAppState (state: AppState): void {
-  setContext(KEY, state)
+export function provideSession (session: Session): void {
+  setContext(KEY, session)
 }
 
-export function getAppState (): AppState {
-  return getContext<AppState>(KEY)
+function session (): Session {
+  const found = getContext<Session | undefined>(KEY)
+  if (found == null) throw new Error('This component is shown only once a profile is open.')
+  return found
+}
+
+export const useProfile = (): Session['profile'] => session().profile
+export const useContacts = (): Session['contacts'] => session().contacts
+export const useConversation = (): Session['conversation'] => session().conversation
+export const useGroups = (): Session['groups'] => session().groups
+export const useNavigation = (): Session['navigation'] => session().navigation
+export const useNetwork = (): Session['network'] => session().network
+export const useSettings = (): Session['settings'] => session().settings
+export const usePwa = (): Session['pwa'] => session().pwa
+/** Adding a contact opens their conversation: it spans the contact list and navigation. */
+export const useAddContact = (): ((input: string) => Promise<void>) => {
+  const s = session()
+  return async (input) => { await s.addContact(input) }
 }

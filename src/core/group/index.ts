@@ -72,3 +72,7 @@ export {
 export { decodeGroupControl, encodeGroupControl, isGroupMessageControl, MAX_CONTROL_MESSAGE_BYTES, type GroupControl } from './group-control.ts'
 export { decodeGroupContent, encodeGroupContent, type GroupContent } from './group-content.ts'
 export { decodeSyncRequest, encodeSyncRequest, messagesAfter, syncHeads, MAX_SYNC_HEADS, MAX_SYNC_MESSAGES, type SyncRequest } from './sync.ts'
+export {
+  acceptSenderKey, distributionFor, ensureSenderKey, judgeGroupMessage, newGroupRecord, openGroupMessage, ourDistribution,
+  settleKeys, signingKeyOf, type Verdict
+} from './group-record.ts'

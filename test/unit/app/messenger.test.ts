@@ -1,5 +1,7 @@
 import { describe, expect, it, vi } from 'vitest'
-import { Messenger, type MessengerChange } from '../../../src/app/messenger.ts'
+import { Messenger } from '../../../src/app/messenger.ts'
+import type { MessengerChange } from '../../../src/app/change-bus.ts'
+import { Diagnostics } from '../../../src/diagnostics/index.ts'
 import type { ConnectionStatus, Network } from '../../../src/core/ports/index.ts'
 import type { MessengerStore, StoredContact } from '../../../src/core/ports/index.ts'
 import { decodeEnvelope } from '../../../src/core/envelope.ts'
@@ -10,7 +12,7 @@ import { SessionCrypto } from '../../../src/app/session-crypto.ts'
 import { createDhIdentity } from '../../../src/core/x3dh/index.ts'
 import { decodeMailboxRecord, selectMailboxRecord, validateMailboxRecord } from '../../../src/core/mailbox/record.ts'
 import { toString } from 'uint8arrays'
-import { PUSH_REGISTRATION_SETTING, type StoredPushRegistration } from '../../../src/app/push-client.ts'
+import { PUSH_REGISTRATION_SETTING, type StoredPushRegistration } from '../../../src/app/push/push-client.ts'
 
 /**
  * The messenger's own rules, end-to-end encryption included, with the libp2p half replaced
@@ -74,15 +76,16 @@ async function pair (bobStore: MessengerStore = createMemoryMessengerStore()) {
   const dht = new Map<string, Uint8Array>()
   const mailboxes = new Map<string, Uint8Array>()
   const ann = await Messenger.create(createMemoryMessengerStore(), 'Ann')
-  const bob = await Messenger.create(bobStore, 'Bob')
+  const bobDiagnostics = new Diagnostics()
+  const bob = await Messenger.create(bobStore, 'Bob', { logger: bobDiagnostics })
   const annWire = new Wire(dht, () => ann, mailboxes)
   const bobWire = new Wire(dht, () => bob, mailboxes)
   annWire.peer = bob
   bobWire.peer = ann
   await ann.attachNetwork(annWire)
   await bob.attachNetwork(bobWire)
-  await ann.addContact(bob.userId)
-  return { ann, bob, annWire, bobWire, mailboxes, bobStore }
+  await ann.contacts.add(bob.userId)
+  return { ann, bob, annWire, bobWire, mailboxes, bobStore, bobDiagnostics }
 }
 
 // Receipts are batched for 20 ms (src/app/outbox.ts): settle waits past that.
@@ -99,17 +102,17 @@ function heldEntries (mailboxes: Map<string, Uint8Array>): number {
 describe('Messenger', { timeout: 30_000 }, () => {
   it('stores a message as pending before anything is sent, and sends it encrypted when a link comes up', async () => {
     const { ann, bob, annWire, bobWire } = await pair()
-    const message = await ann.send(bob.userId, '  hello  ')
+    const message = await ann.conversations.send(bob.userId, '  hello  ')
     await settle()
     expect(message.text).toBe('hello')
-    await expect.poll(async () => (await ann.messages(bob.userId)).map((m) => m.state), POLL).toEqual(['pending'])
+    await expect.poll(async () => (await ann.conversations.messages(bob.userId)).map((m) => m.state), POLL).toEqual(['pending'])
 
     annWire.up = bobWire.up = true
     ann.onLinkUp(bob.userId)
-    await expect.poll(async () => (await ann.messages(bob.userId)).map((m) => m.state), POLL).toEqual(['delivered'])
+    await expect.poll(async () => (await ann.conversations.messages(bob.userId)).map((m) => m.state), POLL).toEqual(['delivered'])
     // Bob had never heard of Ann: her first message makes her a contact, named as she wrote.
-    expect((await bob.contacts()).map((c) => c.name)).toEqual(['Ann'])
-    await expect.poll(async () => (await bob.messages(ann.userId)).map((m) => m.text), POLL).toEqual(['hello'])
+    expect((await bob.contacts.list()).map((c) => c.name)).toEqual(['Ann'])
+    await expect.poll(async () => (await bob.conversations.messages(ann.userId)).map((m) => m.text), POLL).toEqual(['hello'])
     // Nothing on the wire holds the text.
     const wire = new TextDecoder('latin1').decode(Uint8Array.from(annWire.frames.flatMap((f) => [...f])))
     expect(wire).not.toContain('hello')
@@ -118,64 +121,64 @@ describe('Messenger', { timeout: 30_000 }, () => {
   it('a replayed frame is not shown twice', async () => {
     const { ann, bob, annWire, bobWire } = await pair()
     annWire.up = bobWire.up = true
-    await ann.send(bob.userId, 'once')
+    await ann.conversations.send(bob.userId, 'once')
     await settle()
     for (const frame of annWire.frames) {
       const envelope = decodeEnvelope(frame)
       if (envelope.kind === 'sealed') bob.onEnvelope(envelope)
     }
     await settle()
-    await expect.poll(async () => (await bob.messages(ann.userId)).map((m) => m.text), POLL).toEqual(['once'])
+    await expect.poll(async () => (await bob.conversations.messages(ann.userId)).map((m) => m.text), POLL).toEqual(['once'])
   })
 
   it('resends a sent message without a receipt when the link comes back, and the receiver keeps one copy', async () => {
     const { ann, bob, annWire, bobWire } = await pair()
     annWire.up = true
     bobWire.up = false // Bob's receipts are lost
-    await ann.send(bob.userId, 'in flight')
+    await ann.conversations.send(bob.userId, 'in flight')
     await settle()
-    await expect.poll(async () => (await ann.messages(bob.userId)).map((m) => m.state), POLL).toEqual(['sent'])
+    await expect.poll(async () => (await ann.conversations.messages(bob.userId)).map((m) => m.state), POLL).toEqual(['sent'])
     bobWire.up = true
     ann.onLinkUp(bob.userId)
     await settle()
-    await expect.poll(async () => (await ann.messages(bob.userId)).map((m) => m.state), POLL).toEqual(['delivered'])
-    await expect.poll(async () => (await bob.messages(ann.userId)).map((m) => m.text), POLL).toEqual(['in flight'])
+    await expect.poll(async () => (await ann.conversations.messages(bob.userId)).map((m) => m.state), POLL).toEqual(['delivered'])
+    await expect.poll(async () => (await bob.conversations.messages(ann.userId)).map((m) => m.text), POLL).toEqual(['in flight'])
   })
 
   it('both write first at the same time and every message arrives both ways', async () => {
     const { ann, bob, annWire, bobWire } = await pair()
-    await bob.addContact(ann.userId)
-    await ann.send(bob.userId, 'from ann')
-    await bob.send(ann.userId, 'from bob')
+    await bob.contacts.add(ann.userId)
+    await ann.conversations.send(bob.userId, 'from ann')
+    await bob.conversations.send(ann.userId, 'from bob')
     annWire.up = bobWire.up = true
     ann.onLinkUp(bob.userId)
     bob.onLinkUp(ann.userId)
     await settle()
     for (let i = 0; i < 3; i++) {
-      await ann.send(bob.userId, `ann ${i}`)
-      await bob.send(ann.userId, `bob ${i}`)
+      await ann.conversations.send(bob.userId, `ann ${i}`)
+      await bob.conversations.send(ann.userId, `bob ${i}`)
       await settle()
     }
-    expect((await bob.messages(ann.userId)).filter((m) => m.direction === 'in').map((m) => m.text)).toEqual(['from ann', 'ann 0', 'ann 1', 'ann 2'])
-    expect((await ann.messages(bob.userId)).filter((m) => m.direction === 'in').map((m) => m.text)).toEqual(['from bob', 'bob 0', 'bob 1', 'bob 2'])
-    await expect.poll(async () => (await ann.messages(bob.userId)).every((m) => m.direction === 'in' || m.state === 'delivered'), POLL).toBe(true)
+    expect((await bob.conversations.messages(ann.userId)).filter((m) => m.direction === 'in').map((m) => m.text)).toEqual(['from ann', 'ann 0', 'ann 1', 'ann 2'])
+    expect((await ann.conversations.messages(bob.userId)).filter((m) => m.direction === 'in').map((m) => m.text)).toEqual(['from bob', 'bob 0', 'bob 1', 'bob 2'])
+    await expect.poll(async () => (await ann.conversations.messages(bob.userId)).every((m) => m.direction === 'in' || m.state === 'delivered'), POLL).toBe(true)
   })
 
   it('refuses empty, oversized and unaddressed messages and stores nothing', async () => {
     const { ann, bob } = await pair()
-    await expect(ann.send(bob.userId, '   ')).rejects.toMatchObject({ name: 'SendError' })
-    await expect(ann.send(bob.userId, 'x'.repeat(4001))).rejects.toMatchObject({ name: 'SendError' })
-    await expect(ann.send('mmnobody', 'hi')).rejects.toMatchObject({ name: 'SendError' })
-    await expect(ann.send(bob.userId, 'broken \ud800 surrogate')).rejects.toMatchObject({ name: 'SendError' })
-    expect(await ann.messages(bob.userId)).toEqual([])
+    await expect(ann.conversations.send(bob.userId, '   ')).rejects.toMatchObject({ name: 'SendError' })
+    await expect(ann.conversations.send(bob.userId, 'x'.repeat(4001))).rejects.toMatchObject({ name: 'SendError' })
+    await expect(ann.conversations.send('mmnobody', 'hi')).rejects.toMatchObject({ name: 'SendError' })
+    await expect(ann.conversations.send(bob.userId, 'broken \ud800 surrogate')).rejects.toMatchObject({ name: 'SendError' })
+    expect(await ann.conversations.messages(bob.userId)).toEqual([])
   })
 
   it('refuses bad contact input and its own id, changing nothing', async () => {
     const { ann, bob } = await pair()
-    const before = await ann.contacts()
-    await expect(ann.addContact('not an id')).rejects.toMatchObject({ name: 'InvalidContactInputError' })
-    await expect(ann.addContact(ann.userId)).rejects.toMatchObject({ name: 'ProfileError' })
-    expect(await ann.contacts()).toEqual(before)
+    const before = await ann.contacts.list()
+    await expect(ann.contacts.add('not an id')).rejects.toMatchObject({ name: 'InvalidContactInputError' })
+    await expect(ann.contacts.add(ann.userId)).rejects.toMatchObject({ name: 'ProfileError' })
+    expect(await ann.contacts.list()).toEqual(before)
     expect(before.map((c) => c.userId)).toEqual([bob.userId])
   })
 
@@ -183,8 +186,8 @@ describe('Messenger', { timeout: 30_000 }, () => {
     const store = createMemoryMessengerStore()
     const ann = await Messenger.create(store, 'Ann')
     const carol = await Messenger.create(createMemoryMessengerStore(), 'Carol')
-    const link = await carol.inviteLink('http://127.0.0.1:8080', ['/ip4/127.0.0.1/tcp/9/ws'])
-    const contact = await ann.addContact(link)
+    const link = await carol.profile.inviteLink('http://127.0.0.1:8080', ['/ip4/127.0.0.1/tcp/9/ws'])
+    const contact = await ann.contacts.add(link)
     expect(contact).toMatchObject({ userId: encodeUserId(carol.identity.publicKey), name: 'Carol', relays: ['/ip4/127.0.0.1/tcp/9/ws'] })
     expect(contact.prekeyRecord?.length).toBeGreaterThan(100)
     await expect(Messenger.create(store, 'Again')).rejects.toMatchObject({ name: 'ProfileError' })
@@ -195,9 +198,9 @@ describe('Messenger', { timeout: 30_000 }, () => {
   it('a changed key agreement key is never taken silently: sending stops until the person accepts it', async () => {
     const { ann, bob, annWire, bobWire } = await pair()
     annWire.up = bobWire.up = true
-    await ann.send(bob.userId, 'hello')
+    await ann.conversations.send(bob.userId, 'hello')
     await settle()
-    await expect.poll(async () => (await ann.messages(bob.userId)).map((m) => m.state), POLL).toEqual(['delivered'])
+    await expect.poll(async () => (await ann.conversations.messages(bob.userId)).map((m) => m.state), POLL).toEqual(['delivered'])
 
     // Bob reinstalls with the same identity key but new key agreement keys (or someone who
     // holds his identity key tries to sit in the middle): his next message starts a new session.
@@ -211,31 +214,31 @@ describe('Messenger', { timeout: 30_000 }, () => {
     rebornWire.up = true
     annWire.peer = reborn
     await reborn.attachNetwork(rebornWire)
-    await reborn.addContact(await ann.inviteLink('http://127.0.0.1', []))
-    await reborn.send(ann.userId, 'it is me, new keys')
+    await reborn.contacts.add(await ann.profile.inviteLink('http://127.0.0.1', []))
+    await reborn.conversations.send(ann.userId, 'it is me, new keys')
     await settle()
 
-    const contact = (await ann.contacts())[0]!
+    const contact = (await ann.contacts.list())[0]!
     expect(contact.changedDhIdentityKey).toBeDefined()
-    expect((await ann.messages(bob.userId)).map((m) => m.text)).toContain('it is me, new keys')
-    await expect(ann.send(bob.userId, 'are you really Bob?')).rejects.toMatchObject({ name: 'SendError' })
-    await ann.acceptKeyChange(bob.userId)
-    const accepted = (await ann.contacts())[0]!
+    expect((await ann.conversations.messages(bob.userId)).map((m) => m.text)).toContain('it is me, new keys')
+    await expect(ann.conversations.send(bob.userId, 'are you really Bob?')).rejects.toMatchObject({ name: 'SendError' })
+    await ann.contacts.acceptKeyChange(bob.userId)
+    const accepted = (await ann.contacts.list())[0]!
     expect(accepted.changedDhIdentityKey).toBeUndefined()
     expect(accepted.verified).toBe(false)
-    await ann.send(bob.userId, 'welcome back')
+    await ann.conversations.send(bob.userId, 'welcome back')
     await settle()
-    expect((await reborn.messages(ann.userId)).map((m) => m.text)).toContain('welcome back')
+    expect((await reborn.conversations.messages(ann.userId)).map((m) => m.text)).toContain('welcome back')
   })
 
   it('a contact added from an invite gets messages while away: they wait in the mailbox, arrive once and in order, and receipts withdraw them', async () => {
     const { ann, bob, annWire, mailboxes } = await pair()
-    await ann.addContact(await bob.inviteLink('http://127.0.0.1', []))
-    for (const text of ['one', 'two', 'three']) await ann.send(bob.userId, text)
+    await ann.contacts.add(await bob.profile.inviteLink('http://127.0.0.1', []))
+    for (const text of ['one', 'two', 'three']) await ann.conversations.send(bob.userId, text)
     await settle()
     // Bob is offline (no link): each message went to his first-contact slots at once.
-    await expect.poll(async () => (await ann.messages(bob.userId)).map((m) => [m.state, m.holders]), POLL).toEqual([['stored', 1], ['stored', 1], ['stored', 1]])
-    const sent = await ann.messages(bob.userId)
+    await expect.poll(async () => (await ann.conversations.messages(bob.userId)).map((m) => [m.state, m.holders]), POLL).toEqual([['stored', 1], ['stored', 1], ['stored', 1]])
+    const sent = await ann.conversations.messages(bob.userId)
     expect(heldEntries(mailboxes)).toBe(3)
     // Nothing a holder keeps shows the text or either person's id.
     const held = new TextDecoder('latin1').decode(Uint8Array.from([...mailboxes.values()].flatMap((r) => [...r])))
@@ -243,16 +246,16 @@ describe('Messenger', { timeout: 30_000 }, () => {
     for (const key of [ann.identity.publicKey, bob.identity.publicKey]) expect(held).not.toContain(new TextDecoder('latin1').decode(key))
 
     // Bob comes back and drains: all three, once, in order; twice changes nothing.
-    expect((await bob.drainMailboxes()).received).toBe(3)
-    await bob.drainMailboxes()
+    expect((await bob.duties.drainMailboxes()).received).toBe(3)
+    await bob.duties.drainMailboxes()
     await settle()
-    await expect.poll(async () => (await bob.messages(ann.userId)).map((m) => m.text), POLL).toEqual(['one', 'two', 'three'])
+    await expect.poll(async () => (await bob.conversations.messages(ann.userId)).map((m) => m.text), POLL).toEqual(['one', 'two', 'three'])
     // Ann is offline too, so Bob's receipts wait in the pair's slots; Ann reads them.
     // (Bob's receipts are batched and written a moment later: Ann looks until she sees them.)
     expect(annWire.up).toBe(false)
     await expect.poll(async () => {
-      await ann.drainMailboxes()
-      return (await ann.messages(bob.userId)).map((m) => m.state)
+      await ann.duties.drainMailboxes()
+      return (await ann.conversations.messages(bob.userId)).map((m) => m.state)
     }, POLL).toEqual(['delivered', 'delivered', 'delivered'])
     // Her records are tombstones now: holders drop the messages.
     await settle()
@@ -279,68 +282,68 @@ describe('Messenger', { timeout: 30_000 }, () => {
       return commit(step)
     }
     const { ann, bob } = await pair(bobStore)
-    await ann.addContact(await bob.inviteLink('http://127.0.0.1', []))
+    await ann.contacts.add(await bob.profile.inviteLink('http://127.0.0.1', []))
     const texts = Array.from({ length: 12 }, (_, i) => `queued ${i + 1}`)
-    for (const text of texts) await ann.send(bob.userId, text)
-    await expect.poll(async () => (await ann.messages(bob.userId)).every((m) => m.state === 'stored'), POLL).toBe(true)
+    for (const text of texts) await ann.conversations.send(bob.userId, text)
+    await expect.poll(async () => (await ann.conversations.messages(bob.userId)).every((m) => m.state === 'stored'), POLL).toBe(true)
     const changes: MessengerChange[] = []
-    bob.subscribe((change) => { changes.push(change) })
+    bob.bus.subscribe((change) => { changes.push(change) })
 
     failNext = true
-    const failed = await bob.drainMailboxes()
+    const failed = await bob.duties.drainMailboxes()
     expect(failed.received).toBe(0)
     expect(failed.entries).toBe(texts.length)
-    expect(await bob.contacts()).toEqual([]) // the contact a first message makes is part of the step
-    expect(await bob.messages(ann.userId)).toEqual([])
+    expect(await bob.contacts.list()).toEqual([]) // the contact a first message makes is part of the step
+    expect(await bob.conversations.messages(ann.userId)).toEqual([])
     expect(changes).toEqual([])
     await settle()
-    await ann.drainMailboxes()
-    expect((await ann.messages(bob.userId)).map((m) => m.state)).toEqual(texts.map(() => 'stored')) // no receipt
+    await ann.duties.drainMailboxes()
+    expect((await ann.conversations.messages(bob.userId)).map((m) => m.state)).toEqual(texts.map(() => 'stored')) // no receipt
 
-    const again = await bob.drainMailboxes()
+    const again = await bob.duties.drainMailboxes()
     expect(again.received).toBe(texts.length)
     expect(committed.length).toBe(again.slots) // one commit per slot, not one per message
     expect(committed.reduce((a, b) => a + b, 0)).toBe(texts.length)
-    expect((await bob.messages(ann.userId)).map((m) => m.text)).toEqual(texts)
+    expect((await bob.conversations.messages(ann.userId)).map((m) => m.text)).toEqual(texts)
     expect(changes.filter((c) => c.kind === 'messages')).toHaveLength(again.slots) // one UI update per slot
-    expect((await bob.drainMailboxes()).received).toBe(0)
-    expect((await bob.messages(ann.userId)).map((m) => m.text)).toEqual(texts)
+    expect((await bob.duties.drainMailboxes()).received).toBe(0)
+    expect((await bob.conversations.messages(ann.userId)).map((m) => m.text)).toEqual(texts)
     await expect.poll(async () => {
-      await ann.drainMailboxes()
-      return (await ann.messages(bob.userId)).map((m) => m.state)
+      await ann.duties.drainMailboxes()
+      return (await ann.conversations.messages(bob.userId)).map((m) => m.state)
     }, POLL).toEqual(texts.map(() => 'delivered'))
   })
 
   it('a drain shows what the first holder to answer has without waiting for the others, then takes what it lacked from the rest, each message once', async () => {
     const { ann, bob, bobWire, mailboxes } = await pair()
-    await ann.addContact(await bob.inviteLink('http://127.0.0.1', []))
-    for (const text of ['one', 'two', 'three']) await ann.send(bob.userId, text)
-    await expect.poll(async () => (await ann.messages(bob.userId)).every((m) => m.state === 'stored'), POLL).toBe(true)
+    await ann.contacts.add(await bob.profile.inviteLink('http://127.0.0.1', []))
+    for (const text of ['one', 'two', 'three']) await ann.conversations.send(bob.userId, text)
+    await expect.poll(async () => (await ann.conversations.messages(bob.userId)).every((m) => m.state === 'stored'), POLL).toBe(true)
     // The fast holder kept the slot as it was after three messages; three more came later.
     bobWire.fastHolder = new Map(mailboxes)
-    for (const text of ['four', 'five', 'six']) await ann.send(bob.userId, text)
-    await expect.poll(async () => (await ann.messages(bob.userId)).every((m) => m.state === 'stored'), POLL).toBe(true)
+    for (const text of ['four', 'five', 'six']) await ann.conversations.send(bob.userId, text)
+    await expect.poll(async () => (await ann.conversations.messages(bob.userId)).every((m) => m.state === 'stored'), POLL).toBe(true)
     let answerAll = (): void => {}
     bobWire.slowHolder = new Promise((resolve) => { answerAll = resolve })
 
-    const draining = bob.drainMailboxes()
+    const draining = bob.duties.drainMailboxes()
     // The fast holder's three are shown while the lookup still waits for the slow holder.
-    await expect.poll(async () => (await bob.messages(ann.userId)).map((m) => m.text), POLL).toEqual(['one', 'two', 'three'])
+    await expect.poll(async () => (await bob.conversations.messages(ann.userId)).map((m) => m.text), POLL).toEqual(['one', 'two', 'three'])
     answerAll()
     expect((await draining).received).toBe(6)
-    expect((await bob.messages(ann.userId)).map((m) => m.text)).toEqual(['one', 'two', 'three', 'four', 'five', 'six'])
-    expect((await bob.drainMailboxes()).received).toBe(0)
+    expect((await bob.conversations.messages(ann.userId)).map((m) => m.text)).toEqual(['one', 'two', 'three', 'four', 'five', 'six'])
+    expect((await bob.duties.drainMailboxes()).received).toBe(0)
   })
 
   it('the leader reads its mailboxes once a relay connection is up, without waiting for the reservation, and not again when it comes', async () => {
-    const { ann, bob, mailboxes } = await pair()
-    await ann.addContact(await bob.inviteLink('http://127.0.0.1', []))
-    for (const text of ['one', 'two']) await ann.send(bob.userId, text)
+    const { ann, bob, mailboxes, bobDiagnostics } = await pair()
+    await ann.contacts.add(await bob.profile.inviteLink('http://127.0.0.1', []))
+    for (const text of ['one', 'two']) await ann.conversations.send(bob.userId, text)
     await expect.poll(() => heldEntries(mailboxes), POLL).toBe(2)
-    const drains = (): number => performance.getEntriesByName('murmur:mailbox-drained').length
+    const drains = (): number => bobDiagnostics.events('mailbox:drained').length
     const before = drains()
     bob.onRelayStatus('connecting')
-    await expect.poll(async () => (await bob.messages(ann.userId)).map((m) => m.text), POLL).toEqual(['one', 'two'])
+    await expect.poll(async () => (await bob.conversations.messages(ann.userId)).map((m) => m.text), POLL).toEqual(['one', 'two'])
     expect(drains()).toBe(before + 1)
     bob.onRelayStatus('reserved', 1)
     await settle()
@@ -349,59 +352,59 @@ describe('Messenger', { timeout: 30_000 }, () => {
 
   it('a message nobody can hold waits as queued and goes out when the DHT answers again', async () => {
     const { ann, bob, annWire } = await pair()
-    await ann.addContact(await bob.inviteLink('http://127.0.0.1', []))
+    await ann.contacts.add(await bob.profile.inviteLink('http://127.0.0.1', []))
     annWire.dhtUp = false
-    await ann.send(bob.userId, 'later')
+    await ann.conversations.send(bob.userId, 'later')
     await settle()
-    await expect.poll(async () => (await ann.messages(bob.userId)).map((m) => m.state), POLL).toEqual(['pending'])
+    await expect.poll(async () => (await ann.conversations.messages(bob.userId)).map((m) => m.state), POLL).toEqual(['pending'])
     annWire.dhtUp = true
     ann.onRelayStatus('reserved')
     await settle()
-    await expect.poll(async () => (await ann.messages(bob.userId)).map((m) => m.state), POLL).toEqual(['stored'])
-    await bob.drainMailboxes()
-    await expect.poll(async () => (await bob.messages(ann.userId)).map((m) => m.text), POLL).toEqual(['later'])
+    await expect.poll(async () => (await ann.conversations.messages(bob.userId)).map((m) => m.state), POLL).toEqual(['stored'])
+    await bob.duties.drainMailboxes()
+    await expect.poll(async () => (await bob.conversations.messages(ann.userId)).map((m) => m.text), POLL).toEqual(['later'])
   })
 
   it('a message with no receipt within the retention fails, and Retry sends it again', async () => {
     const { ann, bob } = await pair()
-    await ann.addContact(await bob.inviteLink('http://127.0.0.1', []))
-    const old = await ann.send(bob.userId, 'too late', Date.now() - 22 * 24 * 3600 * 1000)
+    await ann.contacts.add(await bob.profile.inviteLink('http://127.0.0.1', []))
+    const old = await ann.conversations.send(bob.userId, 'too late', Date.now() - 22 * 24 * 3600 * 1000)
     await settle()
     ann.onRelayStatus('reserved') // the leader's duty: fail what is past its retention
     await settle()
-    await expect.poll(async () => (await ann.messages(bob.userId)).map((m) => m.state), POLL).toEqual(['failed'])
-    await ann.retry(old.id)
+    await expect.poll(async () => (await ann.conversations.messages(bob.userId)).map((m) => m.state), POLL).toEqual(['failed'])
+    await ann.conversations.retry(old.id)
     await settle()
-    await expect.poll(async () => (await ann.messages(bob.userId)).map((m) => m.state), POLL).toEqual(['stored'])
-    await bob.drainMailboxes()
-    await expect.poll(async () => (await bob.messages(ann.userId)).map((m) => m.text), POLL).toEqual(['too late'])
+    await expect.poll(async () => (await ann.conversations.messages(bob.userId)).map((m) => m.state), POLL).toEqual(['stored'])
+    await bob.duties.drainMailboxes()
+    await expect.poll(async () => (await bob.conversations.messages(ann.userId)).map((m) => m.text), POLL).toEqual(['too late'])
   })
 
   it('someone added by bare ID who never wrote has no mailbox: the message stays queued and the person is told', async () => {
     const { ann, bob } = await pair()
     const notices: string[] = []
-    ann.subscribe((change) => { if (change.kind === 'notice') notices.push(change.text) })
-    await ann.send(bob.userId, 'hello?')
+    ann.bus.subscribe((change) => { if (change.kind === 'notice') notices.push(change.text) })
+    await ann.conversations.send(bob.userId, 'hello?')
     await settle()
-    await expect.poll(async () => (await ann.messages(bob.userId)).map((m) => m.state), POLL).toEqual(['pending'])
+    await expect.poll(async () => (await ann.conversations.messages(bob.userId)).map((m) => m.state), POLL).toEqual(['pending'])
     expect(notices.join(' ')).toMatch(/no mailbox/)
   })
 
   it('read receipts mark the sender\'s message read, and can be turned off', async () => {
     const { ann, bob, annWire, bobWire } = await pair()
     annWire.up = bobWire.up = true
-    await ann.send(bob.userId, 'seen?')
+    await ann.conversations.send(bob.userId, 'seen?')
     await settle()
-    await bob.markRead(ann.userId)
+    await bob.conversations.markRead(ann.userId)
     await settle()
-    await expect.poll(async () => (await ann.messages(bob.userId)).map((m) => m.state), POLL).toEqual(['read'])
-    await expect.poll(async () => (await bob.messages(ann.userId)).map((m) => m.state), POLL).toEqual(['read'])
-    await bob.setReadReceipts(false)
-    await ann.send(bob.userId, 'quietly')
+    await expect.poll(async () => (await ann.conversations.messages(bob.userId)).map((m) => m.state), POLL).toEqual(['read'])
+    await expect.poll(async () => (await bob.conversations.messages(ann.userId)).map((m) => m.state), POLL).toEqual(['read'])
+    await bob.conversations.setReadReceipts(false)
+    await ann.conversations.send(bob.userId, 'quietly')
     await settle()
-    await bob.markRead(ann.userId)
+    await bob.conversations.markRead(ann.userId)
     await settle()
-    await expect.poll(async () => (await ann.messages(bob.userId)).map((m) => m.state), POLL).toEqual(['read', 'delivered'])
+    await expect.poll(async () => (await ann.conversations.messages(bob.userId)).map((m) => m.state), POLL).toEqual(['read', 'delivered'])
   })
 
   it('a profile made before mailboxes gets one invitation secret on load, the same in every later load and invite', async () => {
@@ -413,7 +416,7 @@ describe('Messenger', { timeout: 30_000 }, () => {
     const secret = (await store.loadProfile())!.mailboxSecret
     expect(secret).toHaveLength(32)
     for (const m of [a!, b!]) {
-      const invite = parseContactInput(await m.inviteLink('http://127.0.0.1', []))
+      const invite = parseContactInput(await m.profile.inviteLink('http://127.0.0.1', []))
       expect(invite.kind === 'invite' && invite.invite.mailboxSecret).toEqual(secret)
     }
     expect(old.userId).toBe(a!.userId)
@@ -421,15 +424,15 @@ describe('Messenger', { timeout: 30_000 }, () => {
 
   it('Bob\'s push token reaches Ann in the session; mail she leaves in his mailbox pokes his gateway once per window, and a refused poke changes nothing; his withdrawal reaches her through her mailbox', async () => {
     const { ann, bob, annWire, bobWire, bobStore } = await pair()
-    await ann.addContact(await bob.inviteLink('http://127.0.0.1', []))
+    await ann.contacts.add(await bob.profile.inviteLink('http://127.0.0.1', []))
     annWire.up = bobWire.up = true
-    await ann.send(bob.userId, 'hello')
-    await expect.poll(async () => (await ann.messages(bob.userId)).map((m) => m.state), POLL).toEqual(['delivered'])
+    await ann.conversations.send(bob.userId, 'hello')
+    await expect.poll(async () => (await ann.conversations.messages(bob.userId)).map((m) => m.state), POLL).toEqual(['delivered'])
 
     const registration: StoredPushRegistration = { gatewayOrigin: 'https://relay-b.example', token: 'bobsToken', revokeSecret: 's', endpoint: 'https://push.example/1', createdAt: 0 }
     await bobStore.saveSetting(PUSH_REGISTRATION_SETTING, registration)
-    await bob.sharePushToken()
-    await expect.poll(async () => (await ann.contacts())[0]!.push, POLL).toMatchObject({ gateway: 'https://relay-b.example', token: 'bobsToken' })
+    await bob.pushSharing.shareWithAll()
+    await expect.poll(async () => (await ann.contacts.list())[0]!.push, POLL).toMatchObject({ gateway: 'https://relay-b.example', token: 'bobsToken' })
 
     const pokes: Array<{ url: string, body: string }> = []
     vi.stubGlobal('fetch', async (url: string, init: RequestInit) => {
@@ -439,16 +442,16 @@ describe('Messenger', { timeout: 30_000 }, () => {
     })
     try {
       annWire.up = bobWire.up = false
-      await ann.send(bob.userId, 'while you were away')
-      await ann.send(bob.userId, 'and again')
-      await expect.poll(async () => (await ann.messages(bob.userId)).map((m) => m.state), POLL).toEqual(['delivered', 'stored', 'stored'])
+      await ann.conversations.send(bob.userId, 'while you were away')
+      await ann.conversations.send(bob.userId, 'and again')
+      await expect.poll(async () => (await ann.conversations.messages(bob.userId)).map((m) => m.state), POLL).toEqual(['delivered', 'stored', 'stored'])
       await settle()
       expect(pokes).toEqual([{ url: 'https://relay-b.example/push/poke', body: JSON.stringify({ token: 'bobsToken' }) }])
 
       // Bob turns notifications off: the withdrawal waits in Ann's mailbox until she reads it.
       await bobStore.saveSetting(PUSH_REGISTRATION_SETTING, null)
-      await bob.sharePushToken()
-      await expect.poll(async () => { await ann.drainMailboxes(); return (await ann.contacts())[0]!.push?.token }, POLL).toBe('')
+      await bob.pushSharing.shareWithAll()
+      await expect.poll(async () => { await ann.duties.drainMailboxes(); return (await ann.contacts.list())[0]!.push?.token }, POLL).toBe('')
     } finally {
       vi.unstubAllGlobals()
     }
@@ -456,9 +459,9 @@ describe('Messenger', { timeout: 30_000 }, () => {
 
   it('safety numbers agree on both sides', async () => {
     const { ann, bob } = await pair()
-    await bob.addContact(ann.userId)
-    const annSide = ann.safetyNumber((await ann.contacts())[0]!)
-    const bobSide = bob.safetyNumber((await bob.contacts())[0]!)
+    await bob.contacts.add(ann.userId)
+    const annSide = ann.contacts.safetyNumber((await ann.contacts.list())[0]!)
+    const bobSide = bob.contacts.safetyNumber((await bob.contacts.list())[0]!)
     expect(annSide.digits).toEqual(bobSide.digits)
     expect(annSide.digits.join('')).toMatch(/^\d{60}$/)
   })

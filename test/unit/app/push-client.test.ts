@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import { createPushClient, loadPushRegistration, pokePushToken, PushGatewayError, PushUnavailableError } from '../../../src/app/push-client.ts'
+import { createPushClient, loadPushRegistration, pokePushToken, PushGatewayError, PushUnavailableError } from '../../../src/app/push/push-client.ts'
 import { createMemoryMessengerStore } from '../../../src/store/memory-messenger-store.ts'
 
 // The browser's Push API is faked here: a real pushManager.subscribe() needs the browser

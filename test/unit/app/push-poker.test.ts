@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
-import { createPushPoker, POKE_WINDOW_MS } from '../../../src/app/push-poker.ts'
+import { createPushPoker, POKE_WINDOW_MS } from '../../../src/app/push/push-poker.ts'
 import type { StoredContact } from '../../../src/core/ports/index.ts'
-import { PushGatewayError } from '../../../src/app/push-client.ts'
+import { PushGatewayError } from '../../../src/app/push/push-client.ts'
 
 const contact = (userId: string, push?: StoredContact['push']): StoredContact =>
   ({ userId, publicKey: new Uint8Array(32), name: userId, relays: [], addedAt: 0, push })

@@ -1,18 +1,13 @@
 import { describe, expect, it } from 'vitest'
-import { contactWithPushNote, PUSH_NOTE_TTL_MS, PUSH_SHARED_SETTING, PushSharing } from '../../../src/app/push-sharing.ts'
-import { PUSH_REGISTRATION_SETTING, type StoredPushRegistration } from '../../../src/app/push-client.ts'
+import { PUSH_NOTE_TTL_MS, PUSH_SHARED_SETTING, PushSharing } from '../../../src/app/push/push-sharing.ts'
+import { PUSH_REGISTRATION_SETTING, type StoredPushRegistration } from '../../../src/app/push/push-client.ts'
 import type { StoredContact } from '../../../src/core/ports/index.ts'
-import type { ChatPayload } from '../../../src/core/chat-payload.ts'
 import { createMemoryMessengerStore } from '../../../src/store/memory-messenger-store.ts'
-
-type PushNote = Extract<ChatPayload, { kind: 'push' }>
 
 const KEY = new Uint8Array(32).fill(7)
 const OTHER_KEY = new Uint8Array(32).fill(8)
 const contact = (userId: string, extra: Partial<StoredContact> = {}): StoredContact =>
   ({ userId, publicKey: new Uint8Array(32), name: userId, relays: [], addedAt: 0, dhIdentityKey: KEY, knowsUs: true, ...extra })
-const note = (sentAt: number, token = 'tok', gateway = 'https://relay.example'): PushNote =>
-  ({ kind: 'push', id: new Uint8Array(16), sentAt, gateway, token })
 const registration = (token: string): StoredPushRegistration =>
   ({ gatewayOrigin: 'https://relay.example', token, revokeSecret: 'secret', endpoint: 'https://push.example/x', createdAt: 0 })
 
@@ -74,21 +69,5 @@ describe('push token sharing', () => {
     reachable = true
     await sharing.shareWithAll()
     expect(sent.map((s) => s.to)).toEqual(['away'])
-  })
-
-  it('keeps a newer note from the pinned key, ignores older ones and other keys, and a withdrawal stays withdrawn', () => {
-    const held = contactWithPushNote(contact('bob'), note(10, 'one'), KEY)
-    expect(held.push).toEqual({ gateway: 'https://relay.example', token: 'one', sentAt: 10 })
-    expect(contactWithPushNote(held, note(9, 'older'), KEY)).toBe(held)
-    expect(contactWithPushNote(held, note(10, 'same time'), KEY)).toBe(held)
-    expect(contactWithPushNote(held, note(11, 'other key'), OTHER_KEY)).toBe(held)
-    const unpinned = contact('new', { dhIdentityKey: undefined })
-    expect(contactWithPushNote(unpinned, note(11), KEY)).toBe(unpinned)
-
-    const withdrawn = contactWithPushNote(held, note(12, '', ''), KEY)
-    expect(withdrawn.push).toEqual({ gateway: '', token: '', sentAt: 12 })
-    // A token note that was overtaken on the way does not bring it back.
-    expect(contactWithPushNote(withdrawn, note(11, 'late'), KEY)).toBe(withdrawn)
-    expect(contactWithPushNote(withdrawn, note(13, 'renewed'), KEY).push?.token).toBe('renewed')
   })
 })

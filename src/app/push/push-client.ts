@@ -1,4 +1,4 @@
-import type { MessengerStore } from '../core/ports/index.ts'
+import type { SettingStore } from '../../core/ports/index.ts'
 
 /**
  * Web Push for Murmur, the browser's half: subscribe with the relay's VAPID key, register
@@ -24,7 +24,7 @@ export interface StoredPushRegistration {
 /** The profile setting (MessengerStore.saveSetting) that holds the registration; null when none. */
 export const PUSH_REGISTRATION_SETTING = 'push-registration'
 
-type SettingsStore = Pick<MessengerStore, 'loadSetting' | 'saveSetting'>
+type SettingsStore = SettingStore
 
 export async function loadPushRegistration (store: SettingsStore): Promise<StoredPushRegistration | undefined> {
   return (await store.loadSetting<StoredPushRegistration | null>(PUSH_REGISTRATION_SETTING)) ?? undefined

@@ -1,8 +1,9 @@
 import {
   decodeGroupMessage, decodeSyncRequest, encodeGroupMessage, encodeSyncRequest, isMember, messagesAfter, syncHeads,
   MAX_SYNC_MESSAGES, type GroupHistory, type GroupMessage, type GroupState
-} from '../core/group/index.ts'
-import type { Network } from '../core/ports/index.ts'
+} from '../../core/group/index.ts'
+import type { GroupTransport } from '../../core/ports/index.ts'
+import type { Logger } from '../../diagnostics/index.ts'
 
 /** How many sync rounds one catch-up may take (each up to MAX_SYNC_MESSAGES messages). */
 const MAX_SYNC_ROUNDS = 20
@@ -16,13 +17,14 @@ const CATCH_UP_FANOUT = 2
 
 export interface CatchUpHost {
   readonly userId: string
-  network: () => Network | undefined
+  network: () => GroupTransport | undefined
   /** A group we are still in, with the history this tab holds of it. */
   group: (groupId: string) => { state: GroupState, history: GroupHistory } | undefined
   /** Every group we are still in. */
   groups: () => GroupState[]
   /** Adds what a member sent us (judged, ordered and stored as any gossip is). */
   ingest: (groupId: string, messages: GroupMessage[]) => Promise<void>
+  logger: Logger
 }
 
 /**
@@ -81,10 +83,17 @@ export class GroupCatchUp {
       for (let round = 0; round < MAX_SYNC_ROUNDS; round++) {
         const group = this.host.group(groupId)
         if (group == null) return
-        const frames = await network.sync(userId, encodeSyncRequest({ groupId, heads: syncHeads(group.history) })).catch(() => [])
+        const frames = await network.sync(userId, encodeSyncRequest({ groupId, heads: syncHeads(group.history) })).catch((err: unknown) => {
+          this.host.logger('sync of group %s with %s failed', groupId, userId, err) // the next round asks again
+          return []
+        })
         const messages: GroupMessage[] = []
         for (const frame of frames) {
-          try { messages.push(decodeGroupMessage(frame)) } catch { /* a bad one is skipped */ }
+          try {
+            messages.push(decodeGroupMessage(frame))
+          } catch (err) {
+            this.host.logger('%s sent a malformed message in sync', userId, err) // skipped; the rest are fine
+          }
         }
         if (messages.length > 0) await this.host.ingest(groupId, messages)
         if (frames.length < MAX_SYNC_MESSAGES) return

@@ -2,13 +2,13 @@ import { describe, expect, it } from 'vitest'
 import { toString } from 'uint8arrays'
 import {
   acceptSenderKey, distributionFor, ensureSenderKey, judgeGroupMessage, newGroupRecord, openGroupMessage, settleKeys
-} from '../../../src/app/group-keys.ts'
+} from '../../../../src/core/group/group-record.ts'
 import {
   createGroupMessage, createGroupState, encodeGroupContent, encodeGroupMessage, encryptGroupMessage, groupMessageHeader,
   senderKeyDistribution, withMemberRemoved, SENDER_KEY_MAX_AGE_MS, SENDER_KEY_MAX_MESSAGES, type GroupMember, type SenderKey
-} from '../../../src/core/group/index.ts'
-import { createIdentity } from '../../../src/core/identity.ts'
-import { encodeUserId } from '../../../src/core/user-id.ts'
+} from '../../../../src/core/group/index.ts'
+import { createIdentity } from '../../../../src/core/identity.ts'
+import { encodeUserId } from '../../../../src/core/user-id.ts'
 
 const person = (name: string): GroupMember => ({ userId: encodeUserId(createIdentity().publicKey), name })
 const [ann, bob, cat] = [person('Ann'), person('Bob'), person('Cat')]

@@ -1,9 +1,8 @@
-import { equals } from 'uint8arrays'
-import type { ChatPayload } from '../core/chat-payload.ts'
-import { newMessageId } from '../core/message-id.ts'
-import { withLock } from './locks.ts'
+import type { ChatPayload } from '../../core/chat-payload.ts'
+import { newMessageId } from '../../core/message-id.ts'
+import { withLock } from '../locks.ts'
 import { loadPushRegistration } from './push-client.ts'
-import type { MessengerStore, StoredContact } from '../core/ports/index.ts'
+import type { ContactStore, SettingStore, StoredContact } from '../../core/ports/index.ts'
 
 /**
  * Handing our push token to contacts, and keeping theirs. The token (from the relay's push
@@ -22,7 +21,7 @@ export const PUSH_NOTE_TTL_MS = 7 * 24 * 60 * 60 * 1000
 /** Sends one payload to a contact (direct link, else their mailbox); false when neither can take it now. */
 export type SendPayload = (contact: StoredContact, payload: ChatPayload, ttlMs: number) => Promise<boolean>
 
-type SharingStore = Pick<MessengerStore, 'loadSetting' | 'saveSetting' | 'getContact' | 'listContacts'>
+type SharingStore = SettingStore & Pick<ContactStore, 'getContact' | 'listContacts'>
 
 export class PushSharing {
   constructor (
@@ -57,21 +56,4 @@ export class PushSharing {
       await this.store.saveSetting(PUSH_SHARED_SETTING, { ...latest, [contactId]: token })
     })
   }
-}
-
-/**
- * A contact's note applied to their contact entry: kept when it is newer than the one held
- * and comes under the identity key we pinned for them (a changed key waits for the person
- * to accept it, and so does a token that came with it); both fields empty withdraws it.
- * Returns `contact` itself when nothing changes.
- */
-export function contactWithPushNote (
-  contact: StoredContact,
-  note: Extract<ChatPayload, { kind: 'push' }>,
-  senderDhKey: Uint8Array
-): StoredContact {
-  if (contact.dhIdentityKey == null || !equals(contact.dhIdentityKey, senderDhKey)) return contact
-  if (contact.push != null && contact.push.sentAt >= note.sentAt) return contact
-  // A withdrawal is kept too (empty fields), so an older note arriving late cannot revive a token.
-  return { ...contact, push: { gateway: note.gateway, token: note.token, sentAt: note.sentAt } }
 }

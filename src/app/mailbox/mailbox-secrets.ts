@@ -1,7 +1,7 @@
-import { mailboxSecretForFirstContact, mailboxSecretForPair } from '../core/mailbox/slots.ts'
-import type { SecretKind } from '../core/mailbox/writer.ts'
-import { decodePrekeyBundle } from '../core/x3dh/prekey.ts'
-import type { StoredContact, StoredProfile } from '../core/ports/index.ts'
+import { mailboxSecretForFirstContact, mailboxSecretForPair } from '../../core/mailbox/slots.ts'
+import type { SecretKind } from '../../core/mailbox/writer.ts'
+import { decodePrekeyBundle } from '../../core/x3dh/prekey.ts'
+import type { StoredContact, StoredProfile } from '../../core/ports/index.ts'
 
 // Which mailbox secret names which slots (docs/PROTOCOL.md, "Mailboxes"):
 // - pair: from our X25519 identity key and theirs; both sides derive it once each knows the

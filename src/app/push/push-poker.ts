@@ -1,5 +1,5 @@
 import { pokePushToken, type PokeOutcome } from './push-client.ts'
-import type { StoredContact } from '../core/ports/index.ts'
+import type { StoredContact } from '../../core/ports/index.ts'
 
 /**
  * Wakes a contact after we left mail in their mailbox: one POST of their token to their

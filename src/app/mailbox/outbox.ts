@@ -1,25 +1,42 @@
-import { encodeEnvelope } from '../core/envelope.ts'
-import { encodeChatPayload, RECEIPT_IDS_MAX, type ChatPayload } from '../core/chat-payload.ts'
-import { messageIdFromString, messageIdToString, newMessageId } from '../core/message-id.ts'
-import { encodeMailboxRecord, MAILBOX_RETENTION_MS } from '../core/mailbox/record.ts'
-import { deliveryDeadline, isFailed } from '../core/mailbox/outbox-schedule.ts'
-import { mailboxSlot } from '../core/mailbox/slots.ts'
-import { ENTRY_OVERHEAD_BYTES, sealMailboxEntry } from '../core/mailbox/entry.ts'
+import { encodeEnvelope } from '../../core/envelope.ts'
+import { encodeChatPayload, RECEIPT_IDS_MAX, type ChatPayload } from '../../core/chat-payload.ts'
+import { messageIdFromString, messageIdToString, newMessageId } from '../../core/message-id.ts'
+import { encodeMailboxRecord, MAILBOX_RETENTION_MS } from '../../core/mailbox/record.ts'
+import { deliveryDeadline, isFailed } from '../../core/mailbox/outbox-schedule.ts'
+import { mailboxSlot } from '../../core/mailbox/slots.ts'
+import { ENTRY_OVERHEAD_BYTES, sealMailboxEntry } from '../../core/mailbox/entry.ts'
 import {
   addEntry, chooseSlot, emptyWriterState, expiredEntries, holdsEntry, markPublished, pruneWriterState,
   recordFields, refreshSlot, removeEntries, slotsToPublish, type MailboxWriterState, type WriterSlot
-} from '../core/mailbox/writer.ts'
-import { isGroupMessageControl } from '../core/group/index.ts'
-import { withLock } from './locks.ts'
+} from '../../core/mailbox/writer.ts'
+import { isGroupMessageControl } from '../../core/group/index.ts'
+import { withLock } from '../locks.ts'
 import { writeSecretOf, writeTarget } from './mailbox-secrets.ts'
-import type { Network } from '../core/ports/index.ts'
-import type { SessionCrypto } from './session-crypto.ts'
-import type { MessengerStore, StoredContact, StoredMessage, StoredProfile } from '../core/ports/index.ts'
+import type { ContactStore, HistoryStore, Links, Directory, OutboxStore, StoredContact, StoredMessage, StoredProfile } from '../../core/ports/index.ts'
+import type { ComponentLogger, EventSink, Logger } from '../../diagnostics/index.ts'
+import type { SessionCrypto } from '../session-crypto.ts'
 
 /** A message sent on a link that brings no receipt in this time goes to the mailbox too. */
 export const RECEIPT_WAIT_MS = 10_000
 /** Receipts written to a mailbox only matter until the sender next looks: a week is plenty. */
 export const RECEIPT_TTL_MS = 7 * 24 * 60 * 60 * 1000
+
+export interface OutboxComponents {
+  store: ContactStore & HistoryStore & OutboxStore
+  crypto: SessionCrypto
+  profile: StoredProfile
+  /** The network half, once it is loaded. */
+  network: () => (Links & Directory) | undefined
+  host: OutboxHost
+  events: EventSink
+  logger: ComponentLogger
+}
+
+export interface OutboxInit {
+  /** How long a message may wait for its receipt before it fails (MAILBOX_RETENTION_MS). */
+  retentionMs?: number
+  now?: () => number
+}
 
 export interface OutboxHost {
   /** A message moved on (state, holders): the UI shows it. */
@@ -52,16 +69,22 @@ interface Outgoing {
 export class Outbox {
   private readonly pendingAcks = new Map<string, { delivered: Map<string, Uint8Array>, read: Map<string, Uint8Array> }>()
   private readonly receiptWaits = new Map<string, ReturnType<typeof setTimeout>>()
+  private readonly store: OutboxComponents['store']
+  private readonly crypto: SessionCrypto
+  private readonly profile: StoredProfile
+  private readonly network: OutboxComponents['network']
+  private readonly host: OutboxHost
+  private readonly events: EventSink
+  private readonly log: Logger
+  private readonly retentionMs: number
+  private readonly now: () => number
 
-  constructor (
-    private readonly store: MessengerStore,
-    private readonly crypto: SessionCrypto,
-    private readonly profile: StoredProfile,
-    private readonly network: () => Network | undefined,
-    private readonly host: OutboxHost,
-    private readonly retentionMs: number = MAILBOX_RETENTION_MS,
-    private readonly now: () => number = Date.now
-  ) {}
+  constructor (components: OutboxComponents, init: OutboxInit = {}) {
+    ({ store: this.store, crypto: this.crypto, profile: this.profile, network: this.network, host: this.host, events: this.events } = components)
+    this.log = components.logger.forComponent('murmur:outbox')
+    this.retentionMs = init.retentionMs ?? MAILBOX_RETENTION_MS
+    this.now = init.now ?? Date.now
+  }
 
   /**
    * Sends what waits for a contact. Pending messages go on the direct link if it is up, else
@@ -191,7 +214,7 @@ export class Outbox {
     clearTimeout(this.receiptWaits.get(contactId))
     this.receiptWaits.set(contactId, setTimeout(() => {
       this.receiptWaits.delete(contactId)
-      void this.storeUnacknowledged(contactId).catch(() => {})
+      this.storeUnacknowledged(contactId).catch((err: unknown) => { this.log.error('writing unacknowledged messages for %s to the mailbox failed', contactId, err) })
     }, RECEIPT_WAIT_MS))
   }
 
@@ -212,8 +235,10 @@ export class Outbox {
     try {
       const sealed = await this.crypto.seal(contact, encodeChatPayload(payload), async () => network.findPrekey(contact.publicKey))
       return await network.send(contact.userId, encodeEnvelope(this.profile, { kind: 'sealed', to: contact.publicKey, payload: sealed }))
-    } catch {
-      return false // no session and no prekey yet, a changed key, a dropped link: it waits
+    } catch (err) {
+      // No session and no prekey yet, a changed key, a dropped link: it waits.
+      this.log('not sent to %s on the link now', contact.userId, err)
+      return false
     }
   }
 
@@ -253,7 +278,11 @@ export class Outbox {
         state = addEntry(state, ref, { id: item.id, payload, deadline: item.deadline }, this.now())
       }
       return state
-    }).catch((err: any) => { this.host.notice(err?.message ?? String(err)); return 0 })
+    }).catch((err: unknown) => {
+      this.log.error('mailbox write for %s failed', contact.userId, err)
+      this.host.notice(err instanceof Error ? err.message : String(err))
+      return 0
+    })
     // Receipts, notes and group keys wake nobody: only a person's message is worth a notification.
     if (holders > 0 && outgoing.some((item) => item.wakes === true)) this.host.mailboxWritten?.(contact)
   }
@@ -294,9 +323,8 @@ export class Outbox {
     const keys = mailboxSlot(secret, contact.publicKey, slot.epoch, slot.index)
     const record = encodeMailboxRecord(keys.writeKey, recordFields(slot))
     const started = performance.now()
-    const holders = await network.putMailbox(keys.key, record).catch(() => 0)
-    // For the benchmark (npm run bench:mailbox) and anyone profiling: what one write cost.
-    performance.mark('murmur:mailbox-put', { detail: { ms: performance.now() - started, holders, bytes: record.length, entries: slot.entries.length } })
+    const holders = await network.putMailbox(keys.key, record).catch((err: unknown) => { this.log('mailbox PUT found no holder', err); return 0 })
+    this.events.emit('mailbox:put', { ms: performance.now() - started, holders, bytes: record.length, entries: slot.entries.length })
     state = markPublished(state, slot, slot.seq, holders)
     if (holders > 0) {
       for (const entry of slot.entries) {

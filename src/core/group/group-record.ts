@@ -1,14 +1,14 @@
 import { toString } from 'uint8arrays'
-import {
-  createSenderKey, decryptGroupMessage, decodeGroupContent, groupMessageHeader, groupMessageSigningKey,
-  isMember, receiveSenderKeyDistribution, senderKeyDistribution, senderKeyNeedsRotation, verifyGroupMessage,
-  type GroupMessage, type GroupState
-} from '../core/group/index.ts'
-import type { StoredGroup, StoredGroupMessage } from '../core/ports/index.ts'
+import { createSenderKey, decryptGroupMessage, groupMessageSigningKey, receiveSenderKeyDistribution, senderKeyDistribution, senderKeyNeedsRotation, verifyGroupMessage } from './sender-key.ts'
+import { groupMessageHeader, type GroupMessage } from './group-message.ts'
+import { decodeGroupContent } from './group-content.ts'
+import { GroupDecryptError } from './errors.ts'
+import { isMember, type GroupState } from './group-state.ts'
+import type { StoredGroup, StoredGroupMessage } from '../ports/index.ts'
 
-// The sender-key bookkeeping of one group record, as pure functions of the record: which
-// keys we hold, which message a key opens, what waits for a key. src/app/groups.ts stores
-// and sends what these return.
+// The sender-key bookkeeping of one stored group record, as pure functions of the record:
+// which keys we hold, which message a key opens, what waits for a key. src/app/groups/
+// stores and sends what these return.
 
 /** Sender keys that came before the state naming their sender; past this the oldest go. */
 const MAX_PENDING_KEYS = 32
@@ -104,7 +104,7 @@ export function openGroupMessage (group: StoredGroup, m: GroupMessage, encoded: 
     const content = decodeGroupContent(opened.plaintext)
     const receivers = { ...group.receivers, [key]: { ...held, receiver: opened.receiverState } }
     return { group: { ...group, receivers }, row: { ...base, text: content.text, sentAt: content.sentAt } }
-  } catch (err: any) {
-    return { group, row: { ...base, unreadable: err?.reason === 'before-distribution' ? 'before-join' : 'waiting-key' } }
+  } catch (err) {
+    return { group, row: { ...base, unreadable: err instanceof GroupDecryptError && err.reason === 'before-distribution' ? 'before-join' : 'waiting-key' } }
   }
 }

@@ -1,13 +1,13 @@
 import { equals, toString } from 'uint8arrays'
-import { decodeEnvelope } from '../core/envelope.ts'
-import { encodeUserId } from '../core/user-id.ts'
-import { drainSlot } from '../core/mailbox/drain.ts'
-import { openMailboxEntry } from '../core/mailbox/entry.ts'
-import { MAILBOX_RETENTION_MS } from '../core/mailbox/record.ts'
-import { mailboxSlot, slotEpoch, SLOTS_PER_EPOCH } from '../core/mailbox/slots.ts'
+import { decodeEnvelope } from '../../core/envelope.ts'
+import { encodeUserId } from '../../core/user-id.ts'
+import { drainSlot } from '../../core/mailbox/drain.ts'
+import { openMailboxEntry } from '../../core/mailbox/entry.ts'
+import { MAILBOX_RETENTION_MS } from '../../core/mailbox/record.ts'
+import { mailboxSlot, slotEpoch, SLOTS_PER_EPOCH } from '../../core/mailbox/slots.ts'
 import { readSources, type ReadSource } from './mailbox-secrets.ts'
-import type { Network, SealedEnvelope } from '../core/ports/index.ts'
-import type { MessengerStore, StoredProfile } from '../core/ports/index.ts'
+import type { ContactStore, Directory, HistoryStore, SealedEnvelope, SettingStore, StoredProfile } from '../../core/ports/index.ts'
+import type { ComponentLogger, EventSink, Logger } from '../../diagnostics/index.ts'
 
 const DRAINED_EPOCH = 'mailbox:drained-epoch'
 /** Slot lookups in flight at once while draining: DHT queries are cheap but not free. */
@@ -43,7 +43,7 @@ interface SlotLookup {
   all: Promise<Uint8Array[] | undefined>
 }
 
-function lookUpSlot (network: Network, key: Uint8Array): SlotLookup {
+function lookUpSlot (network: Directory, key: Uint8Array): SlotLookup {
   type First = Awaited<SlotLookup['first']>
   let settleFirst: (first: First) => void = () => {}
   const first = new Promise<First>((resolve) => { settleFirst = resolve })
@@ -52,6 +52,16 @@ function lookUpSlot (network: Network, key: Uint8Array): SlotLookup {
   // A promise settles once: after an early version, this changes nothing.
   void all.then((values) => { settleFirst(values == null ? undefined : { values, whole: true }) })
   return { key, first, all }
+}
+
+export interface MailboxReaderComponents {
+  store: ContactStore & HistoryStore & SettingStore
+  profile: StoredProfile
+  /** The network half, once it is loaded. */
+  network: () => Directory | undefined
+  host: MailboxReaderHost
+  events: EventSink
+  logger: ComponentLogger
 }
 
 export interface DrainReport {
@@ -77,18 +87,21 @@ export class MailboxReader {
   private readonly handled = new Set<string>()
   private readonly failures = new Map<string, number>()
   private running: Promise<DrainReport> | undefined
+  private readonly store: MailboxReaderComponents['store']
+  private readonly profile: StoredProfile
+  private readonly network: MailboxReaderComponents['network']
+  private readonly host: MailboxReaderHost
+  private readonly events: EventSink
+  private readonly log: Logger
 
-  constructor (
-    private readonly store: MessengerStore,
-    private readonly profile: StoredProfile,
-    private readonly network: () => Network | undefined,
-    private readonly host: MailboxReaderHost,
-    private readonly now: () => number = Date.now
-  ) {}
+  constructor (components: MailboxReaderComponents, private readonly now: () => number = Date.now) {
+    ({ store: this.store, profile: this.profile, network: this.network, host: this.host, events: this.events } = components)
+    this.log = components.logger.forComponent('murmur:mailbox-reader')
+  }
 
-  /** One drain at a time; a call while one runs waits for it and starts another. */
+  /** One drain at a time; a call while one runs waits for it (its caller hears how it went) and starts another. */
   async drain (): Promise<DrainReport> {
-    while (this.running != null) await this.running.catch(() => {})
+    while (this.running != null) await Promise.allSettled([this.running])
     this.running = this.drainNow().finally(() => { this.running = undefined })
     return this.running
   }
@@ -96,7 +109,8 @@ export class MailboxReader {
   private async drainNow (): Promise<DrainReport> {
     const started = performance.now()
     const report = await this.readAll()
-    performance.mark('murmur:mailbox-drained', { detail: { ...report, ms: performance.now() - started } })
+    this.events.emit('mailbox:drained', { ...report, ms: performance.now() - started })
+    if (!report.complete) this.log('a drain could not read every slot; it reads them again next time')
     return report
   }
 
@@ -136,7 +150,7 @@ export class MailboxReader {
    * just started means new WebRTC connections), then, once the epoch's first pass is done,
    * every holder's version merged: whatever the first one lacked. Entries are handled once.
    */
-  private async drainEpoch (network: Network, source: ReadSource, epoch: number, report: DrainReport): Promise<boolean> {
+  private async drainEpoch (network: Directory, source: ReadSource, epoch: number, report: DrainReport): Promise<boolean> {
     const self = this.profile.publicKey
     // Slots are filled in order, so the first empty one ends the epoch. Lookups run a few
     // slots ahead of the one being read: a busy mailbox is not one DHT query at a time.
@@ -160,10 +174,8 @@ export class MailboxReader {
       const receiveStart = performance.now()
       const received = report.received
       await this.receiveSlot(source, slot.key, first.values, report)
-      // For the benchmark (npm run bench:mailbox) and anyone profiling: where a drain's time goes.
-      performance.mark('murmur:mailbox-slot', {
-        detail: { index, waitedMs: receiveStart - waitStart, receiveMs: performance.now() - receiveStart, received: report.received - received }
-      })
+      // Where a drain's time goes (npm run bench:mailbox reads these).
+      this.events.emit('mailbox:slot', { index, waitedMs: receiveStart - waitStart, receiveMs: performance.now() - receiveStart, received: report.received - received })
       if (!first.whole) rest.push(slot)
     }
     for (const slot of rest) {
@@ -219,7 +231,9 @@ export class MailboxReader {
       let results: Array<{ ok: boolean }>
       try {
         results = await this.host.receive(batch.from, batch.payloads)
-      } catch {
+      } catch (err) {
+        // Nothing of the batch was stored: the next drain reads it again.
+        this.log.error('storing a mailbox batch failed', err)
         results = batch.payloads.map(() => ({ ok: false }))
       }
       for (const [i, tag] of batch.tags.entries()) {

@@ -1,0 +1,38 @@
+import type { GroupMember } from '../../core/group/index.ts'
+import type { GroupStore, GroupTransport, SettingStore } from '../../core/ports/index.ts'
+import type { ComponentLogger, EventSink } from '../../diagnostics/index.ts'
+import type { ChangeBus } from '../change-bus.ts'
+import { withLock } from '../locks.ts'
+
+export class GroupError extends Error {
+  override name = 'GroupError'
+}
+
+/** What the group services use of the rest of the app. */
+export interface GroupsComponents {
+  store: GroupStore & SettingStore
+  /** Our user id and display name, as members know us. */
+  self: { userId: string, name: string }
+  /** The network half, once it is loaded. */
+  network: () => GroupTransport | undefined
+  /** Sends a control message over the 1:1 session (through the outbox: receipts, retries, mailboxes). */
+  sendControl: (userId: string, control: Uint8Array) => Promise<void>
+  /** Makes sure a member we never met is a contact we can hold a session with. */
+  ensureMember: (member: GroupMember) => Promise<void>
+  bus: ChangeBus
+  events: EventSink
+  logger: ComponentLogger
+  now?: () => number
+}
+
+/**
+ * Every change to a group runs under its Web Lock and reads the record from the store
+ * first, so tabs of one profile take turns.
+ */
+export async function withGroupLock<T> (groupId: string, fn: () => Promise<T>): Promise<T> {
+  return withLock(`murmur:group:${groupId}`, fn)
+}
+
+export function sameBytes (a: Uint8Array, b: Uint8Array): boolean {
+  return a.length === b.length && a.every((x, i) => x === b[i])
+}

@@ -1,0 +1,75 @@
+import { createIdentity, type Identity } from '../core/identity.ts'
+import { encodeUserId } from '../core/user-id.ts'
+import { normalizeDisplayName } from '../core/text-rules.ts'
+import { encodeInvite, inviteLink } from '../core/invite.ts'
+import { MAILBOX_SECRET_BYTES } from '../core/mailbox/slots.ts'
+import { createDhIdentity } from '../core/x3dh/index.ts'
+import { randomBytes } from '../crypto/index.ts'
+import type { PrekeyStore, ProfileStore, StoredProfile } from '../core/ports/index.ts'
+import { SessionCrypto } from './session-crypto.ts'
+import { withLock } from './locks.ts'
+
+export class ProfileError extends Error {
+  override name = 'ProfileError'
+}
+
+/** Checks a display name before anything is created for it. */
+export function assertDisplayName (name: string): string {
+  const trimmed = normalizeDisplayName(name)
+  if (trimmed === undefined) throw new ProfileError('A display name has 1 to 64 characters and no control or text-direction characters.')
+  return trimmed
+}
+
+/** This browser's profile, if it has one. */
+export async function loadProfile (store: ProfileStore): Promise<StoredProfile | undefined> {
+  // Profiles made before mailboxes get their invitation secret now, once: under a lock, so
+  // two tabs opening together cannot each make one and hand out different invites.
+  return withLock('murmur:profile', async () => {
+    const loaded = await store.loadProfile()
+    if (loaded == null || loaded.mailboxSecret != null) return loaded
+    const upgraded = { ...loaded, mailboxSecret: randomBytes(MAILBOX_SECRET_BYTES) }
+    await store.saveProfile(upgraded)
+    return upgraded
+  })
+}
+
+/** A new profile: identity, its X25519 key, a first signed prekey, an invitation secret. */
+export async function createProfile (store: ProfileStore & PrekeyStore, name: string, now = Date.now()): Promise<StoredProfile> {
+  const trimmed = assertDisplayName(name)
+  if (await store.loadProfile() != null) throw new ProfileError('This browser already has a profile.')
+  const identity = createIdentity()
+  const profile: StoredProfile = {
+    ...identity, name: trimmed, createdAt: now, dh: createDhIdentity(identity), mailboxSecret: randomBytes(MAILBOX_SECRET_BYTES)
+  }
+  await SessionCrypto.createPrekeys(store, identity, profile.dh, now)
+  await store.saveProfile(profile)
+  return profile
+}
+
+export interface ProfileComponents {
+  record: StoredProfile
+  crypto: SessionCrypto
+}
+
+/** Who this profile is, and the invite it hands out. */
+export class Profile {
+  readonly record: StoredProfile
+  readonly identity: Identity
+  readonly name: string
+  readonly userId: string
+  private readonly crypto: SessionCrypto
+
+  constructor (components: ProfileComponents) {
+    this.record = components.record
+    this.crypto = components.crypto
+    this.identity = { publicKey: this.record.publicKey, secretKey: this.record.secretKey }
+    this.name = this.record.name
+    this.userId = encodeUserId(this.record.publicKey)
+  }
+
+  /** The invite carries our signed prekey, so a first message is encrypted even with an empty DHT. */
+  async inviteLink (origin: string, relays: string[]): Promise<string> {
+    const prekeyRecord = await this.crypto.currentPrekeyRecord()
+    return inviteLink(origin, encodeInvite(this.identity, { name: this.name, relays, prekeyRecord, mailboxSecret: this.record.mailboxSecret }))
+  }
+}

@@ -1,0 +1,86 @@
+import { Boot } from '../../app/boot.ts'
+import { PwaState } from './pwa-state.svelte.ts'
+import { Session } from './session.svelte.ts'
+
+export type Phase = 'loading' | 'onboarding' | 'locked' | 'ready' | 'failed'
+
+const INVITE_HASH = /^#\/i\/(.+)$/
+
+/** Start-up as the person sees it: opening, a passphrase to unlock, a profile to create, then the app. */
+export class BootState {
+  phase = $state<Phase>('loading')
+  failure = $state<string>()
+  /** Progress of the passphrase key derivation (0..1) while it runs. */
+  kdfProgress = $state<number>()
+  session = $state.raw<Session>()
+  /** Service worker, offline state, storage persistence. */
+  readonly pwa = new PwaState()
+  private readonly boot = new Boot()
+  private pendingInvite: string | undefined
+
+  async start (): Promise<void> {
+    this.pendingInvite = takeInviteFromHash()
+    // A push while this tab is open: someone left mail, so read the mailboxes now.
+    this.pwa.start(() => { this.session?.pushReceived() })
+    // An invite link pasted into the address bar of an open tab changes only the hash.
+    window.addEventListener('hashchange', () => {
+      const invite = takeInviteFromHash()
+      if (invite == null) return
+      if (this.session != null) void this.openInvite(this.session, invite)
+      else this.pendingInvite = invite
+    })
+    try {
+      await this.enter(await this.boot.open())
+    } catch (err) {
+      this.phase = 'failed'
+      this.failure = `Murmur could not open its storage: ${err instanceof Error ? err.message : String(err)}. Private windows and some settings block IndexedDB.`
+    }
+  }
+
+  /** Unlocks a passphrase-protected profile; a wrong passphrase throws and changes nothing. */
+  async unlock (passphrase: string): Promise<void> {
+    try {
+      await this.enter(await this.boot.unlock(passphrase, { onProgress: (f) => { this.kdfProgress = f } }))
+    } finally {
+      this.kdfProgress = undefined
+    }
+  }
+
+  async createProfile (name: string): Promise<void> {
+    await this.boot.createProfile(name)
+    await this.enter('ready')
+  }
+
+  private async enter (phase: 'onboarding' | 'locked' | 'ready'): Promise<void> {
+    const messenger = this.boot.messenger
+    if (phase !== 'ready' || messenger == null) {
+      this.phase = phase
+      return
+    }
+    const session = new Session(messenger, this.boot, this.pwa)
+    await session.start()
+    this.session = session
+    this.phase = 'ready'
+    await session.profile.refreshInvite()
+    if (this.pendingInvite != null) {
+      const invite = this.pendingInvite
+      this.pendingInvite = undefined
+      await this.openInvite(session, invite)
+    }
+    // libp2p is loaded after the first paint: the profile and history show at once.
+    requestAnimationFrame(() => { setTimeout(() => { void session.connect() }, 0) })
+  }
+
+  private async openInvite (session: Session, invite: string): Promise<void> {
+    await session.addContact(invite).catch((err: unknown) => {
+      session.conversation.notice = err instanceof Error ? err.message : String(err)
+    })
+  }
+}
+
+function takeInviteFromHash (): string | undefined {
+  const match = INVITE_HASH.exec(location.hash)
+  if (match == null) return undefined
+  history.replaceState(null, '', location.pathname + location.search)
+  return location.href.split('#')[0] + '#/i/' + match[1]
+}

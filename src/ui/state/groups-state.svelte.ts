@@ -1,0 +1,70 @@
+import type { ContactBook } from '../../app/contact-book.ts'
+import type { Groups, GroupView } from '../../app/groups/groups.ts'
+import type { StoredGroupMessage } from '../../core/ports/index.ts'
+import type { ContactsState } from './contacts-state.svelte.ts'
+import { upsertGroupMessages } from './message-list.ts'
+
+/** The groups, and the open group conversation. */
+export class GroupsState {
+  list = $state.raw<GroupView[]>([])
+  groupId = $state<string>()
+  messages = $state.raw<StoredGroupMessage[]>([])
+  selected = $derived(this.list.find((g) => g.groupId === this.groupId))
+
+  constructor (
+    private readonly groups: Groups,
+    private readonly contactBook: ContactBook,
+    private readonly contacts: ContactsState,
+    private readonly self: { userId: string, name: string }
+  ) {
+    this.list = groups.list()
+  }
+
+  refresh (): void {
+    this.list = this.groups.list()
+  }
+
+  async open (groupId: string | undefined): Promise<void> {
+    this.groupId = groupId
+    this.messages = groupId == null ? [] : await this.groups.messages(groupId)
+  }
+
+  /** Creates a group with these contacts; returns its id. */
+  async create (name: string, memberIds: string[]): Promise<string> {
+    const group = await this.groups.create(name, await this.contactBook.asMembers(memberIds))
+    this.refresh()
+    return group.groupId
+  }
+
+  async send (text: string): Promise<void> {
+    if (this.groupId == null) return
+    await this.groups.send(this.groupId, text)
+  }
+
+  async addMember (userId: string): Promise<void> {
+    if (this.groupId == null) return
+    const [member] = await this.contactBook.asMembers([userId])
+    await this.groups.addMember(this.groupId, member!)
+  }
+
+  async removeMember (userId: string): Promise<void> {
+    if (this.groupId != null) await this.groups.removeMember(this.groupId, userId)
+  }
+
+  async leave (): Promise<void> {
+    if (this.groupId != null) await this.groups.leave(this.groupId)
+  }
+
+  /** A group's messages changed; `messages` are the rows that did, when that is all. */
+  async changed (groupId: string, messages: StoredGroupMessage[] | undefined): Promise<void> {
+    if (groupId !== this.groupId) return
+    this.messages = messages != null ? upsertGroupMessages(this.messages, messages) : await this.groups.messages(groupId)
+  }
+
+  /** A member's name as this group knows it, or as a contact, or the short id. */
+  memberName (userId: string): string {
+    if (userId === this.self.userId) return this.self.name
+    return this.selected?.members.find((m) => m.userId === userId)?.name ??
+      this.contacts.find(userId)?.name ?? `${userId.slice(0, 10)}…`
+  }
+}
