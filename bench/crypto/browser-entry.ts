@@ -15,7 +15,7 @@ async function encryptAndPersist (n: number) {
   const vault = await ProfileVault.open(`murmur-bench-${Date.now()}`)
   const store = await vault.create()
   const ann = await Messenger.create(store, 'Ann')
-  const contact = await ann.addContact(await bob.inviteLink(location.origin, []))
+  const contact = await ann.contacts.add(await bob.profile.inviteLink(location.origin, []))
   const profile = (await store.loadProfile())!
   const crypto = new SessionCrypto(store, profile)
   const text = 'x'.repeat(1024)
