@@ -26,6 +26,7 @@ export const useNavigation = (): Session['navigation'] => session().navigation
 export const useNetwork = (): Session['network'] => session().network
 export const useSettings = (): Session['settings'] => session().settings
 export const usePwa = (): Session['pwa'] => session().pwa
+export const useDiagnostics = (): Session['diagnostics'] => session().diagnostics
 /** Adding a contact opens their conversation: it spans the contact list and navigation. */
 export const useAddContact = (): ((input: string) => Promise<void>) => {
   const s = session()

@@ -16,6 +16,8 @@ export class BootState {
   /** Service worker, offline state, storage persistence. */
   readonly pwa = new PwaState()
   private readonly boot = new Boot()
+  /** This tab's logs and events: Settings → Diagnostics shows them, the benchmarks read them. */
+  readonly diagnostics = this.boot.diagnostics
   private pendingInvite: string | undefined
 
   async start (): Promise<void> {

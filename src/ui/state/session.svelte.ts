@@ -1,4 +1,5 @@
 import type { Boot } from '../../app/boot.ts'
+import type { Diagnostics } from '../../diagnostics/index.ts'
 import type { MessengerChange } from '../../app/change-bus.ts'
 import type { Messenger } from '../../app/messenger.ts'
 import { ContactsState } from './contacts-state.svelte.ts'
@@ -22,6 +23,7 @@ export class Session {
   readonly navigation: NavigationState
   readonly network: NetworkState
   readonly settings: SettingsState
+  readonly diagnostics: Diagnostics
 
   constructor (private readonly messenger: Messenger, private readonly boot: Boot, readonly pwa: PwaState) {
     this.profile = new ProfileState(messenger.profile, boot)
@@ -31,6 +33,7 @@ export class Session {
     this.navigation = new NavigationState(this.conversation, this.groups)
     this.network = new NetworkState(messenger.connectivity)
     this.settings = new SettingsState(boot, messenger.conversations, messenger.pushSharing, pwa)
+    this.diagnostics = boot.diagnostics
   }
 
   /** Reads what the screens show first, and starts hearing changes. */
