@@ -2,6 +2,7 @@ import { mkdir, open, readFile, rename } from 'node:fs/promises'
 import { dirname } from 'node:path'
 import { generateKeyPair, privateKeyFromProtobuf, privateKeyToProtobuf } from '@libp2p/crypto/keys'
 import type { PrivateKey } from '@libp2p/interface'
+import { propertyOf } from '../src/diagnostics/index.ts'
 
 export class IdentityError extends Error {
   override name = 'IdentityError'
@@ -19,8 +20,8 @@ export async function loadOrCreatePrivateKey (
   let bytes: Uint8Array | undefined
   try {
     bytes = await readFile(path)
-  } catch (err: any) {
-    if (err?.code !== 'ENOENT') throw err
+  } catch (err) {
+    if (propertyOf(err, 'code') !== 'ENOENT') throw err
   }
   if (bytes != null) {
     try {

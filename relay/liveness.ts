@@ -9,6 +9,7 @@
 // `intervalMs / tickMs` slots, and each tick pings only the connections in that tick's slot.
 import type { Connection, Libp2p } from '@libp2p/interface'
 import { byteStream } from '@libp2p/utils'
+import { propertyOf } from '../src/diagnostics/index.ts'
 
 export const PING_PROTOCOL = '/ipfs/ping/1.0.0'
 const PING_BYTES = 32
@@ -51,9 +52,9 @@ export async function pingConnection (conn: Connection, timeoutMs: number): Prom
     ])
     await stream.close({ signal })
     return echoed.subarray().every((b, i) => b === sent[i]) ? 'alive' : 'gone'
-  } catch (err: any) {
-    stream?.abort(err)
-    return err?.name === 'UnsupportedProtocolError' ? 'alive' : 'gone'
+  } catch (err) {
+    stream?.abort(err instanceof Error ? err : new Error(String(err)))
+    return propertyOf(err, 'name') === 'UnsupportedProtocolError' ? 'alive' : 'gone'
   }
 }
 

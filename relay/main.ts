@@ -4,6 +4,7 @@ import { existsSync } from 'node:fs'
 import { join } from 'node:path'
 import { ConfigError, helpText, parseCommand, type RelayConfig } from './config.ts'
 import { createLog } from './log.ts'
+import { errorMessage, propertyOf } from '../src/diagnostics/index.ts'
 
 /** A stuck libp2p stop must not keep the process alive forever. */
 const SHUTDOWN_TIMEOUT_MS = 10_000
@@ -35,8 +36,9 @@ async function main (): Promise<void> {
     // Loaded only now, so --help and a bad flag answer at once, without libp2p.
     const { startRelay } = await import('./relay.ts')
     relay = await startRelay(config, log)
-  } catch (err: any) {
-    log.error(['StartError', 'IdentityError', 'VapidKeyError'].includes(err?.name) ? err.message : `could not start: ${err?.stack ?? err}`)
+  } catch (err) {
+    const known = ['StartError', 'IdentityError', 'VapidKeyError'].includes(String(propertyOf(err, 'name')))
+    log.error(known ? errorMessage(err) : `could not start: ${String(propertyOf(err, 'stack') ?? err)}`)
     process.exit(1)
   }
 
@@ -56,8 +58,8 @@ async function main (): Promise<void> {
   }
 
   // A stray rejection from one peer's stream must not take the relay down for everyone.
-  process.on('unhandledRejection', (reason: any) => {
-    log.error(`unhandled rejection: ${reason?.name ?? 'Error'}: ${reason?.message ?? reason}`)
+  process.on('unhandledRejection', (reason: unknown) => {
+    log.error(`unhandled rejection: ${String(propertyOf(reason, 'name') ?? 'Error')}: ${errorMessage(reason)}`)
   })
 
   // A wrapper (npm, timeout, a terminal's process group) may deliver one Ctrl-C twice;
@@ -77,7 +79,7 @@ async function main (): Promise<void> {
     }, SHUTDOWN_TIMEOUT_MS).unref()
     relay.stop().then(
       () => { log.info('stopped'); process.exit(0) },
-      (err: any) => { log.error(`shutdown failed: ${err?.message ?? err}`); process.exit(1) }
+      (err: unknown) => { log.error(`shutdown failed: ${errorMessage(err)}`); process.exit(1) }
     )
   }
   // SIGHUP re-reads the TLS certificate (after a renewal) without dropping anyone; without
@@ -85,7 +87,7 @@ async function main (): Promise<void> {
   process.on('SIGHUP', () => {
     relay.reloadTls().then(
       (reloaded) => { log.info(reloaded ? 'SIGHUP: TLS certificate reloaded' : 'SIGHUP: no --tls-cert is set, nothing to reload') },
-      (err: any) => { log.error(`SIGHUP: ${err?.message ?? err} The previous certificate stays in use.`) }
+      (err: unknown) => { log.error(`SIGHUP: ${errorMessage(err)} The previous certificate stays in use.`) }
     )
   })
   process.on('SIGINT', () => { shutdown('SIGINT') })

@@ -93,7 +93,9 @@ export async function forgetGonePeers (node: Pick<Libp2p<{ dht: KadDHT }>, 'peer
 }
 
 export function startForgettingGonePeers (node: Libp2p<{ dht: KadDHT }>, intervalMs = FORGET_INTERVAL_MS): () => void {
-  const timer = setInterval(() => { void forgetGonePeers(node).catch(() => {}) }, intervalMs)
+  const log = node.logger.forComponent('murmur:relay:peers')
+  // A failed sweep (a store error, the node stopping) is tried again at the next interval.
+  const timer = setInterval(() => { forgetGonePeers(node).catch((err: unknown) => { log.error('forgetting gone peers failed: %e', err) }) }, intervalMs)
   timer.unref?.()
   return () => { clearInterval(timer) }
 }

@@ -1,6 +1,7 @@
 import { multiaddr, type Multiaddr } from '@multiformats/multiaddr'
 import type { IdentifyResult, Libp2p, PeerId } from '@libp2p/interface'
 import { DHT_PROTOCOL } from '../src/net/dht-config.ts'
+import { errorMessage } from '../src/diagnostics/index.ts'
 
 /** circuit-relay-v2's reservation protocol: a peer that serves it is a relay. */
 export const HOP_PROTOCOL = '/libp2p/circuit/relay/0.2.0/hop'
@@ -68,8 +69,8 @@ export function joinRelayMesh (
       try {
         const connection = await node.dial(addr, { signal: AbortSignal.any([shutdown.signal, AbortSignal.timeout(DIAL_TIMEOUT_MS)]) })
         await node.peerStore.merge(connection.remotePeer, { tags: { [KEEP_ALIVE_TAG]: { value: 100 } } })
-      } catch (err: any) {
-        if (!shutdown.signal.aborted) onError(`could not reach bootstrap relay ${addr.toString()}: ${err?.message ?? err}`)
+      } catch (err) {
+        if (!shutdown.signal.aborted) onError(`could not reach bootstrap relay ${addr.toString()}: ${errorMessage(err)}`)
       }
     }))
   }

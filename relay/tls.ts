@@ -3,6 +3,7 @@
 import { readFile } from 'node:fs/promises'
 import { createSecureContext } from 'node:tls'
 import type { TLSCertificate } from '@libp2p/interface'
+import { errorMessage, propertyOf } from '../src/diagnostics/index.ts'
 
 export class TlsError extends Error {
   override name = 'TlsError'
@@ -13,15 +14,15 @@ export async function readTlsFiles (certFile: string, keyFile: string): Promise<
   const read = async (path: string, what: string): Promise<string> => {
     try {
       return await readFile(path, 'utf8')
-    } catch (err: any) {
-      throw new TlsError(`Could not read the TLS ${what} ${path} (${err?.code ?? err?.message}): check the path and that the relay's user may read it.`)
+    } catch (err) {
+      throw new TlsError(`Could not read the TLS ${what} ${path} (${String(propertyOf(err, 'code') ?? errorMessage(err))}): check the path and that the relay's user may read it.`)
     }
   }
   const certificate = { cert: await read(certFile, 'certificate'), key: await read(keyFile, 'key') }
   try {
     createSecureContext(certificate)
-  } catch (err: any) {
-    throw new TlsError(`The TLS certificate ${certFile} and key ${keyFile} cannot be used together (${err?.message ?? err}).`)
+  } catch (err) {
+    throw new TlsError(`The TLS certificate ${certFile} and key ${keyFile} cannot be used together (${errorMessage(err)}).`)
   }
   return certificate
 }

@@ -4,6 +4,7 @@ import type { SendResult, RequestOptions, PushSubscription } from 'web-push'
 import { webPush } from './web-push-lib.ts'
 import type { VapidKeys } from './vapid-keys.ts'
 import { PushRequestError, REVOKE_SECRET_BYTES, TOKEN_BYTES, type PushSubscriptionData } from './push-requests.ts'
+import { propertyOf } from '../../src/diagnostics/index.ts'
 
 /** Datastore prefix of the gateway's records, beside kad-dht's `/dht/...`. */
 export const PUSH_RECORD_PREFIX = '/murmur-push/subscription'
@@ -152,14 +153,15 @@ export async function createPushGateway (init: PushGatewayInit): Promise<PushGat
           timeout: SEND_TIMEOUT_MS
         })
         counters.sent++
-      } catch (err: any) {
+      } catch (err) {
         counters.errors++
+        const statusCode = propertyOf(err, 'statusCode')
         // RFC 8030 section 7.3: 404 and 410 mean the subscription is gone for good.
-        if (err?.statusCode === 404 || err?.statusCode === 410) {
+        if (statusCode === 404 || statusCode === 410) {
           await forget(token)
           throw new PushRequestError(410, 'The push service says this subscription has expired; its owner must enable notifications again.')
         }
-        const status = typeof err?.statusCode === 'number' ? `answered HTTP ${err.statusCode}` : 'could not be reached'
+        const status = typeof statusCode === 'number' ? `answered HTTP ${statusCode}` : 'could not be reached'
         throw new PushRequestError(502, `The push service ${status}; the push was not sent.`)
       }
     },

@@ -1,6 +1,7 @@
 import { mkdir, open, readFile, rename } from 'node:fs/promises'
 import { dirname } from 'node:path'
 import { webPush } from './web-push-lib.ts'
+import { propertyOf } from '../../src/diagnostics/index.ts'
 
 export class VapidKeyError extends Error {
   override name = 'VapidKeyError'
@@ -33,8 +34,8 @@ export async function loadOrCreateVapidKeys (
   let text: string | undefined
   try {
     text = await readFile(path, 'utf8')
-  } catch (err: any) {
-    if (err?.code !== 'ENOENT') throw err
+  } catch (err) {
+    if (propertyOf(err, 'code') !== 'ENOENT') throw err
   }
   if (text != null) {
     let parsed: unknown

@@ -51,7 +51,7 @@ export class LeaderDuties {
       this.log('this tab leads the profile')
       this.pollTimer = setInterval(() => { void this.duty() }, MAILBOX_POLL_MS)
       if (this.components.connectivity.relayStatus !== 'offline') void this.duty()
-    }, this.init.signal)
+    }, this.init.signal, (err) => { this.log.error('standing for leader failed', err) })
   }
 
   /**

@@ -1,4 +1,5 @@
 import type { SettingStore } from '../../core/ports/index.ts'
+import { propertyOf } from '../../diagnostics/index.ts'
 
 /**
  * Web Push for Murmur, the browser's half: subscribe with the relay's VAPID key, register
@@ -58,6 +59,8 @@ export interface PushClientInit {
   fetch?: typeof fetch
   now?: () => number
   subscribeTimeoutMs?: number
+  /** A revoke of a replaced token failed: harmless (the token wakes nobody once its subscription is gone), worth a log line. */
+  onRevokeFailed?: (err: unknown) => void
 }
 
 export interface PushClient {
@@ -93,7 +96,7 @@ async function withTimeout<T> (promise: Promise<T>, ms: number, error: () => Err
   }
 }
 
-async function postJson (fetchFn: typeof fetch, url: string, body: unknown, signal?: AbortSignal): Promise<{ status: number, json: any }> {
+async function postJson (fetchFn: typeof fetch, url: string, body: unknown, signal?: AbortSignal): Promise<{ status: number, json: unknown }> {
   let response: Response
   try {
     response = await fetchFn(url, {
@@ -106,8 +109,9 @@ async function postJson (fetchFn: typeof fetch, url: string, body: unknown, sign
   return { status: response.status, json: await response.json().catch(() => undefined) }
 }
 
-function gatewayError (status: number, json: any): PushGatewayError {
-  const reason = typeof json?.error === 'string' ? json.error : `it answered HTTP ${status}`
+function gatewayError (status: number, json: unknown): PushGatewayError {
+  const error = propertyOf(json, 'error')
+  const reason = typeof error === 'string' ? error : `it answered HTTP ${status}`
   return new PushGatewayError(status, `The relay's push gateway refused: ${reason}`)
 }
 
@@ -120,7 +124,7 @@ export function createPushClient (init: PushClientInit): PushClient {
   const revoke = async (registration: StoredPushRegistration): Promise<void> => {
     // A revoke that fails leaves a token that wakes nobody once the subscription is gone.
     await postJson(fetchFn, `${registration.gatewayOrigin}/push/revoke`,
-      { token: registration.token, revokeSecret: registration.revokeSecret }).catch(() => {})
+      { token: registration.token, revokeSecret: registration.revokeSecret }).catch((err: unknown) => { init.onRevokeFailed?.(err) })
   }
 
   return {
@@ -150,17 +154,19 @@ export function createPushClient (init: PushClientInit): PushClient {
         () => new PushUnavailableError('The browser\'s push service did not answer, so notifications are not available in this browser. Murmur still works while it is open.'))
 
       const { status, json } = await postJson(fetchFn, `${init.gatewayOrigin}/push/register`, { subscription: subscription.toJSON() })
-      if (status !== 201 || typeof json?.token !== 'string' || typeof json?.revokeSecret !== 'string') throw gatewayError(status, json)
+      const token = propertyOf(json, 'token')
+      const revokeSecret = propertyOf(json, 'revokeSecret')
+      if (status !== 201 || typeof token !== 'string' || typeof revokeSecret !== 'string') throw gatewayError(status, json)
       const previous = await loadPushRegistration(init.store)
       await init.store.saveSetting(PUSH_REGISTRATION_SETTING, {
         gatewayOrigin: init.gatewayOrigin,
-        token: json.token,
-        revokeSecret: json.revokeSecret,
+        token,
+        revokeSecret,
         endpoint: subscription.endpoint,
         createdAt: now()
       } satisfies StoredPushRegistration)
-      if (previous != null && previous.token !== json.token) await revoke(previous)
-      return { token: json.token as string }
+      if (previous != null && previous.token !== token) await revoke(previous)
+      return { token }
     },
 
     async currentPushToken () {

@@ -11,7 +11,7 @@ interface TrustedTypesLike {
  * for exactly SERVICE_WORKER_URL and throws for anything else, so no other code path can
  * use it to load a script. Browsers without Trusted Types get the plain string.
  */
-export function trustedServiceWorkerUrl (trustedTypes: TrustedTypesLike | undefined = (globalThis as any).trustedTypes): string {
+export function trustedServiceWorkerUrl (trustedTypes: TrustedTypesLike | undefined = (globalThis as { trustedTypes?: TrustedTypesLike }).trustedTypes): string {
   if (trustedTypes == null) return SERVICE_WORKER_URL
   const policy = trustedTypes.createPolicy('murmur-sw', {
     createScriptURL: (url) => {
