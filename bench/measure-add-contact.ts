@@ -1,5 +1,5 @@
 import type { Browser, Page } from 'playwright-core'
-import { createProfile, inviteLink, ownId } from '../test/e2e/support/person.ts'
+import { createProfile, inviteLink, ownId } from '../test/harness/person.ts'
 import { closeBenchPage, openBenchPage, waitForMark, webRtcTrace, within } from './pages.ts'
 import { firstAfter } from './trace.ts'
 

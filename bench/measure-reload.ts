@@ -1,5 +1,5 @@
 import type { Browser } from 'playwright-core'
-import { createProfile } from '../test/e2e/support/person.ts'
+import { createProfile } from '../test/harness/person.ts'
 import { closeBenchPage, openBenchPage, waitForMark, within } from './pages.ts'
 
 export interface ReloadSamples {

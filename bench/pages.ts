@@ -1,5 +1,5 @@
 import type { Browser, Page } from 'playwright-core'
-import { openPersonInBrowser } from '../test/e2e/support/browser.ts'
+import { openPersonInBrowser } from '../test/harness/browser.ts'
 import { traceWebRtc, type TraceEvent } from './trace.ts'
 
 // tsx compiles with esbuild's keepNames, which wraps inner functions in `__name(fn, "fn")`.

@@ -7,8 +7,8 @@ import { cpus, loadavg } from 'node:os'
 import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { startRelay } from '../test/e2e/support/relay.ts'
-import { createProfile } from '../test/e2e/support/person.ts'
+import { startRelay } from '../test/harness/relay.ts'
+import { createProfile } from '../test/harness/person.ts'
 import { percentile } from './stats.ts'
 
 const SAMPLES = Number(process.env.MURMUR_BENCH_SAMPLES ?? 15)

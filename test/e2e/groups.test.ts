@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Page } from 'playwright-core'
-import { startRelay, type RunningRelay } from './support/relay.ts'
-import { openPersonBrowser, type PersonBrowser } from './support/browser.ts'
-import { addContact, createProfile, inviteLink, sendMessage, waitUntil } from './support/person.ts'
+import { startRelay, type RunningRelay } from '../harness/relay.ts'
+import { openPersonBrowser, type PersonBrowser } from '../harness/browser.ts'
+import { addContact, createProfile, inviteLink, sendMessage, waitUntil } from '../harness/person.ts'
 
 /**
  * Groups for real: five people, each in their own Chromium process, through the relay and
