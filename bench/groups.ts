@@ -11,7 +11,7 @@
 // (performance.timeOrigin + performance.now()), which every process of one machine shares.
 // And duplicate deliveries: copies of a message a member already had, from gossip and sync
 // overlapping ('murmur:group-duplicates' marks), per message per member.
-import '../test/support/node-polyfills.ts'
+import '../test/harness/node-shims.ts'
 import { loadavg } from 'node:os'
 import { mkdir, writeFile } from 'node:fs/promises'
 import { resolve } from 'node:path'

@@ -6,7 +6,7 @@
 // closes; Bob's browser opens again. Measured: every mailbox write (time and holders, from
 // the app's own performance marks), the bytes a holder keeps per message, and the time from
 // Bob's page starting to load to all N messages shown in his conversation.
-import '../test/support/node-polyfills.ts'
+import '../test/harness/node-shims.ts'
 import { loadavg } from 'node:os'
 import { mkdir, writeFile } from 'node:fs/promises'
 import { resolve } from 'node:path'

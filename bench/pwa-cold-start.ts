@@ -1,7 +1,7 @@
 // `npm run bench:pwa`: cold start to interactive, from the service worker's cache.
 // Runs inside the loopback-only namespace (scripts/bench-pwa.mjs). Prints a table and
 // writes every sample to bench/results/pwa-cold-start.json; nothing is asserted.
-import '../test/support/node-polyfills.ts'
+import '../test/harness/node-shims.ts'
 import { chromium } from 'playwright-core'
 import { cpus, loadavg } from 'node:os'
 import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises'

@@ -12,7 +12,7 @@
 // push received (murmur:push-received) -> mailboxes read (murmur:push-drained) and ->
 // message shown. A sample where Bob's own 30 s poll read the message before the push is
 // left out and counted.
-import '../test/support/node-polyfills.ts'
+import '../test/harness/node-shims.ts'
 import { cpus, loadavg } from 'node:os'
 import { execFileSync } from 'node:child_process'
 import { mkdir, writeFile } from 'node:fs/promises'

@@ -1,6 +1,6 @@
 // The walking-skeleton benchmark (issue 2). Run it with `npm run bench`, which builds the
 // app and starts this inside a network namespace that holds only loopback.
-import '../test/support/node-polyfills.ts'
+import '../test/harness/node-shims.ts'
 import { cpus, loadavg, release, totalmem, type } from 'node:os'
 import { execFileSync } from 'node:child_process'
 import { mkdir, readFile, writeFile } from 'node:fs/promises'

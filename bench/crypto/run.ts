@@ -2,7 +2,7 @@
 // Chromium, side by side, plus encrypt + persist on real IndexedDB in Chromium. Runs inside
 // the loopback-only namespace (scripts/bench-crypto.mjs); the page is served by Playwright
 // itself, so no packet leaves the process.
-import '../../test/support/node-polyfills.ts'
+import '../../test/harness/node-shims.ts'
 import { readFile, writeFile, mkdir } from 'node:fs/promises'
 import { cpus } from 'node:os'
 import { chromium } from 'playwright-core'
