@@ -41,11 +41,11 @@ let browser: Browser | undefined
 // Everything stops by itself: past the limit the run ends, browser and relay with it.
 const watchdog = setTimeout(() => {
   console.error(`bench: still running after ${SETTINGS.wholeRunLimitMs / 60_000} minutes; giving up.`)
-  relay?.process.kill('SIGKILL')
+  relay?.child.kill('SIGKILL')
   process.exit(2)
 }, SETTINGS.wholeRunLimitMs)
 watchdog.unref()
-process.on('exit', () => { relay?.process.kill('SIGKILL') })
+process.on('exit', () => { relay?.child.kill('SIGKILL') })
 
 function log (message: string): void {
   console.log(`bench [${((Date.now() - started) / 1000).toFixed(0).padStart(3)} s] ${message}`)

@@ -1,17 +1,13 @@
-import { spawn, type ChildProcess } from 'node:child_process'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { stopChild } from './child-process.ts'
+import { startRelayProcess, type RelayProcess } from './relay-process.ts'
 
-export interface RunningRelay {
+export interface RunningRelay extends Pick<RelayProcess, 'relayAddr' | 'child' | 'output'> {
+  /** The app's origin, without a trailing slash. */
   url: string
-  /** The relay's websockets multiaddr, ending in /p2p/<peer id> (for another relay's --bootstrap). */
-  relayAddr: string
   dataDir: string
-  process: ChildProcess
-  /** Everything the relay printed, for assertions and for failure reports. */
-  output: () => string
   /** Stops the relay; its data directory is removed unless `keepData` (to restart on it). */
   stop: (options?: { keepData?: boolean }) => Promise<void>
   /** SIGKILL, as a crash or a pulled plug: no clean shutdown. Its data directory is removed. */
@@ -19,58 +15,39 @@ export interface RunningRelay {
 }
 
 /**
- * Starts the real relay (relay/main.ts) on loopback with a free port, serving the built
- * app from dist/. Pass a dataDir to restart a relay on its previous state.
+ * The relay the browsers use: relay/main.ts on loopback with a free port, serving the built
+ * app from dist/ (an `--app` in `args` overrides it), its state in a temporary directory.
+ * Pass a dataDir to restart a relay on its previous state.
  */
 export async function startRelay (options: { dataDir?: string, args?: string[], env?: Record<string, string> } = {}): Promise<RunningRelay> {
   const ownsDir = options.dataDir == null
   const dataDir = options.dataDir ?? await mkdtemp(join(tmpdir(), 'murmur-relay-'))
-  const child = spawn(process.execPath, [
-    '--import', './relay/preload.mjs', 'relay/main.ts',
-    '--host', '127.0.0.1', '--port', '0', '--data', dataDir, '--app', 'dist', ...(options.args ?? [])
-  ], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...options.env } })
-  let output = ''
-  let stopping = false
-  child.stdout!.on('data', (chunk) => { output += String(chunk) })
-  child.stderr!.on('data', (chunk) => { output += String(chunk) })
-  // MURMUR_RELAY_LOG=1 shows the relay's output live, to diagnose a failing run.
-  if (process.env.MURMUR_RELAY_LOG === '1') {
-    child.stdout!.pipe(process.stderr)
-    child.stderr!.pipe(process.stderr)
+  let relay: RelayProcess
+  try {
+    relay = await startRelayProcess(['--data', dataDir, '--app', 'dist', ...(options.args ?? [])], undefined, options.env)
+  } catch (err) {
+    if (ownsDir) await removeDir(dataDir)
+    throw err
   }
-  child.on('exit', (code, signal) => {
-    if (!stopping) process.stderr.write(`relay exited unexpectedly (${code ?? signal}):\n${output}\n`)
+  let stopping = false
+  relay.child.on('exit', (code, signal) => {
+    if (!stopping) process.stderr.write(`relay exited unexpectedly (${code ?? signal}):\n${relay.output()}\n`)
   })
-
-  const [url, relayAddr] = await new Promise<[string, string]>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`relay did not start:\n${output}`)), 30_000)
-    const check = (): void => {
-      const url = /MURMUR_URL=(\S+)/.exec(output)?.[1]
-      const relayAddr = /MURMUR_RELAY=(\S+)/.exec(output)?.[1]
-      if (url != null && relayAddr != null) { clearTimeout(timer); resolve([url.replace(/\/$/, ''), relayAddr]) }
-    }
-    child.stdout!.on('data', check)
-    child.on('exit', (code) => { clearTimeout(timer); reject(new Error(`relay exited with ${code}:\n${output}`)) })
-  })
-
   return {
-    url,
-    relayAddr,
+    url: relay.url.replace(/\/$/, ''),
+    relayAddr: relay.relayAddr,
+    child: relay.child,
+    output: relay.output,
     dataDir,
-    process: child,
-    output: () => output,
     stop: async (stopOptions = {}) => {
       stopping = true
-      await stopChild(child)
+      // Nothing here checks the relay's shutdown: 5 s is plenty before SIGKILL.
+      await stopChild(relay.child)
       if (ownsDir && stopOptions.keepData !== true) await removeDir(dataDir)
     },
     kill: async () => {
       stopping = true
-      if (child.exitCode == null && child.signalCode == null) {
-        const exited = new Promise((resolve) => child.once('exit', resolve))
-        child.kill('SIGKILL')
-        await exited
-      }
+      await stopChild(relay.child, { signal: 'SIGKILL' })
       if (ownsDir) await removeDir(dataDir)
     }
   }
