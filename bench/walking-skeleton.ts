@@ -8,12 +8,11 @@ import { existsSync } from 'node:fs'
 import { relative, resolve } from 'node:path'
 import type { Browser } from 'playwright-core'
 import { removeDir, startRelay, type RunningRelay } from '../test/harness/relay.ts'
-import { launchSharedBrowser } from '../test/harness/browser.ts'
+import { closePersonInBrowser, launchSharedBrowser } from '../test/harness/browser.ts'
 import { measureReloads, type ReloadSamples } from './measure-reload.ts'
 import { connectPair, measureAddContact, type AddContactSamples } from './measure-add-contact.ts'
 import { measureLatency, type LatencySamples } from './measure-latency.ts'
 import { measureBundle } from './bundle-size.ts'
-import { closeBenchPage } from './pages.ts'
 import { aimsOf, figure, renderFigures, replaceFigures, type WalkingSkeletonResults } from './report.ts'
 
 // `--quick`: a few samples of each, to try the bench out; writes no result files.
@@ -109,7 +108,7 @@ async function main (): Promise<number> {
     try {
       await measureLatency(pair.ann, pair.bob, SETTINGS.latencyRounds, SETTINGS.warmup, 30_000, latency)
     } finally {
-      await Promise.all([closeBenchPage(pair.ann), closeBenchPage(pair.bob)])
+      await Promise.all([closePersonInBrowser(pair.ann), closePersonInBrowser(pair.bob)])
     }
   })
   if (latency.sendToRender.length > 0) {

@@ -40,13 +40,26 @@ export async function launchSharedBrowser (extraArgs: string[] = []): Promise<Br
   return launchChromium({ args: extraArgs })
 }
 
-export async function openPersonInBrowser (browser: Browser, url: string): Promise<Page> {
+/** A script run in every page of the context before the app: a function or its source. */
+export type InitScript = (() => void) | string
+
+/**
+ * A person in their own context of a shared browser (own storage, microphone granted).
+ * `initScripts` run after the harness's own, before the app (the benches' trace).
+ */
+export async function openPersonInBrowser (browser: Browser, url: string, options: { initScripts?: InitScript[] } = {}): Promise<Page> {
   const context = await browser.newContext({ permissions: PERMISSIONS })
-  await context.addInitScript(trackPeerConnections)
-  await context.addInitScript(collectPolicyViolations)
+  for (const script of [trackPeerConnections, collectPolicyViolations, ...(options.initScripts ?? [])]) {
+    await context.addInitScript(script)
+  }
   const page = await context.newPage()
   await page.goto(url)
   return page
+}
+
+/** Closes a person opened with openPersonInBrowser: their context and every page in it. */
+export async function closePersonInBrowser (page: Page): Promise<void> {
+  await page.context().close().catch(() => {})
 }
 
 /**
