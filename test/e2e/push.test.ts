@@ -11,7 +11,7 @@ import {
 /**
  * Content-free push from one person to another, for real: Chromium, the relay and its push
  * gateway, the app's service worker, sessions and DHT mailboxes. Two parts stand in for
- * the browser vendor's push service, which is unreachable here (../shared/TESTING.md):
+ * the browser vendor's push service, out of reach of a test confined to loopback:
  * - Bob's `pushManager.subscribe()` never settles in headless Chromium, so an init script
  *   answers it with a subscription whose endpoint is a local https receiver holding its
  *   keys (test/harness/web-push-receiver.ts). Everything after it is the app's own:
