@@ -26,7 +26,7 @@ export default defineConfig({
           name: 'e2e',
           include: ['test/e2e/**/*.test.ts'],
           environment: 'node',
-          setupFiles: ['test/support/node-polyfills.ts'],
+          setupFiles: ['test/harness/node-shims.ts'],
           testTimeout: 120_000,
           hookTimeout: 120_000,
           // Browsers are heavy on a 2-core machine: one file at a time.

@@ -11,14 +11,14 @@
 // (performance.timeOrigin + performance.now()), which every process of one machine shares.
 // And duplicate deliveries: copies of a message a member already had, from gossip and sync
 // overlapping ('murmur:group-duplicates' marks), per message per member.
-import '../test/support/node-polyfills.ts'
+import '../test/harness/node-shims.ts'
 import { loadavg } from 'node:os'
 import { mkdir, writeFile } from 'node:fs/promises'
 import { resolve } from 'node:path'
 import type { Page } from 'playwright-core'
-import { startRelay } from '../test/e2e/support/relay.ts'
-import { launchSharedBrowser } from '../test/e2e/support/browser.ts'
-import { addContact, createProfile, inviteLink, sendMessage, waitUntil } from '../test/e2e/support/person.ts'
+import { startRelay } from '../test/harness/relay.ts'
+import { launchSharedBrowser } from '../test/harness/browser.ts'
+import { addContact, createGroup, createProfile, inviteLink, openGroup, sendMessage, waitForContact, waitUntil } from '../test/harness/person.ts'
 import { openBenchPage } from './pages.ts'
 import { round, summarize } from './stats.ts'
 
@@ -101,18 +101,11 @@ async function measure (size: number): Promise<Record<string, unknown>> {
     const [ann, ...rest] = pages
     for (const [i, page] of rest.entries()) {
       await addContact(ann!, await inviteLink(page))
-      await ann!.getByRole('navigation', { name: 'Contacts' }).getByRole('button', { name: new RegExp(`^Member ${i + 2}\\b`) }).waitFor()
+      await waitForContact(ann!, `Member ${i + 2}`)
     }
-    await ann!.getByRole('button', { name: 'New group' }).click()
-    await ann!.getByRole('textbox', { name: 'Group name' }).fill('Bench')
-    for (let i = 2; i <= size; i++) {
-      await ann!.getByRole('button', { name: 'Add member' }).click()
-      await ann!.getByRole('list', { name: 'Contacts to add' }).getByRole('button', { name: new RegExp(`^Member ${i}\\b`) }).click()
-    }
-    await ann!.getByRole('button', { name: 'Create group' }).click()
+    await createGroup(ann!, 'Bench', rest.map((_, i) => `Member ${i + 2}`))
     for (const [i, page] of pages.entries()) {
-      const button = page.getByRole('navigation', { name: 'Groups' }).getByRole('button', { name: /^Bench/ })
-      await button.click({ timeout: 180_000 }).catch((err: Error) => { throw new Error(`member ${i + 1} never saw the group: ${err.message}`) })
+      await openGroup(page, 'Bench', 180_000).catch((err: Error) => { throw new Error(`member ${i + 1} never saw the group: ${err.message}`) })
     }
     log(`${size} members: everyone sees the group`)
     // Warm-up: every member's key reaches every other member, links and meshes form.

@@ -6,14 +6,14 @@
 // closes; Bob's browser opens again. Measured: every mailbox write (time and holders, from
 // the app's own performance marks), the bytes a holder keeps per message, and the time from
 // Bob's page starting to load to all N messages shown in his conversation.
-import '../test/support/node-polyfills.ts'
+import '../test/harness/node-shims.ts'
 import { loadavg } from 'node:os'
 import { mkdir, writeFile } from 'node:fs/promises'
 import { resolve } from 'node:path'
 import type { Browser, Page } from 'playwright-core'
-import { startRelay, type RunningRelay } from '../test/e2e/support/relay.ts'
-import { launchSharedBrowser, openPersonBrowser } from '../test/e2e/support/browser.ts'
-import { addContact, createProfile, inviteLink, openConversation, sendMessage, waitUntil } from '../test/e2e/support/person.ts'
+import { startRelay, type RunningRelay } from '../test/harness/relay.ts'
+import { launchSharedBrowser, openPersonBrowser } from '../test/harness/browser.ts'
+import { addContact, createProfile, inviteLink, openConversation, sendMessage, waitUntil } from '../test/harness/person.ts'
 import { openBenchPage } from './pages.ts'
 import { summarize } from './stats.ts'
 

@@ -1,6 +1,7 @@
 import type { Browser, Page } from 'playwright-core'
-import { createProfile, inviteLink, ownId } from '../test/e2e/support/person.ts'
-import { closeBenchPage, openBenchPage, waitForMark, webRtcTrace, within } from './pages.ts'
+import { createProfile, inviteLink, ownId } from '../test/harness/person.ts'
+import { closePersonInBrowser } from '../test/harness/browser.ts'
+import { openBenchPage, waitForMark, webRtcTrace, within } from './pages.ts'
 import { firstAfter } from './trace.ts'
 
 export interface ConnectedPair {
@@ -71,7 +72,7 @@ export async function connectPair (browser: Browser, url: string, timeoutMs: num
       }
     }
   } catch (err) {
-    await Promise.all([closeBenchPage(ann), closeBenchPage(bob)])
+    await Promise.all([closePersonInBrowser(ann), closePersonInBrowser(bob)])
     throw err
   }
 }
@@ -110,6 +111,6 @@ export async function measureAddContact (browser: Browser, url: string, count: n
     samples.addToDirect.push(pair.addToDirect)
     samples.bobReservedBeforeClick.push(pair.bobReservedBeforeClick)
     samples.parts.push(pair.parts)
-    await Promise.all([closeBenchPage(pair.ann), closeBenchPage(pair.bob)])
+    await Promise.all([closePersonInBrowser(pair.ann), closePersonInBrowser(pair.bob)])
   }
 }

@@ -1,6 +1,7 @@
 import type { Browser } from 'playwright-core'
-import { createProfile } from '../test/e2e/support/person.ts'
-import { closeBenchPage, openBenchPage, waitForMark, within } from './pages.ts'
+import { createProfile } from '../test/harness/person.ts'
+import { closePersonInBrowser } from '../test/harness/browser.ts'
+import { openBenchPage, waitForMark, within } from './pages.ts'
 
 export interface ReloadSamples {
   /** performance mark murmur:relay-reserved, ms since navigation start. */
@@ -35,6 +36,6 @@ export async function measureReloads (browser: Browser, url: string, count: numb
       })())
     }
   } finally {
-    await closeBenchPage(page)
+    await closePersonInBrowser(page)
   }
 }

@@ -1,5 +1,5 @@
 import type { Page } from 'playwright-core'
-import { openConversation, waitForMessage } from '../test/e2e/support/person.ts'
+import { openConversation, waitForMessage } from '../test/harness/person.ts'
 import { webRtcTrace } from './pages.ts'
 import { firstAfter, type TraceEvent } from './trace.ts'
 

@@ -1,5 +1,5 @@
 import type { Browser, Page } from 'playwright-core'
-import { openPersonInBrowser } from '../test/e2e/support/browser.ts'
+import { openPersonInBrowser } from '../test/harness/browser.ts'
 import { traceWebRtc, type TraceEvent } from './trace.ts'
 
 // tsx compiles with esbuild's keepNames, which wraps inner functions in `__name(fn, "fn")`.
@@ -7,24 +7,13 @@ import { traceWebRtc, type TraceEvent } from './trace.ts'
 // every bench page a no-op one before any of them runs.
 const NAME_SHIM = 'globalThis.__name = globalThis.__name ?? ((fn) => fn)'
 
-/**
- * A person in their own context of the shared browser (own storage, microphone granted),
- * with the WebRTC trace installed before the app starts.
- */
+/** A person in their own context of the shared browser, with the WebRTC trace installed before the app starts. */
 export async function openBenchPage (browser: Browser, url: string): Promise<Page> {
-  const page = await openPersonInBrowser(browser, 'about:blank')
-  await page.context().addInitScript(NAME_SHIM)
-  await page.context().addInitScript(traceWebRtc)
-  await page.goto(url)
-  return page
+  return openPersonInBrowser(browser, url, { initScripts: [NAME_SHIM, traceWebRtc] })
 }
 
 export async function webRtcTrace (page: Page): Promise<TraceEvent[]> {
   return page.evaluate(() => (window as any).__benchTrace ?? [])
-}
-
-export async function closeBenchPage (page: Page): Promise<void> {
-  await page.context().close().catch(() => {})
 }
 
 /** startTime of the first performance mark of that name (ms since navigation start). */

@@ -12,15 +12,15 @@
 // push received (murmur:push-received) -> mailboxes read (murmur:push-drained) and ->
 // message shown. A sample where Bob's own 30 s poll read the message before the push is
 // left out and counted.
-import '../test/support/node-polyfills.ts'
+import '../test/harness/node-shims.ts'
 import { cpus, loadavg } from 'node:os'
 import { execFileSync } from 'node:child_process'
 import { mkdir, writeFile } from 'node:fs/promises'
 import type { Page } from 'playwright-core'
-import { startRelay } from '../test/e2e/support/relay.ts'
-import { openPersonBrowser } from '../test/e2e/support/browser.ts'
-import { addContact, createProfile, inviteLink, openConversation, sendMessage, waitForMessage, waitUntil } from '../test/e2e/support/person.ts'
-import { registrationId, waitForController } from '../test/e2e/support/service-worker.ts'
+import { startRelay } from '../test/harness/relay.ts'
+import { openPersonBrowser } from '../test/harness/browser.ts'
+import { addContact, createProfile, inviteLink, openConversation, sendMessage, waitForMessage, waitUntil } from '../test/harness/person.ts'
+import { registrationId, waitForController } from '../test/harness/service-worker.ts'
 import { percentile } from './stats.ts'
 
 const SAMPLES = Number(process.env.MURMUR_BENCH_SAMPLES ?? 12)

@@ -1,19 +1,18 @@
 // The walking-skeleton benchmark (issue 2). Run it with `npm run bench`, which builds the
 // app and starts this inside a network namespace that holds only loopback.
-import '../test/support/node-polyfills.ts'
+import '../test/harness/node-shims.ts'
 import { cpus, loadavg, release, totalmem, type } from 'node:os'
 import { execFileSync } from 'node:child_process'
 import { mkdir, readFile, writeFile } from 'node:fs/promises'
 import { existsSync } from 'node:fs'
 import { relative, resolve } from 'node:path'
 import type { Browser } from 'playwright-core'
-import { removeDir, startRelay, type RunningRelay } from '../test/e2e/support/relay.ts'
-import { launchSharedBrowser } from '../test/e2e/support/browser.ts'
+import { removeDir, startRelay, type RunningRelay } from '../test/harness/relay.ts'
+import { closePersonInBrowser, launchSharedBrowser } from '../test/harness/browser.ts'
 import { measureReloads, type ReloadSamples } from './measure-reload.ts'
 import { connectPair, measureAddContact, type AddContactSamples } from './measure-add-contact.ts'
 import { measureLatency, type LatencySamples } from './measure-latency.ts'
 import { measureBundle } from './bundle-size.ts'
-import { closeBenchPage } from './pages.ts'
 import { aimsOf, figure, renderFigures, replaceFigures, type WalkingSkeletonResults } from './report.ts'
 
 // `--quick`: a few samples of each, to try the bench out; writes no result files.
@@ -41,11 +40,11 @@ let browser: Browser | undefined
 // Everything stops by itself: past the limit the run ends, browser and relay with it.
 const watchdog = setTimeout(() => {
   console.error(`bench: still running after ${SETTINGS.wholeRunLimitMs / 60_000} minutes; giving up.`)
-  relay?.process.kill('SIGKILL')
+  relay?.child.kill('SIGKILL')
   process.exit(2)
 }, SETTINGS.wholeRunLimitMs)
 watchdog.unref()
-process.on('exit', () => { relay?.process.kill('SIGKILL') })
+process.on('exit', () => { relay?.child.kill('SIGKILL') })
 
 function log (message: string): void {
   console.log(`bench [${((Date.now() - started) / 1000).toFixed(0).padStart(3)} s] ${message}`)
@@ -109,7 +108,7 @@ async function main (): Promise<number> {
     try {
       await measureLatency(pair.ann, pair.bob, SETTINGS.latencyRounds, SETTINGS.warmup, 30_000, latency)
     } finally {
-      await Promise.all([closeBenchPage(pair.ann), closeBenchPage(pair.bob)])
+      await Promise.all([closePersonInBrowser(pair.ann), closePersonInBrowser(pair.bob)])
     }
   })
   if (latency.sendToRender.length > 0) {

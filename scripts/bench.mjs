@@ -7,8 +7,9 @@
 //
 // `npm run bench` measures the working tree, uncommitted edits included (the results name
 // the files that differ from HEAD). `npm run bench -- --rev HEAD` measures a commit
-// instead: a clean `git archive` of it, with this bench/ copied in and node_modules linked;
-// results and docs are still written here. `--quick` takes a few samples and writes nothing.
+// instead: a clean `git archive` of it, with this bench/ and test/harness/ copied in and
+// node_modules linked; results and docs are still written here. `--quick` takes a few
+// samples and writes nothing.
 import { spawnSync } from 'node:child_process'
 import { cpSync, existsSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -61,7 +62,10 @@ try {
     console.log(`npm run bench: exporting ${commit.slice(0, 12)}…`)
     if (run('sh', ['-c', `mkdir -p "${cwd}" && git archive ${commit} | tar -x -C "${cwd}"`]) !== 0) fail('git archive failed')
     symlinkSync(join(repo, 'node_modules'), join(cwd, 'node_modules'))
+    // The bench and the harness it drives the app with (test/harness) are the instrument:
+    // both come from here, so two commits are measured the same way.
     cpSync(join(repo, 'bench'), join(cwd, 'bench'), { recursive: true })
+    cpSync(join(repo, 'test', 'harness'), join(cwd, 'test', 'harness'), { recursive: true })
   }
 
   console.log('npm run bench: building the app…')

@@ -2,23 +2,19 @@
 // Chromium, side by side, plus encrypt + persist on real IndexedDB in Chromium. Runs inside
 // the loopback-only namespace (scripts/bench-crypto.mjs); the page is served by Playwright
 // itself, so no packet leaves the process.
-import '../../test/support/node-polyfills.ts'
+import '../../test/harness/node-shims.ts'
 import { readFile, writeFile, mkdir } from 'node:fs/promises'
 import { cpus } from 'node:os'
-import { chromium } from 'playwright-core'
 import { measureCrypto, type CryptoFigures } from './measure.ts'
 import type { Summary } from '../stats.ts'
+import { launchChromium } from '../../test/harness/chromium.ts'
 
 const N = Number(process.env.MURMUR_BENCH_N ?? 500)
-const EXECUTABLE = process.env.MURMUR_CHROMIUM ?? '/usr/bin/chromium'
 
 async function inChromium (): Promise<CryptoFigures & { encryptAndPersist: Summary, version: string }> {
   const bundle = await readFile('.tmp/crypto-bench/crypto-bench.js', 'utf8')
-  const browser = await chromium.launch({
-    executablePath: EXECUTABLE,
-    headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync']
-  })
+  // The page only computes: no WebRTC, and no network (Playwright answers its one request).
+  const browser = await launchChromium({ loopbackWebRtc: false })
   try {
     const page = await browser.newPage()
     // A secure-context origin with nothing behind it: Playwright answers the request itself.

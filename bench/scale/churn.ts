@@ -7,7 +7,7 @@
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { connectDhtClient } from '../../test/relay/support/dht-client.ts'
+import { connectDhtClient } from '../../test/harness/dht-client.ts'
 import { mailboxSlot, slotEpoch } from '../../src/core/mailbox/slots.ts'
 import { encodeMailboxRecord } from '../../src/core/mailbox/record.ts'
 import { slope } from '../stats.ts'

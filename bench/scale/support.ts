@@ -1,13 +1,13 @@
 // Shared by the scale benchmarks (relay-load, churn, dht): the relay process, its metrics,
 // the machine's load, and the results file. Every benchmark runs inside the loopback-only
 // namespace that scripts/bench-scale.mjs makes.
-import '../../test/relay/support/node-shims.ts'
+import '../../test/harness/node-shims.ts'
 import { execSync } from 'node:child_process'
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { cpus, loadavg, totalmem } from 'node:os'
 import { join } from 'node:path'
 
-export { startRelayProcess, type RelayProcess } from '../../test/relay/support/relay-process.ts'
+export { startRelayProcess, type RelayProcess } from '../../test/harness/relay-process.ts'
 export { summarize, percentile, round } from '../stats.ts'
 
 /** Every sample of the relay's /metrics, by name. */

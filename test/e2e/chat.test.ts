@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Browser, Page } from 'playwright-core'
-import { startRelay, type RunningRelay } from './support/relay.ts'
-import { launchSharedBrowser, openPersonBrowser, openPersonInBrowser, policyViolations, webrtcStats } from './support/browser.ts'
+import { startRelay, type RunningRelay } from '../harness/relay.ts'
+import { launchSharedBrowser, openPersonBrowser, openPersonInBrowser, policyViolations, webrtcStats } from '../harness/browser.ts'
 import {
   addContact, createProfile, inviteLink, messageItems, openConversation, sendMessage,
   waitForMessage, waitForStatus, waitUntil
-} from './support/person.ts'
+} from '../harness/person.ts'
 
 let relay: RunningRelay
 

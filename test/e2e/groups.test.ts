@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Page } from 'playwright-core'
-import { startRelay, type RunningRelay } from './support/relay.ts'
-import { openPersonBrowser, type PersonBrowser } from './support/browser.ts'
-import { addContact, createProfile, inviteLink, sendMessage, waitUntil } from './support/person.ts'
+import { startRelay, type RunningRelay } from '../harness/relay.ts'
+import { openPersonBrowser, type PersonBrowser } from '../harness/browser.ts'
+import { addContact, createGroup, createProfile, groupButton, inviteLink, openGroup, sendMessage, waitForContact, waitUntil } from '../harness/person.ts'
 
 /**
  * Groups for real: five people, each in their own Chromium process, through the relay and
@@ -27,7 +27,7 @@ beforeAll(async () => {
   }
   for (const name of NAMES.slice(1)) {
     await addContact(page('Ann'), await inviteLink(page(name)))
-    await page('Ann').getByRole('navigation', { name: 'Contacts' }).getByRole('button', { name: new RegExp(`^${name}`) }).waitFor()
+    await waitForContact(page('Ann'), name)
   }
 }, 240_000)
 
@@ -35,9 +35,6 @@ afterAll(async () => {
   for (const person of people.values()) await person.dispose()
   await relay?.stop()
 })
-
-const groupButton = (p: Page, name: string) =>
-  p.getByRole('navigation', { name: 'Groups' }).getByRole('button', { name: new RegExp(`^${name}`) })
 
 /** Every message in the open group as "author text", in the order shown. */
 async function groupLog (p: Page): Promise<string[]> {
@@ -64,19 +61,8 @@ async function sameLogs (names: readonly string[], count: number): Promise<strin
 
 describe('groups', () => {
   it('five members sending at once all end with the same history', async () => {
-    const ann = page('Ann')
-    await ann.getByRole('button', { name: 'New group' }).click()
-    await ann.getByRole('textbox', { name: 'Group name' }).fill('Climbing')
-    for (const name of NAMES.slice(1)) {
-      await ann.getByRole('button', { name: 'Add member' }).click()
-      await ann.getByRole('list', { name: 'Contacts to add' }).getByRole('button', { name: new RegExp(`^${name}`) }).click()
-    }
-    await ann.getByRole('button', { name: 'Create group' }).click()
-
-    for (const name of NAMES) {
-      await groupButton(page(name), 'Climbing').waitFor({ timeout: LONG })
-      await groupButton(page(name), 'Climbing').click()
-    }
+    await createGroup(page('Ann'), 'Climbing', NAMES.slice(1))
+    for (const name of NAMES) await openGroup(page(name), 'Climbing', LONG)
     // A first message each; a message whose key has not arrived yet waits and is read when it does.
     for (const name of NAMES) await sendMessage(page(name), `hello from ${name}`)
     await sameLogs(NAMES, NAMES.length)
@@ -105,7 +91,7 @@ describe('groups', () => {
 
     const back = await openPersonBrowser(relay.url, eve.dir)
     people.set('Eve', back)
-    await groupButton(back.page, 'Climbing').click({ timeout: LONG })
+    await openGroup(back.page, 'Climbing', LONG)
     await sameLogs(NAMES, before + 20)
   }, 300_000)
 

@@ -1,11 +1,11 @@
 import { execFileSync } from 'node:child_process'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import type { Browser, Page } from 'playwright-core'
-import { startRelay, type RunningRelay } from './support/relay.ts'
-import { launchSharedBrowser, openPersonBrowser, openPersonInBrowser, type PersonBrowser } from './support/browser.ts'
+import { startRelay, type RunningRelay } from '../harness/relay.ts'
+import { closePersonInBrowser, launchSharedBrowser, openPersonBrowser, openPersonInBrowser, type PersonBrowser } from '../harness/browser.ts'
 import {
   addContact, createProfile, inviteLink, messageItems, openConversation, sendMessage, waitUntil
-} from './support/person.ts'
+} from '../harness/person.ts'
 
 /**
  * Offline delivery for real: Chromium tabs, the relay, the DHT they form, and mailbox
@@ -41,7 +41,7 @@ async function bystanders (names: string[]): Promise<Page[]> {
   const pages: Page[] = []
   for (const name of names) {
     const page = await openPersonInBrowser(shared, relay.url)
-    cleanup.push(async () => { await page.context().close() })
+    cleanup.push(async () => { await closePersonInBrowser(page) })
     await createProfile(page, name)
     pages.push(page)
   }

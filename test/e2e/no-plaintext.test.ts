@@ -3,9 +3,9 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, expect, it } from 'vitest'
 import type { Page } from 'playwright-core'
 import { LevelDatastore } from 'datastore-level'
-import { startRelay, type RunningRelay } from './support/relay.ts'
-import { openPersonBrowser, type PersonBrowser } from './support/browser.ts'
-import { addContact, createProfile, inviteLink, openConversation, sendMessage, waitForMessage } from './support/person.ts'
+import { startRelay, type RunningRelay } from '../harness/relay.ts'
+import { openPersonBrowser, type PersonBrowser } from '../harness/browser.ts'
+import { addContact, createProfile, inviteLink, openConversation, sendMessage, waitForMessage } from '../harness/person.ts'
 
 let relay: RunningRelay
 let ann: PersonBrowser

@@ -1,20 +1,20 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Page } from 'playwright-core'
-import { startRelay, type RunningRelay } from './support/relay.ts'
-import { openPersonBrowser, type PersonBrowser } from './support/browser.ts'
-import { addContact, createProfile, inviteLink, openConversation, sendMessage, waitForMessage, waitUntil } from './support/person.ts'
-import { registrationId, waitForController } from './support/service-worker.ts'
+import { startRelay, type RunningRelay } from '../harness/relay.ts'
+import { openPersonBrowser, type PersonBrowser } from '../harness/browser.ts'
+import { addContact, createProfile, inviteLink, openConversation, sendMessage, waitForMessage, waitUntil } from '../harness/person.ts'
+import { registrationId, waitForController } from '../harness/service-worker.ts'
 import {
   createTestSubscriber, decryptPushBody, startPushReceiver, verifyVapidHeader, type PushReceiver, type TestSubscriber
-} from '../relay/support/web-push-receiver.ts'
+} from '../harness/web-push-receiver.ts'
 
 /**
  * Content-free push from one person to another, for real: Chromium, the relay and its push
  * gateway, the app's service worker, sessions and DHT mailboxes. Two parts stand in for
- * the browser vendor's push service, which is unreachable here (../shared/TESTING.md):
+ * the browser vendor's push service, out of reach of a test confined to loopback:
  * - Bob's `pushManager.subscribe()` never settles in headless Chromium, so an init script
  *   answers it with a subscription whose endpoint is a local https receiver holding its
- *   keys (test/relay/support/web-push-receiver.ts). Everything after it is the app's own:
+ *   keys (test/harness/web-push-receiver.ts). Everything after it is the app's own:
  *   the click, registering with the gateway, the token in the profile, the session.
  * - The receiver decrypts what the gateway sends (RFC 8291) and checks its VAPID header,
  *   as a push service would; delivering to Bob's service worker is then done through

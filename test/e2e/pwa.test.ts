@@ -3,10 +3,10 @@ import { appendFile, cp, mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { BrowserContext, Page } from 'playwright-core'
-import { startRelay, type RunningRelay } from './support/relay.ts'
-import { openPersonBrowser, policyViolations, type PersonBrowser } from './support/browser.ts'
-import { addContact, createProfile, inviteLink, openConversation, sendMessage, waitForMessage, waitUntil } from './support/person.ts'
-import { registrationId, waitForController } from './support/service-worker.ts'
+import { startRelay, type RunningRelay } from '../harness/relay.ts'
+import { openPersonBrowser, policyViolations, type PersonBrowser } from '../harness/browser.ts'
+import { addContact, createProfile, inviteLink, openConversation, sendMessage, waitForMessage, waitUntil } from '../harness/person.ts'
+import { registrationId, waitForController } from '../harness/service-worker.ts'
 
 // The relay serves a copy of the built app, so one test can publish a "new version" by
 // changing its service worker file.

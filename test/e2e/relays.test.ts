@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, expect, it } from 'vitest'
 import type { Browser, Page } from 'playwright-core'
-import { startRelay, type RunningRelay } from './support/relay.ts'
-import { launchSharedBrowser, openPersonInBrowser } from './support/browser.ts'
+import { startRelay, type RunningRelay } from '../harness/relay.ts'
+import { launchSharedBrowser, openPersonInBrowser } from '../harness/browser.ts'
 import {
   addContact, createProfile, inviteLink, openConversation, sendMessage, waitForMessage, waitForStatus, waitUntil
-} from './support/person.ts'
+} from '../harness/person.ts'
 
 let a: RunningRelay
 let b: RunningRelay

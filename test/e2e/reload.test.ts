@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, expect, it } from 'vitest'
-import { startRelay, type RunningRelay } from './support/relay.ts'
-import { openPersonBrowser } from './support/browser.ts'
+import { startRelay, type RunningRelay } from '../harness/relay.ts'
+import { openPersonBrowser } from '../harness/browser.ts'
 import {
   addContact, createProfile, inviteLink, messageItems, openConversation, sendMessage,
   waitForMessage, waitForStatus
-} from './support/person.ts'
+} from '../harness/person.ts'
 
 let relay: RunningRelay
 

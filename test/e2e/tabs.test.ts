@@ -1,8 +1,8 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import type { Page } from 'playwright-core'
-import { startRelay, type RunningRelay } from './support/relay.ts'
-import { openPersonBrowser, type PersonBrowser } from './support/browser.ts'
-import { addContact, createProfile, inviteLink, openConversation, sendMessage, waitUntil } from './support/person.ts'
+import { startRelay, type RunningRelay } from '../harness/relay.ts'
+import { openPersonBrowser, type PersonBrowser } from '../harness/browser.ts'
+import { addContact, createProfile, inviteLink, openConversation, sendMessage, waitUntil } from '../harness/person.ts'
 
 /**
  * One profile open in several tabs: every tab is a node, ratchet steps are serialized by Web

@@ -1,12 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createHmac } from 'node:crypto'
 import type { Browser, Page } from 'playwright-core'
-import { startRelay, type RunningRelay } from './support/relay.ts'
-import { startCoturn, type RunningCoturn } from './support/coturn.ts'
-import { launchSharedBrowser, openPersonInBrowser, peerConnectionConfigurations, webrtcStats } from './support/browser.ts'
+import { startRelay, type RunningRelay } from '../harness/relay.ts'
+import { startCoturn, type RunningCoturn } from '../harness/coturn.ts'
+import { launchSharedBrowser, openPersonInBrowser, peerConnectionConfigurations, webrtcStats } from '../harness/browser.ts'
 import {
   addContact, connectionStatus, createProfile, inviteLink, openConversation, sendMessage, waitForMessage, waitForStatus
-} from './support/person.ts'
+} from '../harness/person.ts'
 
 let coturn: RunningCoturn
 let relay: RunningRelay

@@ -1,4 +1,4 @@
-import './support/node-shims.ts'
+import '../harness/node-shims.ts'
 import { afterEach, describe, expect, it } from 'vitest'
 import { createLibp2p, type Libp2p } from 'libp2p'
 import { webSockets } from '@libp2p/websockets'
@@ -8,7 +8,7 @@ import { identify } from '@libp2p/identify'
 import { TopicValidatorResult, type GossipSub } from '@libp2p/gossipsub'
 import { validateTopicScoreParams } from '@libp2p/gossipsub/score'
 import { GROUP_TOPIC_SCORE, groupPubsub, scoreGroupTopic } from '../../src/net/group-pubsub.ts'
-import { waitFor } from './support/dht-client.ts'
+import { waitFor } from '../harness/dht-client.ts'
 
 /**
  * The group gossip configuration on real js-libp2p nodes over websockets on loopback (Node

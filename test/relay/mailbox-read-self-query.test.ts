@@ -1,4 +1,4 @@
-import './support/node-shims.ts'
+import '../harness/node-shims.ts'
 import { afterEach, describe, expect, it } from 'vitest'
 import { createLibp2p, type Libp2p } from 'libp2p'
 import { webSockets } from '@libp2p/websockets'

@@ -1,4 +1,4 @@
-import './support/node-shims.ts'
+import '../harness/node-shims.ts'
 import { afterEach, describe, expect, it } from 'vitest'
 import { MemoryDatastore } from 'datastore-core'
 import { Key } from 'interface-datastore'

@@ -3,8 +3,8 @@ import { randomBytes } from 'node:crypto'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { startRelayProcess, type RelayProcess } from './support/relay-process.ts'
-import { createTestSubscriber, decryptPushBody, startPushReceiver, verifyVapidHeader, type PushReceiver } from './support/web-push-receiver.ts'
+import { startRelayProcess, type RelayProcess } from '../harness/relay-process.ts'
+import { createTestSubscriber, decryptPushBody, startPushReceiver, verifyVapidHeader, type PushReceiver } from '../harness/web-push-receiver.ts'
 import { parseRegisterRequest, PushRequestError } from '../../relay/push/push-requests.ts'
 
 // The real push services (FCM, Mozilla, Apple) are unreachable here: the subscription's

@@ -3,7 +3,7 @@ import { mkdtemp, rm, stat } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { OPTIONS } from '../../relay/config.ts'
-import { BIN, START, runRelay, startRelayProcess } from './support/relay-process.ts'
+import { BIN, START, runRelay, startRelayProcess } from '../harness/relay-process.ts'
 
 describe('relay command line', () => {
   let root: string

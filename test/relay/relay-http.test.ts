@@ -3,7 +3,7 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { request } from 'node:http'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { startRelayProcess, type RelayProcess } from './support/relay-process.ts'
+import { startRelayProcess, type RelayProcess } from '../harness/relay-process.ts'
 
 /** A raw GET: fetch() would normalise `..` away before the relay ever saw it. */
 async function rawGet (url: string, path: string): Promise<{ status: number, body: string }> {

@@ -2,8 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { startRelayProcess, type RelayProcess } from './support/relay-process.ts'
-import { connectDhtClient, waitFor } from './support/dht-client.ts'
+import { startRelayProcess, type RelayProcess } from '../harness/relay-process.ts'
+import { connectDhtClient, waitFor } from '../harness/dht-client.ts'
 import { validPresenceRecord } from './support/presence-fixture.ts'
 
 async function configuredRelays (relay: RelayProcess): Promise<string[]> {

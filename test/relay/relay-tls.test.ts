@@ -4,7 +4,7 @@ import { connect, type TLSSocket } from 'node:tls'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { makeLocalhostCertificate, type TestCertificate } from '../support/tls-cert.ts'
-import { runRelay, startRelayProcess, type RelayProcess } from './support/relay-process.ts'
+import { runRelay, startRelayProcess, type RelayProcess } from '../harness/relay-process.ts'
 
 /** Opens a TLS connection (the test certificates are self-signed: no verification here). */
 async function openTls (port: number): Promise<TLSSocket> {

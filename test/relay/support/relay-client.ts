@@ -1,4 +1,4 @@
-import './node-shims.ts'
+import '../../harness/node-shims.ts'
 import { createLibp2p, type Libp2p } from 'libp2p'
 import { webSockets } from '@libp2p/websockets'
 import { noise } from '@libp2p/noise'

@@ -1,12 +1,11 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { fromString } from 'uint8arrays'
 import { aesGcmOpen, aesGcmSeal, GCM_TAG_BYTES } from '../../../src/crypto/aes-gcm.ts'
 import { randomBytes } from '../../../src/crypto/random.ts'
 import { aesGcmOpenAsync, aesGcmSealAsync } from '../../../src/crypto/webcrypto.ts'
 import { describeWycheproof } from './wycheproof.ts'
+import { fromHex } from '../../support/hex.ts'
 
-const hex = (s: string): Uint8Array => fromString(s, 'base16')
 const text = (s: string): Uint8Array => new TextEncoder().encode(s)
 
 describe('aesGcmSeal and aesGcmOpen', () => {
@@ -98,8 +97,8 @@ describeWycheproof<AeadGroup>('aes_gcm_test.json', 'AES-GCM against Wycheproof a
   })
 
   it.for(ours)('256-bit key, 96-bit IV, tcId $tcId ($result) $comment: noble and WebCrypto', async (c) => {
-    const [key, iv, aad, msg] = [hex(c.key), hex(c.iv), hex(c.aad), hex(c.msg)]
-    const sealed = hex(c.ct + c.tag)
+    const [key, iv, aad, msg] = [fromHex(c.key), fromHex(c.iv), fromHex(c.aad), fromHex(c.msg)]
+    const sealed = fromHex(c.ct + c.tag)
     if (c.result === 'valid') {
       expect(aesGcmSeal(key, iv, msg, aad)).toEqual(sealed)
       expect(await aesGcmSealAsync(key, iv, msg, aad)).toEqual(sealed)
@@ -114,8 +113,8 @@ describeWycheproof<AeadGroup>('aes_gcm_test.json', 'AES-GCM against Wycheproof a
   it(`256-bit key groups with IVs other than 96 bits (${otherIv.length} tests): refused with TypeError, our nonce is 12 bytes`, async () => {
     expect(otherIv.length).toBeGreaterThan(0)
     for (const c of otherIv) {
-      expect(() => aesGcmOpen(hex(c.key), hex(c.iv), hex(c.ct + c.tag), hex(c.aad))).toThrow(new TypeError('nonce must be 12 bytes'))
-      await expect(aesGcmOpenAsync(hex(c.key), hex(c.iv), hex(c.ct + c.tag), hex(c.aad))).rejects.toThrow(TypeError)
+      expect(() => aesGcmOpen(fromHex(c.key), fromHex(c.iv), fromHex(c.ct + c.tag), fromHex(c.aad))).toThrow(new TypeError('nonce must be 12 bytes'))
+      await expect(aesGcmOpenAsync(fromHex(c.key), fromHex(c.iv), fromHex(c.ct + c.tag), fromHex(c.aad))).rejects.toThrow(TypeError)
     }
   })
 

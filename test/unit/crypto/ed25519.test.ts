@@ -3,23 +3,22 @@ import { fromString } from 'uint8arrays'
 import { generateSigningKeyPair, publicKeyFromSecret, sign, verifySignature } from '../../../src/crypto/ed25519.ts'
 import rfc8032 from '../../vectors/rfc8032-ed25519.json' with { type: 'json' }
 import { describeWycheproof } from './wycheproof.ts'
-
-const hex = (s: string): Uint8Array => fromString(s, 'hex')
+import { fromHex } from '../../support/hex.ts'
 
 describe('Ed25519 against RFC 8032 section 7.1', () => {
   it.for(rfc8032.vectors)('$name: derives the key, signs and verifies', (v) => {
-    const secretKey = hex(v.secretKey)
-    const message = hex(v.message)
-    expect(publicKeyFromSecret(secretKey)).toEqual(hex(v.publicKey))
-    expect(sign(secretKey, message)).toEqual(hex(v.signature))
-    expect(verifySignature(hex(v.signature), message, hex(v.publicKey))).toBe(true)
+    const secretKey = fromHex(v.secretKey)
+    const message = fromHex(v.message)
+    expect(publicKeyFromSecret(secretKey)).toEqual(fromHex(v.publicKey))
+    expect(sign(secretKey, message)).toEqual(fromHex(v.signature))
+    expect(verifySignature(fromHex(v.signature), message, fromHex(v.publicKey))).toBe(true)
   })
 
   it('generateSigningKeyPair uses the random source as the seed', () => {
     const v = rfc8032.vectors[0]!
-    const pair = generateSigningKeyPair(() => hex(v.secretKey))
-    expect(pair.secretKey).toEqual(hex(v.secretKey))
-    expect(pair.publicKey).toEqual(hex(v.publicKey))
+    const pair = generateSigningKeyPair(() => fromHex(v.secretKey))
+    expect(pair.secretKey).toEqual(fromHex(v.secretKey))
+    expect(pair.publicKey).toEqual(fromHex(v.publicKey))
   })
 })
 
@@ -74,6 +73,6 @@ describeWycheproof<Ed25519Group>('ed25519_test.json', 'Ed25519 against Wycheproo
   })
 
   it.for(cases)('tcId $tcId ($result) $comment', (c) => {
-    expect(verifySignature(hex(c.sig), hex(c.msg), hex(c.pk))).toBe(c.result === 'valid')
+    expect(verifySignature(fromHex(c.sig), fromHex(c.msg), fromHex(c.pk))).toBe(c.result === 'valid')
   })
 })

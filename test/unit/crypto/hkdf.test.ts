@@ -1,20 +1,18 @@
 import { describe, expect, it } from 'vitest'
-import { fromString } from 'uint8arrays'
 import { hkdf } from '../../../src/crypto/hkdf.ts'
 import rfc5869 from '../../vectors/rfc5869-hkdf-sha256.json' with { type: 'json' }
 import { describeWycheproof } from './wycheproof.ts'
-
-const hex = (s: string): Uint8Array => fromString(s, 'base16')
+import { fromHex } from '../../support/hex.ts'
 
 describe('HKDF-SHA256 against RFC 5869 appendix A', () => {
   it.for(rfc5869.vectors)('$name', (v) => {
-    expect(hkdf(hex(v.ikm), hex(v.salt), hex(v.info), v.length)).toEqual(hex(v.okm))
+    expect(hkdf(fromHex(v.ikm), fromHex(v.salt), fromHex(v.info), v.length)).toEqual(fromHex(v.okm))
   })
 
   it('an absent salt is the same as HashLen zero bytes (section 2.2), and Test Case 3 gives the same', () => {
     const v = rfc5869.vectors[2]!
-    expect(hkdf(hex(v.ikm), undefined, '', v.length)).toEqual(hex(v.okm))
-    expect(hkdf(hex(v.ikm), new Uint8Array(32), '', v.length)).toEqual(hex(v.okm))
+    expect(hkdf(fromHex(v.ikm), undefined, '', v.length)).toEqual(fromHex(v.okm))
+    expect(hkdf(fromHex(v.ikm), new Uint8Array(32), '', v.length)).toEqual(fromHex(v.okm))
   })
 
   it('encodes a string info as UTF-8', () => {
@@ -50,8 +48,8 @@ describeWycheproof<HkdfGroup>('hkdf_sha256_test.json', 'HKDF-SHA256 against Wych
   })
 
   it.for(cases)('tcId $tcId ($result) $comment: size $size', (c) => {
-    const derive = (): Uint8Array => hkdf(hex(c.ikm), hex(c.salt), hex(c.info), c.size)
-    if (c.result === 'valid') expect(derive()).toEqual(hex(c.okm))
+    const derive = (): Uint8Array => hkdf(fromHex(c.ikm), fromHex(c.salt), fromHex(c.info), c.size)
+    if (c.result === 'valid') expect(derive()).toEqual(fromHex(c.okm))
     // The invalid ones ask for more than 255 * HashLen bytes (RFC 5869 section 2.3).
     else expect(derive).toThrow(RangeError)
   })

@@ -1,14 +1,13 @@
 import { describe, expect, it } from 'vitest'
-import { equals, fromString } from 'uint8arrays'
+import { equals } from 'uint8arrays'
 import { hmacSha256 } from '../../../src/crypto/hmac.ts'
 import rfc4231 from '../../vectors/rfc4231-hmac-sha256.json' with { type: 'json' }
 import { describeWycheproof } from './wycheproof.ts'
-
-const hex = (s: string): Uint8Array => fromString(s, 'base16')
+import { fromHex } from '../../support/hex.ts'
 
 describe('HMAC-SHA256 against RFC 4231 section 4', () => {
   it.for(rfc4231.vectors)('$name', (v) => {
-    expect(hmacSha256(hex(v.key), hex(v.data))).toEqual(hex(v.hmacSha256))
+    expect(hmacSha256(fromHex(v.key), fromHex(v.data))).toEqual(fromHex(v.hmacSha256))
   })
 
   it('names the field given something other than bytes', () => {
@@ -36,7 +35,7 @@ describeWycheproof<MacGroup>('hmac_sha256_test.json', 'HMAC-SHA256 against Wyche
 
   // An 'invalid' case is a tag that was changed: the true HMAC must differ from it.
   it.for(full)('full-length tag, tcId $tcId ($result) $comment', (c) => {
-    expect(equals(hmacSha256(hex(c.key), hex(c.msg)), hex(c.tag))).toBe(c.result === 'valid')
+    expect(equals(hmacSha256(fromHex(c.key), fromHex(c.msg)), fromHex(c.tag))).toBe(c.result === 'valid')
   })
 
   it.skip(`truncated-tag groups (${truncated.length} groups, ${truncatedCount} tests) skipped: hmacSha256 always gives the full 32-byte tag and Murmur never truncates it`, () => {})

@@ -1,7 +1,6 @@
 import { generateKeyPairSync } from 'node:crypto'
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { fromString } from 'uint8arrays'
 import { aesGcmOpen, aesGcmSeal } from '../../../src/crypto/aes-gcm.ts'
 import { randomBytes } from '../../../src/crypto/random.ts'
 import {
@@ -16,8 +15,8 @@ import {
 } from '../../../src/crypto/webcrypto.ts'
 import { WeakKeyError } from '../../../src/crypto/x25519.ts'
 import rfc7748 from '../../vectors/rfc7748-x25519.json' with { type: 'json' }
+import { fromHex } from '../../support/hex.ts'
 
-const hex = (s: string): Uint8Array => fromString(s, 'base16')
 const text = (s: string): Uint8Array => new TextEncoder().encode(s)
 
 describe('dhAsync', () => {
@@ -27,7 +26,7 @@ describe('dhAsync', () => {
 
   it('matches RFC 7748 section 6.1', async () => {
     const v = rfc7748.diffieHellman
-    expect(await dhAsync(hex(v.alicePrivate), hex(v.bobPublic))).toEqual(hex(v.shared))
+    expect(await dhAsync(fromHex(v.alicePrivate), fromHex(v.bobPublic))).toEqual(fromHex(v.shared))
   })
 
   it('rejects a low-order public key with WeakKeyError, as dh does', async () => {

@@ -1,10 +1,10 @@
 import { existsSync, readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
-import { describe, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 
-// Wycheproof lives beside the project (../shared/vectors/wycheproof from the repo root), not in
-// it, so that its licence and provenance (SOURCE.md: the pinned commit) stay with it.
-export const WYCHEPROOF_DIR = fileURLToPath(new URL('../../../../shared/vectors/wycheproof/', import.meta.url))
+// The suites are vendored with their licence and pinned commit (SOURCE.md there), so the
+// known-answer tests read nothing outside the repository.
+export const WYCHEPROOF_DIR = fileURLToPath(new URL('../../vectors/wycheproof/', import.meta.url))
 
 export interface WycheproofSuite<Group> {
   algorithm: string
@@ -13,13 +13,15 @@ export interface WycheproofSuite<Group> {
 }
 
 /**
- * describe(title) over the named suite, or one skipped test saying why when the folder is
- * absent, so a missing suite shows up in the report instead of passing silently.
+ * describe(title) over the named suite. A missing file is a failing test, not a skip: a
+ * primitive whose vectors went missing would otherwise pass with nothing checked.
  */
 export function describeWycheproof<Group> (file: string, title: string, body: (suite: WycheproofSuite<Group>) => void): void {
   const path = WYCHEPROOF_DIR + file
   if (!existsSync(path)) {
-    it.skip(`${title}: skipped because ${path} is absent (Wycheproof lives beside the project, in ../shared/vectors/wycheproof)`, () => {})
+    it(`${title}: the vectors are in the repository`, () => {
+      expect.fail(`${path} is missing: copy it from the Wycheproof commit named in test/vectors/wycheproof/SOURCE.md`)
+    })
     return
   }
   const suite = JSON.parse(readFileSync(path, 'utf8')) as WycheproofSuite<Group>

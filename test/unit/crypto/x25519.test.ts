@@ -1,41 +1,40 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { fromString } from 'uint8arrays'
 import { dhAsync } from '../../../src/crypto/webcrypto.ts'
 import { dh, dhPublicKey, generateDhKeyPair, WeakKeyError } from '../../../src/crypto/x25519.ts'
 import rfc7748 from '../../vectors/rfc7748-x25519.json' with { type: 'json' }
 import { describeWycheproof } from './wycheproof.ts'
+import { fromHex } from '../../support/hex.ts'
 
-const hex = (s: string): Uint8Array => fromString(s, 'base16')
 const key32 = fc.uint8Array({ minLength: 32, maxLength: 32 })
 
 describe('X25519 against RFC 7748', () => {
   it.for(rfc7748.scalarMultiplication)('$name', (v) => {
-    expect(dh(hex(v.scalar), hex(v.u))).toEqual(hex(v.output))
+    expect(dh(fromHex(v.scalar), fromHex(v.u))).toEqual(fromHex(v.output))
   })
 
   it('section 5.2, iterated: one round of k, u = X25519(k, u), k from the base point', () => {
-    const start = hex(rfc7748.iterated.start)
+    const start = fromHex(rfc7748.iterated.start)
     for (const { iterations, k: expected } of rfc7748.iterated.after) {
       let k = start
       let u = start
       for (let done = 0; done < iterations; done++) [k, u] = [dh(k, u), k]
-      expect(k).toEqual(hex(expected))
+      expect(k).toEqual(fromHex(expected))
     }
   })
 
   it('section 6.1: Alice and Bob derive the published keys and shared secret', () => {
     const v = rfc7748.diffieHellman
-    expect(dhPublicKey(hex(v.alicePrivate))).toEqual(hex(v.alicePublic))
-    expect(dhPublicKey(hex(v.bobPrivate))).toEqual(hex(v.bobPublic))
-    expect(dh(hex(v.alicePrivate), hex(v.bobPublic))).toEqual(hex(v.shared))
-    expect(dh(hex(v.bobPrivate), hex(v.alicePublic))).toEqual(hex(v.shared))
+    expect(dhPublicKey(fromHex(v.alicePrivate))).toEqual(fromHex(v.alicePublic))
+    expect(dhPublicKey(fromHex(v.bobPrivate))).toEqual(fromHex(v.bobPublic))
+    expect(dh(fromHex(v.alicePrivate), fromHex(v.bobPublic))).toEqual(fromHex(v.shared))
+    expect(dh(fromHex(v.bobPrivate), fromHex(v.alicePublic))).toEqual(fromHex(v.shared))
   })
 
   it('generateDhKeyPair uses the random source as the secret key', () => {
     const v = rfc7748.diffieHellman
-    const pair = generateDhKeyPair(() => hex(v.alicePrivate))
-    expect(pair).toEqual({ secretKey: hex(v.alicePrivate), publicKey: hex(v.alicePublic) })
+    const pair = generateDhKeyPair(() => fromHex(v.alicePrivate))
+    expect(pair).toEqual({ secretKey: fromHex(v.alicePrivate), publicKey: fromHex(v.alicePublic) })
   })
 })
 
@@ -97,12 +96,12 @@ describeWycheproof<XdhGroup>('x25519_test.json', 'X25519 against Wycheproof x255
   // the top bit set half the time, but almost never encode u >= p: those cases, and the
   // rejected ones below, also go through dhAsync. All of them through both would cost seconds.
   it.for(computed)('tcId $tcId ($result) $comment: dh gives the shared secret', async (c) => {
-    expect(dh(hex(c.private), hex(c.public))).toEqual(hex(c.shared))
-    if (c.flags.includes('NonCanonicalPublic')) expect(await dhAsync(hex(c.private), hex(c.public))).toEqual(hex(c.shared))
+    expect(dh(fromHex(c.private), fromHex(c.public))).toEqual(fromHex(c.shared))
+    if (c.flags.includes('NonCanonicalPublic')) expect(await dhAsync(fromHex(c.private), fromHex(c.public))).toEqual(fromHex(c.shared))
   })
 
   it.for(rejected)('tcId $tcId (acceptable, rejected by Murmur: all-zero shared secret) $comment: WeakKeyError', async (c) => {
-    expect(() => dh(hex(c.private), hex(c.public))).toThrow(WeakKeyError)
-    await expect(dhAsync(hex(c.private), hex(c.public))).rejects.toThrow(WeakKeyError)
+    expect(() => dh(fromHex(c.private), fromHex(c.public))).toThrow(WeakKeyError)
+    await expect(dhAsync(fromHex(c.private), fromHex(c.public))).rejects.toThrow(WeakKeyError)
   })
 })

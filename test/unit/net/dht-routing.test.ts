@@ -1,4 +1,4 @@
-import '../../support/node-polyfills.ts'
+import '../../harness/node-shims.ts'
 import { afterEach, describe, expect, it } from 'vitest'
 import { createLibp2p, type Libp2p } from 'libp2p'
 import { identify } from '@libp2p/identify'

@@ -17,8 +17,7 @@ import {
 } from '../../../../src/core/group/index.ts'
 import { prefixThenNoise, thrown } from '../support.ts'
 import { message, observe, T0, unknownId } from './support.ts'
-
-const hex = (b: Uint8Array): string => Buffer.from(b).toString('hex')
+import { fromHex, toHex } from '../../../support/hex.ts'
 
 /** A message's bytes written field by field, to make ones encodeGroupMessage would refuse to. */
 function rawMessage (fields: { version?: number, author?: string, clock?: number, parents?: Uint8Array[], body?: Uint8Array }): Uint8Array {
@@ -29,14 +28,14 @@ function rawMessage (fields: { version?: number, author?: string, clock?: number
   return w.bytes(fields.body ?? new Uint8Array([1])).finish()
 }
 
-const parentBytes = (n: number): Uint8Array => Buffer.from(unknownId(n), 'hex')
+const parentBytes = (n: number): Uint8Array => fromHex(unknownId(n))
 
 describe('group message codec', () => {
   it('round-trips, recomputing the same id from the content', () => {
     const a = message('alice', 1)
     const b = message('bob', 2, [a.id, unknownId(1)])
     for (const m of [a, b]) expect(decodeGroupMessage(encodeGroupMessage(m))).toEqual(m)
-    expect(hex(rawMessage({}))).toBe(hex(encodeGroupMessage({ ...message('alice', 1), body: new Uint8Array([1]) })))
+    expect(toHex(rawMessage({}))).toBe(toHex(encodeGroupMessage({ ...message('alice', 1), body: new Uint8Array([1]) })))
   })
 
   it('refuses bytes that break a field or a rule, naming it', () => {
@@ -90,7 +89,7 @@ describe('group history codec', () => {
     const back = decodeGroupHistory(bytes)
     expect(observe(back)).toEqual(observe(history))
     expect([...back.held.values()].map((h) => h.receivedAt)).toEqual([T0 + 1, T0 + 3])
-    expect(hex(encodeGroupHistory(back))).toBe(hex(bytes))
+    expect(toHex(encodeGroupHistory(back))).toBe(toHex(bytes))
     expect(observe(decodeGroupHistory(encodeGroupHistory(emptyHistory())))).toEqual(observe(emptyHistory()))
   })
 

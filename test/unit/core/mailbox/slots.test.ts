@@ -15,13 +15,13 @@ import {
   SLOTS_PER_EPOCH
 } from '../../../../src/core/mailbox/index.ts'
 import { fixedIdentity, thrown } from '../support.ts'
+import { toHex } from '../../../support/hex.ts'
 
 const alice = fixedIdentity(1)
 const bob = fixedIdentity(2)
 const secret = new Uint8Array(32).fill(7)
 const otherSecret = new Uint8Array(32).fill(8)
 const EPOCH = slotEpoch(Date.UTC(2025, 0, 1))
-const hex = (keys: Uint8Array[]): string[] => keys.map((k) => toString(k, 'hex'))
 
 describe('slot keys', () => {
   const toBob = slotKeys(secret, bob.publicKey, EPOCH)
@@ -52,7 +52,7 @@ describe('slot keys', () => {
       ...slotKeys(secret, bob.publicKey, EPOCH + 1),
       ...slotKeys(otherSecret, bob.publicKey, EPOCH)
     ]
-    expect(new Set(hex(all)).size).toBe(4 * SLOTS_PER_EPOCH)
+    expect(new Set(all.map(toHex)).size).toBe(4 * SLOTS_PER_EPOCH)
   })
 
   it('count picks the first slots, in order', () => {
@@ -90,7 +90,7 @@ describe('slot write keys', () => {
       slotWriteKey(secret, bob.publicKey, EPOCH, 1),
       slotWriteKey(otherSecret, bob.publicKey, EPOCH, 0)
     ]
-    expect(new Set([a, ...others].map((k) => toString(k.publicKey, 'hex'))).size).toBe(5)
+    expect(new Set([a, ...others].map((k) => toHex(k.publicKey))).size).toBe(5)
     // A real key pair: its secret half signs for its public half.
     const message = utf8('hello')
     expect(verifySignature(sign(a.secretKey, message), message, a.publicKey)).toBe(true)

@@ -8,7 +8,8 @@ import {
   ratchetEncrypt,
   type RatchetState
 } from '../../../../src/core/ratchet/index.ts'
-import { AD, hex, newSession, seededRandom, T0 } from './support.ts'
+import { AD, newSession, seededRandom, T0 } from './support.ts'
+import { toHex } from '../../../support/hex.ts'
 
 // ratchetDecryptAsync runs the same steps as ratchetDecrypt with X25519 on WebCrypto: every
 // outcome must be the same bytes, or the same error, and a refusal must leave the state as it was.
@@ -24,7 +25,7 @@ type Outcome = { ok: true, state: string, plaintext: string } | { ok: false, nam
 function outcome (run: () => { state: RatchetState, plaintext: Uint8Array }): Outcome {
   try {
     const out = run()
-    return { ok: true, state: hex(encodeRatchetState(out.state)), plaintext: hex(out.plaintext) }
+    return { ok: true, state: toHex(encodeRatchetState(out.state)), plaintext: toHex(out.plaintext) }
   } catch (err: any) {
     return failure(err)
   }
@@ -33,7 +34,7 @@ function outcome (run: () => { state: RatchetState, plaintext: Uint8Array }): Ou
 async function outcomeAsync (run: () => Promise<{ state: RatchetState, plaintext: Uint8Array }>): Promise<Outcome> {
   try {
     const out = await run()
-    return { ok: true, state: hex(encodeRatchetState(out.state)), plaintext: hex(out.plaintext) }
+    return { ok: true, state: toHex(encodeRatchetState(out.state)), plaintext: toHex(out.plaintext) }
   } catch (err: any) {
     return failure(err)
   }
@@ -43,7 +44,7 @@ const failure = (err: any): Outcome => ({ ok: false, name: err.name, reason: err
 
 /** Decrypts both ways with the same inputs and random bytes; checks they agree and `state` is untouched. */
 async function both (state: RatchetState, message: Uint8Array, ad = AD, now = T0, randomSeed = 1): Promise<{ sync: Outcome, state?: RatchetState }> {
-  const before = hex(encodeRatchetState(state))
+  const before = toHex(encodeRatchetState(state))
   let next: RatchetState | undefined
   const sync = outcome(() => {
     const out = ratchetDecrypt(state, message, ad, now, seededRandom(randomSeed))
@@ -52,7 +53,7 @@ async function both (state: RatchetState, message: Uint8Array, ad = AD, now = T0
   })
   const async = await outcomeAsync(async () => await ratchetDecryptAsync(state, message, ad, now, seededRandom(randomSeed)))
   expect(async).toEqual(sync)
-  expect(hex(encodeRatchetState(state))).toBe(before)
+  expect(toHex(encodeRatchetState(state))).toBe(before)
   return { sync, state: next }
 }
 

@@ -13,7 +13,8 @@ import { encryptHeader } from '../../../../src/core/ratchet/header.ts'
 import { encodeRatchetMessage } from '../../../../src/core/ratchet/message.ts'
 import { thrown } from '../support.ts'
 import { newParties, receive, roundTrip, send } from './conversation.ts'
-import { AD, expectRefused, hex, secretsFrom, T0, text } from './support.ts'
+import { AD, expectRefused, secretsFrom, T0, text } from './support.ts'
+import { toHex } from '../../../support/hex.ts'
 
 describe('ratchet round trips', () => {
   it('Alice and Bob read each other, in order, both ways', () => {
@@ -57,12 +58,12 @@ describe('ratchet round trips', () => {
 
   it('never changes the states it is given, on success either', () => {
     const { alice, bob } = newParties()
-    const aliceBefore = hex(encodeRatchetState(alice.state))
-    const bobBefore = hex(encodeRatchetState(bob.state))
+    const aliceBefore = toHex(encodeRatchetState(alice.state))
+    const bobBefore = toHex(encodeRatchetState(bob.state))
     const { message } = ratchetEncrypt(alice.state, text('hi'), AD)
     ratchetDecrypt(bob.state, message, AD, T0)
-    expect(hex(encodeRatchetState(alice.state))).toBe(aliceBefore)
-    expect(hex(encodeRatchetState(bob.state))).toBe(bobBefore)
+    expect(toHex(encodeRatchetState(alice.state))).toBe(aliceBefore)
+    expect(toHex(encodeRatchetState(bob.state))).toBe(bobBefore)
   })
 })
 
@@ -96,13 +97,13 @@ describe('the DH ratchet', () => {
     const { alice, bob } = newParties()
     const seen: string[] = []
     for (let i = 0; i < 4; i++) {
-      seen.push(hex(alice.state.sendHeaderKey!))
+      seen.push(toHex(alice.state.sendHeaderKey!))
       roundTrip(alice, bob, `r${i}`)
       // Bob read under exactly the key Alice sent under; Alice has moved to the next one.
-      expect(hex(bob.state.receiveHeaderKey!)).toBe(seen.at(-1))
-      expect(hex(alice.state.sendHeaderKey!)).not.toBe(seen.at(-1))
+      expect(toHex(bob.state.receiveHeaderKey!)).toBe(seen.at(-1))
+      expect(toHex(alice.state.sendHeaderKey!)).not.toBe(seen.at(-1))
     }
-    seen.push(hex(alice.state.sendHeaderKey!))
+    seen.push(toHex(alice.state.sendHeaderKey!))
     expect(new Set(seen).size).toBe(seen.length)
   })
 

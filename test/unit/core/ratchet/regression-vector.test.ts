@@ -2,15 +2,13 @@ import { describe, expect, it } from 'vitest'
 import { aesGcmOpen, dh, dhPublicKey, hkdf, hmacSha256 } from '../../../../src/crypto/index.ts'
 import vector from './regression-vector.json'
 import { computeVector, KAT_INPUTS } from './regression-vector.ts'
-import { hex } from './session.ts'
-
-const fromHex = (s: string): Uint8Array => Uint8Array.from(Buffer.from(s, 'hex'))
+import { fromHex, toHex } from '../../../support/hex.ts'
 
 describe('ratchet regression vector (our own, not a published one)', () => {
   it('fixed secrets and random streams give the pinned first message and first reply', () => {
     const v = computeVector()
-    expect(hex(v.aliceFirstMessage)).toBe(vector.aliceFirstMessage)
-    expect(hex(v.bobFirstReply)).toBe(vector.bobFirstReply)
+    expect(toHex(v.aliceFirstMessage)).toBe(vector.aliceFirstMessage)
+    expect(toHex(v.bobFirstReply)).toBe(vector.bobFirstReply)
     expect(v.bobRead).toBe(KAT_INPUTS.aliceText)
     expect(v.aliceRead).toBe(KAT_INPUTS.bobText)
   })
@@ -26,10 +24,10 @@ describe('ratchet regression vector (our own, not a published one)', () => {
 
     // HDECRYPT(shared_hka): nonce 0x20..0x2b (Alice's random after her 32-byte secret key).
     const nonce = encryptedHeader.subarray(0, 12)
-    expect(hex(nonce)).toBe('202122232425262728292a2b')
+    expect(toHex(nonce)).toBe('202122232425262728292a2b')
     const header = aesGcmOpen(secrets.headerKeyA, nonce, encryptedHeader.subarray(12))!
     const aliceSecret = Uint8Array.from({ length: 32 }, (_, i) => i)
-    expect(hex(header)).toBe('20' + hex(dhPublicKey(aliceSecret)) + '00000000' + '00000000')
+    expect(toHex(header)).toBe('20' + toHex(dhPublicKey(aliceSecret)) + '00000000' + '00000000')
 
     // KDF_RK_HE(SK, DH(A, B)), then KDF_CK, then the message AEAD over ad ‖ encrypted header.
     const rk = hkdf(dh(bobSecretKey, dhPublicKey(aliceSecret)), secrets.rootKey, 'murmur/ratchet/root/v1', 96)

@@ -35,4 +35,3 @@ export function newSession (seed = 1): { alice: RatchetState, bob: RatchetState 
 }
 
 export const text = (s: string): Uint8Array => new TextEncoder().encode(s)
-export const hex = (b: Uint8Array): string => Buffer.from(b).toString('hex')

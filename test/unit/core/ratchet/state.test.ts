@@ -11,7 +11,7 @@ import {
 } from '../../../../src/core/ratchet/index.ts'
 import { prefixThenNoise, thrown } from '../support.ts'
 import { newParties, receive, roundTrip, send, type Party } from './conversation.ts'
-import { hex } from './support.ts'
+import { toHex } from '../../../support/hex.ts'
 
 /** Parties part-way through a conversation: both sides hold skipped and retired keys. */
 function midConversation (): { alice: Party, bob: Party, pending: Uint8Array[] } {
@@ -41,7 +41,7 @@ describe('ratchet state storage', { timeout: 60_000 }, () => {
       const bytes = encodeRatchetState(state)
       const decoded = decodeRatchetState(bytes)
       expect(decoded).toEqual(state)
-      expect(hex(encodeRatchetState(decoded))).toBe(hex(bytes))
+      expect(toHex(encodeRatchetState(decoded))).toBe(toHex(bytes))
     }
   })
 

@@ -1,6 +1,6 @@
 import { expect } from 'vitest'
 import { encodeRatchetState, type RatchetState } from '../../../../src/core/ratchet/index.ts'
-import { hex } from './session.ts'
+import { toHex } from '../../../support/hex.ts'
 
 export * from './session.ts'
 
@@ -16,5 +16,5 @@ export function expectRefused (state: RatchetState, fn: () => unknown, reason?: 
   expect(err, 'expected a DecryptError').toBeDefined()
   expect(err.name).toBe('DecryptError')
   if (reason !== undefined) expect(err.reason).toBe(reason)
-  expect(hex(encodeRatchetState(state))).toBe(hex(before))
+  expect(toHex(encodeRatchetState(state))).toBe(toHex(before))
 }

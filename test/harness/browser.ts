@@ -1,23 +1,11 @@
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core'
+import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { launchChromium, launchProfile } from './chromium.ts'
 
-const EXECUTABLE = process.env.MURMUR_CHROMIUM ?? '/usr/bin/chromium'
-
-// Flags checked on these machines (../shared/TESTING.md). WebRTC on loopback needs the
-// loopback flag AND a granted microphone permission.
-const ARGS = [
-  '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync',
-  '--allow-loopback-in-peer-connection'
-]
+// Microphone: without it Chromium offers no loopback ICE candidates (see chromium.ts).
 const PERMISSIONS = ['microphone', 'clipboard-read', 'clipboard-write']
-
-if (process.env.MURMUR_NETNS !== '1') {
-  // Outside the loopback-only namespace Chromium would run ICE checks on every interface.
-  throw new Error('End-to-end tests run through `npm test`, which confines them to loopback.')
-}
 
 /** A browser process holding one persistent profile directory, like a person's browser. */
 export interface PersonBrowser {
@@ -32,10 +20,8 @@ export interface PersonBrowser {
 /** `options.args` adds Chromium flags (e.g. --ignore-certificate-errors-spki-list for a test certificate), `options.permissions` grants more. */
 export async function openPersonBrowser (url: string, dir?: string, options: { permissions?: string[], args?: string[] } = {}): Promise<PersonBrowser> {
   const profileDir = dir ?? await mkdtemp(join(tmpdir(), 'murmur-chromium-'))
-  const context = await chromium.launchPersistentContext(profileDir, {
-    executablePath: EXECUTABLE,
-    headless: true,
-    args: [...ARGS, ...(options.args ?? [])],
+  const context = await launchProfile(profileDir, {
+    args: options.args,
     permissions: [...PERMISSIONS, ...(options.permissions ?? [])]
   })
   await context.addInitScript(trackPeerConnections)
@@ -51,16 +37,29 @@ export async function openPersonBrowser (url: string, dir?: string, options: { p
 
 /** One browser process for several people, each in its own context (separate storage). */
 export async function launchSharedBrowser (extraArgs: string[] = []): Promise<Browser> {
-  return chromium.launch({ executablePath: EXECUTABLE, headless: true, args: [...ARGS, ...extraArgs] })
+  return launchChromium({ args: extraArgs })
 }
 
-export async function openPersonInBrowser (browser: Browser, url: string): Promise<Page> {
+/** A script run in every page of the context before the app: a function or its source. */
+export type InitScript = (() => void) | string
+
+/**
+ * A person in their own context of a shared browser (own storage, microphone granted).
+ * `initScripts` run after the harness's own, before the app (the benches' trace).
+ */
+export async function openPersonInBrowser (browser: Browser, url: string, options: { initScripts?: InitScript[] } = {}): Promise<Page> {
   const context = await browser.newContext({ permissions: PERMISSIONS })
-  await context.addInitScript(trackPeerConnections)
-  await context.addInitScript(collectPolicyViolations)
+  for (const script of [trackPeerConnections, collectPolicyViolations, ...(options.initScripts ?? [])]) {
+    await context.addInitScript(script)
+  }
   const page = await context.newPage()
   await page.goto(url)
   return page
+}
+
+/** Closes a person opened with openPersonInBrowser: their context and every page in it. */
+export async function closePersonInBrowser (page: Page): Promise<void> {
+  await page.context().close().catch(() => {})
 }
 
 /**

@@ -8,7 +8,7 @@ import { identify } from '@libp2p/identify'
 import { ping } from '@libp2p/ping'
 import { kadDHT } from '@libp2p/kad-dht'
 import { multiaddr } from '@multiformats/multiaddr'
-import { murmurDhtInit } from '../../../src/net/dht-config.ts'
+import { murmurDhtInit } from '../../src/net/dht-config.ts'
 
 /**
  * A libp2p peer in Node that speaks Murmur's wire protocols but is not the app: the

@@ -1,5 +1,6 @@
-// The relay's own process gets these from relay/preload.mjs; a test that runs a libp2p
-// node inside vitest on Node 20 needs the same two gaps filled, before libp2p runs.
+// The relay's own process gets these from relay/preload.mjs. Anything else that runs a
+// libp2p node in Node 20 (a test peer in vitest, a benchmark under tsx) needs the same two
+// gaps filled, the same way, before libp2p runs: import this first. Node 22 has both.
 import WebSocket from 'ws'
 
 if (typeof (Promise as any).withResolvers !== 'function') {

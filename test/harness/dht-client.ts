@@ -7,7 +7,7 @@ import { identify, type Identify } from '@libp2p/identify'
 import { ping, type Ping } from '@libp2p/ping'
 import { kadDHT, type KadDHT } from '@libp2p/kad-dht'
 import { multiaddr } from '@multiformats/multiaddr'
-import { DHT_PROTOCOL, murmurDhtInit } from '../../../src/net/dht-config.ts'
+import { DHT_PROTOCOL, murmurDhtInit } from '../../src/net/dht-config.ts'
 
 export type DhtClient = Libp2p<{ identify: Identify, ping: Ping, dht: KadDHT }>
 

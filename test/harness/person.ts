@@ -1,4 +1,4 @@
-import type { Page } from 'playwright-core'
+import type { Locator, Page } from 'playwright-core'
 
 /** What a person does in the app, found by role and accessible name as they would. */
 export async function createProfile (page: Page, name: string): Promise<void> {
@@ -23,9 +23,39 @@ export async function addContact (page: Page, idOrLink: string): Promise<void> {
   await page.getByRole('button', { name: 'Add contact' }).click()
 }
 
+/** `name`'s entry in the contact list. */
+export function contactButton (page: Page, name: string): Locator {
+  return page.getByRole('navigation', { name: 'Contacts' }).getByRole('button', { name: startsWithName(name) })
+}
+
+/** Waits until `name` shows in the contact list, e.g. once their invite link was added. */
+export async function waitForContact (page: Page, name: string, timeout = 30_000): Promise<void> {
+  await contactButton(page, name).waitFor({ timeout })
+}
+
 export async function openConversation (page: Page, name: string): Promise<void> {
-  await page.getByRole('navigation', { name: 'Contacts' })
-    .getByRole('button', { name: new RegExp(`^${escapeRegExp(name)}`) }).click()
+  await contactButton(page, name).click()
+}
+
+/** `name`'s entry in the group list; its accessible name ends in the member count. */
+export function groupButton (page: Page, name: string): Locator {
+  return page.getByRole('navigation', { name: 'Groups' }).getByRole('button', { name: startsWithName(name) })
+}
+
+/** Makes a group of the given contacts, as its first member. */
+export async function createGroup (page: Page, name: string, members: readonly string[]): Promise<void> {
+  await page.getByRole('button', { name: 'New group' }).click()
+  await page.getByRole('textbox', { name: 'Group name' }).fill(name)
+  for (const member of members) {
+    await page.getByRole('button', { name: 'Add member' }).click()
+    await page.getByRole('list', { name: 'Contacts to add' }).getByRole('button', { name: startsWithName(member) }).click()
+  }
+  await page.getByRole('button', { name: 'Create group' }).click()
+}
+
+/** Waits until the group shows in the list (it reaches the others over the network), then opens it. */
+export async function openGroup (page: Page, name: string, timeout = 30_000): Promise<void> {
+  await groupButton(page, name).click({ timeout })
 }
 
 export async function sendMessage (page: Page, text: string): Promise<void> {
@@ -60,6 +90,10 @@ export async function waitUntil (check: () => Promise<boolean>, what: string, ti
   throw new Error(`timed out waiting for ${what}`)
 }
 
-function escapeRegExp (text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
+/**
+ * An accessible name that starts with `name` and does not go on with a letter or digit
+ * (what follows is ", direct", ", add", ", 3 members"), so "Member 1" is not "Member 10".
+ */
+function startsWithName (name: string): RegExp {
+  return new RegExp(`^${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?!\\w)`)
 }
