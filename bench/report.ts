@@ -1,5 +1,7 @@
 import { round, slope, summarize, type Summary } from './stats.ts'
 import type { BundleReport } from './bundle-size.ts'
+import { formatAim, formatValue, isMet } from './report-figures.ts'
+import { WALKING_SKELETON, oneToOneFigures } from './report-suites-app.ts'
 
 export interface Figure {
   summary: Summary
@@ -59,38 +61,14 @@ export interface WalkingSkeletonResults {
   errors: string[]
 }
 
-export const INITIAL_JS_AIM_BYTES = 150_000
-export const ADD_CONTACT_AIM_MS = 500
-export const SEND_TO_RTT_AIM = 3
-
+/** The walking skeleton's aims (bench/report-suites-app.ts, as docs/BENCHMARKS.md judges them) on this run. */
 export function aimsOf (f: WalkingSkeletonResults['figures']): Aim[] {
-  const send = f.sendToRender?.summary.p50
-  const rtt = f.rawDataChannelRtt?.summary.p50
-  const ratio = send != null && rtt != null ? send / rtt : undefined
-  const add = f.addContactToDirect?.summary.p50
-  const js = f.bundle?.initialGzip
-  return [
-    {
-      aim: `send-to-render p50 ≤ ${SEND_TO_RTT_AIM} × raw data-channel RTT p50`,
-      value: ratio == null ? 'not measured' : `${ratio.toFixed(2)} × (${fmt(send!)} / ${fmt(rtt!)} ms)`,
-      met: ratio == null ? null : ratio <= SEND_TO_RTT_AIM
-    },
-    {
-      aim: `add contact to direct p50 < ${ADD_CONTACT_AIM_MS} ms`,
-      value: add == null ? 'not measured' : `${fmt(add)} ms`,
-      met: add == null ? null : add < ADD_CONTACT_AIM_MS
-    },
-    {
-      aim: `initial JS < ${INITIAL_JS_AIM_BYTES / 1000} kB gzip`,
-      value: js == null ? 'not measured' : `${kB(js)} kB`,
-      met: js == null ? null : js < INITIAL_JS_AIM_BYTES
-    },
-    {
-      aim: 'libp2p only in a lazily loaded chunk',
-      value: f.bundle == null ? 'not measured' : f.bundle.libp2pInInitial ? 'in the initial JS' : `only in ${f.bundle.libp2pChunks.join(', ')}`,
-      met: f.bundle == null ? null : !f.bundle.libp2pInInitial
-    }
-  ]
+  const figures = oneToOneFigures(f)
+  return WALKING_SKELETON.figures.filter((spec) => spec.aim != null).map((spec) => ({
+    aim: `${spec.label} ${formatAim(spec)}`,
+    value: formatValue(figures[spec.id], spec.unit),
+    met: isMet(spec, figures[spec.id])
+  }))
 }
 
 function fmt (ms: number): string {
@@ -126,7 +104,7 @@ const TIMINGS: Array<[keyof WalkingSkeletonResults['figures'], string]> = [
   ['rawDataChannelOneWay', 'raw RTCDataChannel one way, 100 B']
 ]
 
-/** The figures as Markdown: printed by the bench and written into docs/BENCHMARKS.md. */
+/** The figures as Markdown, printed by the bench (docs/BENCHMARKS.md is written from the history). */
 export function renderFigures (r: WalkingSkeletonResults): string {
   const timingRows = TIMINGS.flatMap(([key, label]) => {
     const fig = r.figures[key] as Figure | undefined
@@ -164,15 +142,4 @@ export function renderFigures (r: WalkingSkeletonResults): string {
     `${r.source.uncommittedChanges.length > 0 ? ` with uncommitted changes in ${r.source.uncommittedChanges.join(', ')}` : ''}.`)
   if (r.errors.length > 0) parts.push(['Errors:', ...r.errors.map((e) => `- ${e}`)].join('\n'))
   return parts.join('\n\n')
-}
-
-export const DOCS_START = '<!-- walking-skeleton figures: written by npm run bench -->'
-export const DOCS_END = '<!-- end of walking-skeleton figures -->'
-
-/** Replaces the figures between the markers; undefined when the markers are missing. */
-export function replaceFigures (doc: string, figures: string): string | undefined {
-  const start = doc.indexOf(DOCS_START)
-  const end = doc.indexOf(DOCS_END)
-  if (start === -1 || end < start) return undefined
-  return `${doc.slice(0, start + DOCS_START.length)}\n${figures}\n${doc.slice(end)}`
 }

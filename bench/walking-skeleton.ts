@@ -3,7 +3,7 @@
 import '../test/harness/node-shims.ts'
 import { cpus, loadavg, release, totalmem, type } from 'node:os'
 import { execFileSync } from 'node:child_process'
-import { mkdir, readFile, writeFile } from 'node:fs/promises'
+import { mkdir, writeFile } from 'node:fs/promises'
 import { existsSync } from 'node:fs'
 import { relative, resolve } from 'node:path'
 import type { Browser } from 'playwright-core'
@@ -13,7 +13,7 @@ import { measureReloads, type ReloadSamples } from './measure-reload.ts'
 import { connectPair, measureAddContact, type AddContactSamples } from './measure-add-contact.ts'
 import { measureLatency, type LatencySamples } from './measure-latency.ts'
 import { measureBundle } from './bundle-size.ts'
-import { aimsOf, figure, renderFigures, replaceFigures, type WalkingSkeletonResults } from './report.ts'
+import { aimsOf, figure, renderFigures, type WalkingSkeletonResults } from './report.ts'
 
 // `--quick`: a few samples of each, to try the bench out; writes no result files.
 const QUICK = process.argv.includes('--quick')
@@ -29,7 +29,6 @@ const DIST = resolve(process.env.MURMUR_BENCH_DIST ?? 'dist')
 // Results go to the repository even when the bench runs in an export of a commit.
 const OUT = resolve(process.env.MURMUR_BENCH_OUT ?? '.')
 const RESULTS_FILE = resolve(OUT, 'bench/results/walking-skeleton.json')
-const DOCS_FILE = resolve(OUT, 'docs/BENCHMARKS.md')
 /** Set when the bench runs in a clean export of this commit (npm run bench -- --rev). */
 const EXPORTED_COMMIT = process.env.MURMUR_BENCH_COMMIT
 
@@ -163,15 +162,8 @@ async function main (): Promise<number> {
   } else {
     await mkdir(resolve(OUT, 'bench/results'), { recursive: true })
     await writeFile(RESULTS_FILE, `${JSON.stringify(results, null, 2)}\n`)
+    // scripts/bench.mjs then records the run and rewrites docs/BENCHMARKS.md (bench/write-report.ts).
     log(`wrote ${relative(OUT, RESULTS_FILE)}`)
-    const doc = existsSync(DOCS_FILE) ? await readFile(DOCS_FILE, 'utf8') : ''
-    const updated = replaceFigures(doc, rendered)
-    if (updated == null) {
-      console.error(`bench: ${DOCS_FILE} has no figures markers; the figures above were not written into it`)
-    } else {
-      await writeFile(DOCS_FILE, updated)
-      log(`updated the figures in ${relative(OUT, DOCS_FILE)}`)
-    }
   }
   return errors.length === 0 ? 0 : 1
 }

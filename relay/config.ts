@@ -40,8 +40,11 @@ export interface RelayConfig extends PublicConfig {
 
 /** The Web Push gateway (relay/push/). */
 export interface PushConfig {
-  /** RFC 8292 `sub`: how a push service's operators reach whoever runs this relay. */
-  vapidSubject: string
+  /**
+   * RFC 8292 `sub`: how a push service's operators reach whoever runs this relay, as
+   * --vapid-subject gave it; unset, relay/push/vapid-subject.ts picks one.
+   */
+  vapidSubject?: string
   /** At most one push per token per this many seconds. */
   intervalSeconds: number
   maxSubscriptions: number
@@ -226,9 +229,9 @@ export const OPTIONS: readonly OptionSpec[] = [
   },
   // The push gateway's options: `apply` fills config.push, created by the first one.
   {
-    flag: '--vapid-subject', env: 'MURMUR_VAPID_SUBJECT', fallback: 'mailto:postmaster@localhost',
-    meaning: 'contact sent to push services with every push (RFC 8292 sub): a mailto: or https: URL; set it to yours, some push services refuse the default',
-    apply: (c, v, s) => { c.push = { ...c.push, vapidSubject: parseVapidSubject(v, s) } }
+    flag: '--vapid-subject', env: 'MURMUR_VAPID_SUBJECT', fallback: 'auto',
+    meaning: 'contact sent to push services with every push (RFC 8292 sub): a mailto: or https: URL of yours; auto = https://<--public-host> when that is set (the relay then asks you to set this), else mailto:postmaster@localhost, fine on loopback',
+    apply: (c, v, s) => { c.push = { ...c.push, vapidSubject: v === 'auto' ? undefined : parseVapidSubject(v, s) } }
   },
   {
     flag: '--push-interval', env: 'MURMUR_PUSH_INTERVAL', fallback: '30',

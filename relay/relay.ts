@@ -18,6 +18,7 @@ import { iceConfiguration } from './ice-servers.ts'
 import { readTlsFiles, TlsError } from './tls.ts'
 import { browserDialable, joinRelayMesh } from './relay-mesh.ts'
 import { loadOrCreateVapidKeys } from './push/vapid-keys.ts'
+import { chooseVapidSubject } from './push/vapid-subject.ts'
 import { createPushGateway } from './push/push-gateway.ts'
 
 /** Presence records live up to a day; an hourly sweep keeps at most an hour of dead ones. */
@@ -110,17 +111,16 @@ export async function startRelay (config: RelayConfig, log: RelayLog): Promise<R
   node.addEventListener('peer:disconnect', (e) => { log.debug(`peer disconnected ${e.detail.toString()}`) })
 
   const mesh = joinRelayMesh(node, config.bootstrap, (message) => { log.info(message) })
+  const vapidSubject = chooseVapidSubject(config)
+  if (vapidSubject.notice != null) log.info(vapidSubject.notice)
   const push = await createPushGateway({
     datastore,
     vapid,
-    subject: config.push.vapidSubject,
+    subject: vapidSubject.subject,
     minIntervalMs: config.push.intervalSeconds * 1000,
     maxSubscriptions: config.push.maxSubscriptions,
     allowPrivateEndpoints: config.push.allowPrivateEndpoints
   })
-  if (config.push.vapidSubject.endsWith('@localhost')) {
-    log.info('push: set --vapid-subject to a mailto: or https: address of yours; some push services refuse the default')
-  }
   const stats = createRelayStats(node, datastore, startedAt, push.counters)
   const server = createHttpServer({
     appDir: config.appDir,

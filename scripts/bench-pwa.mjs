@@ -2,8 +2,9 @@
 // `npm run bench:pwa`: builds the app, then runs the PWA benchmarks inside a loopback-only
 // network namespace, like npm test and the other benches: bench/pwa-cold-start.ts (cold
 // start to interactive) and bench/pwa-push-drain.ts (push received to mailbox drained).
-// `npm run bench:pwa -- push` or `-- cold-start` runs one of them.
+// `npm run bench:pwa -- push` or `-- cold-start` runs one of them. Then docs/BENCHMARKS.md is rewritten.
 import { spawnSync } from 'node:child_process'
+import { finishBench } from './bench-report.mjs'
 
 const BENCHES = { 'cold-start': 'bench/pwa-cold-start.ts', push: 'bench/pwa-push-drain.ts' }
 const chosen = process.argv.slice(2)
@@ -22,5 +23,6 @@ for (const name of chosen.length > 0 ? chosen : Object.keys(BENCHES)) {
     timeout: 10 * 60_000,
     killSignal: 'SIGKILL'
   })
-  if (status !== 0) process.exit(status)
+  if (status !== 0) process.exit(finishBench(status))
 }
+process.exit(finishBench(0))

@@ -3,8 +3,9 @@
 // bench/scale/<name>.ts inside a fresh network namespace that holds only `lo`, as npm test
 // does, so every packet stays on loopback. Extra arguments go to the benchmark
 // (e.g. `npm run bench:churn -- --duration 120`). Each benchmark stops itself; the hard
-// limit here is the backstop.
+// limit here is the backstop. Then docs/BENCHMARKS.md is rewritten from the results.
 import { spawnSync } from 'node:child_process'
+import { finishBench } from './bench-report.mjs'
 
 // churn: up to an hour's soak (`-- --duration 3600`) plus the joins and the final reads.
 const LIMITS_MIN = { 'relay-load': 20, churn: 75, dht: 10 }
@@ -22,4 +23,4 @@ const result = spawnSync('unshare', [...unshare, 'sh', '-c', 'ip link set lo up 
   killSignal: 'SIGKILL'
 })
 if (result.signal != null) console.error(`bench-scale: ${name} ended by ${result.signal}`)
-process.exit(result.status ?? 1)
+process.exit(finishBench(result.status ?? 1))

@@ -4,6 +4,7 @@
 //    or `npm run build` cannot swap dist/ under the running bench.
 // 2. Runs the bench inside a fresh network namespace that holds only `lo`, as `npm test`
 //    runs the end-to-end tests: relay, browsers and every packet stay on loopback.
+// 3. Records the run in bench/results/history/ and rewrites docs/BENCHMARKS.md (scripts/bench-report.mjs).
 //
 // `npm run bench` measures the working tree, uncommitted edits included (the results name
 // the files that differ from HEAD). `npm run bench -- --rev HEAD` measures a commit
@@ -14,6 +15,7 @@ import { spawnSync } from 'node:child_process'
 import { cpSync, existsSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
+import { finishBench } from './bench-report.mjs'
 
 const CHROMIUM = process.env.MURMUR_CHROMIUM ?? '/usr/bin/chromium'
 // The bench stops itself after 12 minutes; this is the backstop if it cannot.
@@ -90,4 +92,5 @@ try {
 } finally {
   rmSync(work, { recursive: true, force: true })
 }
-process.exit(status)
+// A --quick run writes no results, so there is nothing to report.
+process.exit(benchArgs.includes('--quick') ? status : finishBench(status))

@@ -30,7 +30,6 @@ describe('relay configuration', () => {
       iceTransportPolicy: 'all',
       log: 'info',
       push: {
-        vapidSubject: 'mailto:postmaster@localhost',
         intervalSeconds: 30,
         maxSubscriptions: 100_000,
         allowPrivateEndpoints: false
@@ -41,6 +40,9 @@ describe('relay configuration', () => {
     for (const key of ['tlsCertFile', 'tlsKeyFile', 'publicHost', 'publicPort', 'turnSecret'] as const) {
       expect(defaults[key]).toBeUndefined()
     }
+    // No push contact either: relay/push/vapid-subject.ts picks one at start.
+    expect(defaults.push.vapidSubject).toBeUndefined()
+    expect(run(['--vapid-subject', 'auto']).push.vapidSubject).toBeUndefined()
   })
 
   it('reads the mailbox holder limits, sizes in MiB', () => {

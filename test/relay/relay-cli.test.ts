@@ -60,6 +60,8 @@ describe('relay command line', () => {
       expect(await relay.stop()).toBe(0)
     }
     expect(relay.output()).toContain('SIGTERM: shutting down')
+    // A relay on loopback has a push contact good enough for local use: no warning.
+    expect(relay.output()).not.toContain('vapid')
   })
 
   it('hands out the --announce addresses instead of the listening ones', async () => {
@@ -84,6 +86,8 @@ describe('relay command line', () => {
     } finally {
       await relay.stop()
     }
+    // Announced to the world without a push contact: the operator hears it, once.
+    expect(relay.output().match(/no --vapid-subject/g)).toHaveLength(1)
   })
 
   it('npm start refuses a bad flag before building anything', async () => {
@@ -98,6 +102,7 @@ describe('relay command line', () => {
     expect((await fetch(new URL('/health', relay.url))).status).toBe(200)
     expect(await relay.stop('SIGINT')).toBe(0)
     expect(relay.output()).not.toContain('building the app')
+    expect(relay.output()).not.toContain('vapid')
     expect(relay.output()).toContain('SIGINT: shutting down')
     expect(relay.output()).toContain('stopped')
   })
