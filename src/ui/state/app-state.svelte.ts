@@ -1,5 +1,5 @@
 import { Messenger, type MessengerChange } from '../../app/messenger.ts'
-import { fetchAppConfig, isLocalOrigin, type AppConfig } from '../../app/config.ts'
+import { fetchAppConfig, isLocalOrigin, type AppConfig } from '../../net/app-config.ts'
 import type { ConnectionStatus } from '../../core/ports/index.ts'
 import type { StoredContact, StoredGroupMessage, StoredMessage } from '../../core/ports/index.ts'
 import type { GroupView } from '../../app/groups.ts'

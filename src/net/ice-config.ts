@@ -1,4 +1,4 @@
-import type { AppConfig } from './config.ts'
+import type { AppConfig } from './app-config.ts'
 
 /** Fetch new TURN credentials this long before the ones in hand run out. */
 const REFRESH_MARGIN_MS = 10 * 60 * 1000

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { createRtcConfigurationSource, turnCredentialExpiry } from '../../../src/app/ice-config.ts'
-import type { AppConfig } from '../../../src/app/config.ts'
+import { createRtcConfigurationSource, turnCredentialExpiry } from '../../../src/net/ice-config.ts'
+import type { AppConfig } from '../../../src/net/app-config.ts'
 
 const withTurn = (expiry: number, label: string): AppConfig => ({
   relays: ['/ip4/127.0.0.1/tcp/1/ws'],
