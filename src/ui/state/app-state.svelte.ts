@@ -199,7 +199,7 @@ export class AppState {
       })
       this.config = this.networkConfig = { ...served, relays }
       this.inviteLink = await messenger.inviteLink(location.origin, relays.slice(0, INVITE_MAX_RELAYS))
-      const { startNetwork } = await import('../../app/network.ts')
+      const { startNetwork } = await import('../../net/tab-network.ts')
       const network = await startNetwork(messenger, {
         config: this.config,
         allowPrivateAddresses: isLocalOrigin(location.hostname),
