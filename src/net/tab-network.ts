@@ -1,43 +1,38 @@
-import { multiaddr } from '@multiformats/multiaddr'
 import { IDBDatastore } from 'datastore-idb'
 import type { Connection, Stream } from '@libp2p/interface'
-import { decodeEnvelope, encodeEnvelope } from '../core/envelope.ts'
-import { encodeUserId } from '../core/user-id.ts'
-import { createMurmurNode, type MurmurNode } from './node.ts'
-import { DM_PROTOCOL, openDmLink, type DmLink } from './dm-link.ts'
-import { keepRelaysConnected, reservationsFor } from './relay-keeper.ts'
-import { findPresence, isNotFound, publishPresence, PRESENCE_REFRESH_MS } from './presence-records.ts'
-import { getMailboxRecords, putMailboxRecord } from './mailbox-records.ts'
-import { prekeyKey } from '../core/x3dh/prekey.ts'
-import { newMessageId } from '../core/message-id.ts'
-import { fetchAppConfig, type AppConfig } from './app-config.ts'
-import { createRtcConfigurationSource } from './ice-config.ts'
-import { webRtcPathOf } from './connection-path.ts'
-import { requestSync, serveSync, SYNC_PROTOCOL } from './group-sync.ts'
-import { scoreGroupTopic } from './group-pubsub.ts'
 import type { TopicValidatorResult } from '@libp2p/gossipsub'
-import type { ConnectionStatus, Network, NetworkHost } from '../core/ports/index.ts'
-import type { StoredContact } from '../core/ports/index.ts'
+import { prekeyKey } from '../core/x3dh/prekey.ts'
+import type { ConnectionStatus, Network, NetworkHost, StoredContact } from '../core/ports/index.ts'
+import { ignoreEvents, silentLogger, type ComponentLogger, type EventSink, type Logger } from '../diagnostics/index.ts'
+import { fetchAppConfig, type AppConfig } from './app-config.ts'
+import { ContactDialer } from './contact-dialer.ts'
+import { DM_PROTOCOL, openDmLink, type DmLink } from './dm-link.ts'
+import { scoreGroupTopic } from './group-pubsub.ts'
+import { requestSync, serveSync, SYNC_PROTOCOL } from './group-sync.ts'
+import { createRtcConfigurationSource } from './ice-config.ts'
+import { createLinkBinding } from './link-binding.ts'
+import { LinkTable } from './link-table.ts'
+import { getMailboxRecords, putMailboxRecord } from './mailbox-records.ts'
+import { createMurmurNode, type MurmurNode } from './node.ts'
+import { PresencePublisher } from './presence-publisher.ts'
+import { isNotFound } from './presence-records.ts'
+import { keepRelaysConnected, reservationsFor } from './relay-keeper.ts'
 
-const DIAL_TIMEOUT_MS = 20_000
 const LOOKUP_TIMEOUT_MS = 10_000
 const MAILBOX_TIMEOUT_MS = 20_000
 const SYNC_TIMEOUT_MS = 20_000
-const RETRY_MIN_MS = 1_000
-const RETRY_MAX_MS = 10_000
-/** getStats answers in milliseconds; if it ever does not, the link is still up: say direct. */
-const PATH_STATS_TIMEOUT_MS = 2_000
-
-/** A direct connection is one that no relay limits: WebRTC, not a circuit. */
-export function isDirect (connection: Connection): boolean {
-  return connection.limits == null && connection.remoteAddr.toString().includes('/webrtc')
-}
+const CONFIG_TIMEOUT_MS = 5_000
 
 export interface StartNetworkInit {
   config: AppConfig
   allowPrivateAddresses: boolean
   /** Per-profile database name for the DHT records this tab holds. */
   datastoreName: string
+  /** Asks the serving relay for its configuration again (fresh TURN credentials, moved relays). */
+  fetchConfig?: (signal: AbortSignal) => Promise<AppConfig>
+  /** Hears `relay:reserved` and `link:direct`. */
+  events?: EventSink
+  logger?: ComponentLogger
 }
 
 /**
@@ -45,78 +40,99 @@ export interface StartNetworkInit {
  * presence publishing, and one direct link per contact.
  */
 export async function startNetwork (host: NetworkHost, init: StartNetworkInit): Promise<Network> {
+  const fetchConfig = init.fetchConfig ?? (async (signal: AbortSignal) => fetchAppConfig(undefined, signal))
+  const log = (init.logger ?? silentLogger).forComponent('murmur:net')
   const datastore = new IDBDatastore(init.datastoreName)
   await datastore.open()
   const node = await createMurmurNode({
-    rtcConfiguration: createRtcConfigurationSource(init.config, async () => fetchAppConfig(undefined, AbortSignal.timeout(5_000))),
+    rtcConfiguration: createRtcConfigurationSource(init.config, async () => fetchConfig(AbortSignal.timeout(CONFIG_TIMEOUT_MS)), { log }),
     datastore,
     allowPrivateAddresses: init.allowPrivateAddresses,
     reservations: reservationsFor(init.config.relays),
     dhtReplication: init.config.dhtReplication
   })
-  return new TabNetwork(host, node, init.config)
+  return new TabNetwork(host, node, { config: init.config, fetchConfig, events: init.events ?? ignoreEvents, log })
+}
+
+interface TabNetworkInit {
+  config: AppConfig
+  fetchConfig: (signal: AbortSignal) => Promise<AppConfig>
+  events: EventSink
+  log: Logger
 }
 
 class TabNetwork implements Network {
   private readonly shutdown = new AbortController()
   /** Links whose hello proved who is on the other side, by user id. */
-  private readonly links = new Map<string, Set<DmLink>>()
-  private readonly watched = new Map<string, StoredContact>()
-  private readonly dialing = new Set<string>()
-  private readonly statuses = new Map<string, ConnectionStatus>()
-  private presenceSeq = Date.now()
-  private publishedAddrs = ''
-  private refreshTimer: ReturnType<typeof setInterval> | undefined
-  private prekeyRecord: Uint8Array | undefined
+  private readonly links: LinkTable
+  private readonly dialer: ContactDialer
+  private readonly presence: PresencePublisher
+  private readonly log: Logger
 
-  constructor (private readonly host: NetworkHost, private readonly node: MurmurNode, config: AppConfig) {
-    void node.handle(DM_PROTOCOL, (stream, connection) => { this.accept(stream, connection) })
+  constructor (private readonly host: NetworkHost, private readonly node: MurmurNode, init: TabNetworkInit) {
+    const signal = this.shutdown.signal
+    this.log = init.log
+    this.links = new LinkTable({ host, events: init.events, log: init.log, signal, onLinkDown: (userId) => { this.dialer.linkLost(userId) } })
+    this.dialer = new ContactDialer({ node, links: this.links, signal, log: init.log, openLink: (stream, connection, expected) => { this.openLink(stream, connection, expected) } })
+    this.presence = new PresencePublisher({ node, identity: host.identity, signal, log: init.log })
+    void node.handle(DM_PROTOCOL, (stream, connection) => { this.openLink(stream, connection, undefined) })
     void node.handle(SYNC_PROTOCOL, (stream, connection) => {
       // Only a member whose link proved who they are gets an answer.
-      const userId = this.userBehind(connection.remotePeer.toString())
+      const userId = this.links.userBehind(connection.remotePeer.toString())
       void serveSync(stream, async (request) => userId == null ? [] : host.onSyncRequest(userId, request), this.deadline(SYNC_TIMEOUT_MS))
     })
     node.services.pubsub.addEventListener('gossipsub:message', (event) => {
       const { msg, propagationSource } = event.detail
-      host.onGroupMessage(msg.topic, msg.data, this.userBehind(propagationSource.toString()))
+      host.onGroupMessage(msg.topic, msg.data, this.links.userBehind(propagationSource.toString()))
     })
+    let reservedOnce = false
     keepRelaysConnected(node, {
-      relays: config.relays,
-      signal: this.shutdown.signal,
+      relays: init.config.relays,
+      signal,
       // The serving relay's list now; the keeper keeps the others it knows after it.
-      refreshRelays: async () => (await fetchAppConfig(undefined, AbortSignal.timeout(5_000))).relays,
+      refreshRelays: async () => (await init.fetchConfig(AbortSignal.timeout(CONFIG_TIMEOUT_MS))).relays,
       onStatus: (status, reservedRelays) => {
         host.onRelayStatus(status, reservedRelays)
         if (status === 'reserved') {
-          if (performance.getEntriesByName('murmur:relay-reserved').length === 0) performance.mark('murmur:relay-reserved')
-          void this.publish()
+          // The first reservation of the tab's life: the benchmarks time page loads by it.
+          if (!reservedOnce) init.events.emit('relay:reserved', {})
+          reservedOnce = true
+          void this.presence.publish()
         }
       }
     })
-    this.refreshTimer = setInterval(() => { void this.publish(true) }, PRESENCE_REFRESH_MS)
   }
 
+  // Links
+
   watch (contact: StoredContact): void {
-    this.watched.set(contact.userId, contact)
-    void this.connectLoop(contact.userId)
+    this.dialer.watch(contact)
   }
 
   status (userId: string): ConnectionStatus {
-    return this.statuses.get(userId) ?? 'offline'
+    return this.links.status(userId)
   }
 
   isLinked (userId: string): boolean {
-    return this.newestLink(userId) != null
+    return this.links.newest(userId) != null
   }
 
+  async send (userId: string, frame: Uint8Array): Promise<boolean> {
+    const link = this.links.newest(userId)
+    if (link == null) return false
+    await link.send(frame)
+    return true
+  }
+
+  // Directory
+
   setPrekeyRecord (record: Uint8Array): void {
-    this.prekeyRecord = record
-    void this.publish(true)
+    this.presence.setPrekeyRecord(record)
   }
 
   async findPrekey (publicKey: Uint8Array): Promise<Uint8Array | undefined> {
     try {
-      return await this.node.contentRouting.get(prekeyKey(publicKey), { signal: AbortSignal.any([this.shutdown.signal, AbortSignal.timeout(LOOKUP_TIMEOUT_MS)]) })
+      return await this.node.contentRouting.get(prekeyKey(publicKey), { signal: this.deadline(LOOKUP_TIMEOUT_MS) })
     } catch (err) {
       if (isNotFound(err)) return undefined
       throw err
@@ -131,9 +147,7 @@ class TabNetwork implements Network {
     return getMailboxRecords(this.node, key, { signal: this.deadline(MAILBOX_TIMEOUT_MS), onValue })
   }
 
-  private deadline (ms: number): AbortSignal {
-    return AbortSignal.any([this.shutdown.signal, AbortSignal.timeout(ms)])
-  }
+  // Group transport
 
   joinTopic (topic: string): void {
     const pubsub = this.node.services.pubsub
@@ -152,205 +166,65 @@ class TabNetwork implements Network {
   async gossip (topic: string, data: Uint8Array): Promise<string[]> {
     const result = await this.node.services.pubsub.publish(topic, data)
     // A peer whose link has not proved who it is counts as no member.
-    return result.recipients.map((peer) => this.userBehind(peer.toString())).filter((id) => id != null)
+    return result.recipients.map((peer) => this.links.userBehind(peer.toString())).filter((id) => id != null)
   }
 
   async sync (userId: string, request: Uint8Array): Promise<Uint8Array[]> {
-    const link = this.newestLink(userId)
+    const link = this.links.newest(userId)
     if (link == null) throw new Error('no direct link to that member')
     return requestSync(link.connection, request, this.deadline(SYNC_TIMEOUT_MS))
   }
 
-  /** The user whose link runs over a connection to this peer, if any. */
-  private userBehind (peerId: string): string | undefined {
-    for (const [userId, set] of this.links) {
-      for (const link of set) if (link.connection.remotePeer.toString() === peerId) return userId
-    }
-    return undefined
-  }
-
-  async send (userId: string, frame: Uint8Array): Promise<boolean> {
-    const link = this.newestLink(userId)
-    if (link == null) return false
-    await link.send(frame)
-    return true
-  }
-
   async stop (): Promise<void> {
     this.shutdown.abort()
-    clearInterval(this.refreshTimer)
     await this.node.stop()
   }
 
-  private newestLink (userId: string): DmLink | undefined {
-    const set = this.links.get(userId)
-    return set == null ? undefined : [...set].at(-1)
-  }
-
-  private setStatus (userId: string, status: ConnectionStatus): void {
-    if (this.statuses.get(userId) === status) return
-    this.statuses.set(userId, status)
-    // Marks for the benchmark (npm run bench) and for anyone profiling the app.
-    if (status === 'direct') performance.mark('murmur:direct', { detail: userId })
-    this.host.onStatus(userId, status)
-  }
-
-  /** Publishes presence when the reachable addresses changed (or on the periodic refresh). */
-  private async publish (force = false): Promise<void> {
-    const addrs = this.node.getMultiaddrs().map(String).sort().join(' ')
-    if (!force && addrs === this.publishedAddrs) return
-    this.publishedAddrs = addrs
-    this.presenceSeq = Math.max(this.presenceSeq + 1, Date.now())
-    try {
-      await publishPresence(this.node, this.host.identity, this.presenceSeq, { signal: this.shutdown.signal })
-      if (this.prekeyRecord != null) {
-        await this.node.contentRouting.put(prekeyKey(this.host.identity.publicKey), this.prekeyRecord, { signal: this.shutdown.signal })
-      }
-    } catch {
-      // The DHT may have no peers yet: the next address change or refresh tries again.
-      this.publishedAddrs = ''
-    }
-  }
-
-  /** Until a direct link to the contact is up: look up its presence, dial, back off, repeat. */
-  private async connectLoop (userId: string): Promise<void> {
-    if (this.dialing.has(userId)) return
-    this.dialing.add(userId)
-    let delay = RETRY_MIN_MS
-    try {
-      while (!this.shutdown.signal.aborted && this.newestLink(userId) == null) {
-        const contact = this.watched.get(userId)
-        if (contact == null) return
-        const reached = await this.tryReach(contact).catch(() => false)
-        if (reached || this.newestLink(userId) != null) return
-        this.setStatus(userId, 'offline')
-        await sleep(delay, this.shutdown.signal)
-        delay = Math.min(RETRY_MAX_MS, delay * 2)
-      }
-    } finally {
-      this.dialing.delete(userId)
-    }
-  }
-
-  private async tryReach (contact: StoredContact): Promise<boolean> {
-    const signal = AbortSignal.any([this.shutdown.signal, AbortSignal.timeout(LOOKUP_TIMEOUT_MS)])
-    const presence = await findPresence(this.node, contact.publicKey, { signal })
-    if (presence == null) return false
-    const self = this.node.peerId.toString()
-    for (const peer of presence.peers) {
-      if (peer.peerId === self) continue
-      for (const addr of peer.addrs) {
-        if (this.newestLink(contact.userId) != null) return true
-        this.setStatus(contact.userId, 'relay')
-        try {
-          const dialSignal = AbortSignal.any([this.shutdown.signal, AbortSignal.timeout(DIAL_TIMEOUT_MS)])
-          const connection = await this.node.dial(multiaddr(addr), { signal: dialSignal })
-          if (!isDirect(connection)) continue
-          const stream = await connection.newStream(DM_PROTOCOL, { signal: dialSignal })
-          this.openLink(stream, connection, contact.publicKey)
-          return true
-        } catch {
-          // Try the next address; the loop backs off when none works.
-        }
-      }
-    }
-    return false
-  }
-
-  private accept (stream: Stream, connection: Connection): void {
-    this.openLink(stream, connection, undefined)
+  private deadline (ms: number): AbortSignal {
+    return AbortSignal.any([this.shutdown.signal, AbortSignal.timeout(ms)])
   }
 
   /**
-   * Both ends start with a signed hello that names the other end and the sender's PeerId,
-   * so a link is bound to an identity only when that identity really sits behind the
-   * connection. Frames before a valid hello, or from anyone else, are dropped.
+   * Runs the hello exchange on a `/murmur/dm/1.0.0` stream (src/net/link-binding.ts) and
+   * keeps the link in the table for as long as it is bound and open. `expected`: the
+   * identity we dialled; undefined for a stream someone opened to us.
    */
   private openLink (stream: Stream, connection: Connection, expected: Uint8Array | undefined): void {
-    const self = this.host.identity.publicKey
-    let boundTo: string | undefined
+    const remotePeerId = connection.remotePeer.toString()
+    const binding = createLinkBinding({
+      identity: this.host.identity,
+      name: this.host.name,
+      localPeerId: this.node.peerId.toString(),
+      remotePeerId,
+      expected
+    })
+    const sendHello = async (link: DmLink, hello: Uint8Array): Promise<void> => {
+      // A link that fails now ends, and its close unbinds it.
+      await link.send(hello).catch((err: unknown) => { this.log('hello to %s not sent: %s', remotePeerId, err) })
+    }
     const link = openDmLink(stream, connection, {
       onFrame: (l, frame) => {
-        let envelope
-        try {
-          envelope = decodeEnvelope(frame, { self })
-        } catch (err: any) {
-          this.host.onRefusedFrame(err?.name ?? 'malformed')
-          return
+        const verdict = binding.receive(frame)
+        switch (verdict.action) {
+          case 'refuse':
+            this.host.onRefusedFrame(verdict.reason)
+            return
+          case 'drop':
+            this.log('dropped a frame from %s: %s', remotePeerId, verdict.reason)
+            return
+          case 'bind':
+            if (verdict.reply != null) void sendHello(l, verdict.reply)
+            this.links.bind(verdict.userId, l)
+            return
+          case 'deliver':
+            this.host.onEnvelope(verdict.envelope)
         }
-        const from = encodeUserId(envelope.from)
-        if (envelope.kind === 'hello') {
-          if (boundTo != null || envelope.peerId !== connection.remotePeer.toString()) return
-          if (expected != null && encodeUserId(expected) !== from) return
-          boundTo = from
-          if (expected == null) void sendHello(envelope.from)
-          this.bind(from, l)
-          return
-        }
-        if (boundTo !== from || envelope.kind !== 'sealed') return
-        this.host.onEnvelope(envelope)
       },
       onRefused: (_l, reason) => { this.host.onRefusedFrame(reason) }
     })
-    const sendHello = async (to: Uint8Array): Promise<void> => {
-      const hello = encodeEnvelope(this.host.identity, {
-        kind: 'hello',
-        to,
-        id: newMessageId(),
-        sentAt: Date.now(),
-        name: this.host.name,
-        peerId: this.node.peerId.toString()
-      })
-      await link.send(hello).catch(() => {})
-    }
-    if (expected != null) void sendHello(expected)
+    if (binding.opening != null) void sendHello(link, binding.opening)
     void link.closed.then(() => {
-      if (boundTo != null) this.unbind(boundTo, link)
+      if (binding.boundTo != null) this.links.unbind(binding.boundTo, link)
     })
   }
-
-  private bind (userId: string, link: DmLink): void {
-    let set = this.links.get(userId)
-    if (set == null) { set = new Set(); this.links.set(userId, set) }
-    set.add(link)
-    this.host.onLinkUp(userId)
-    void this.reportPath(userId)
-  }
-
-  /**
-   * `direct` or `turn`, from the ICE candidate pair of the newest link's WebRTC connection.
-   * Links come and go while getStats runs (both sides dial at once, one connection is
-   * pruned): whichever link is newest when the answer comes is the one reported.
-   */
-  private async reportPath (userId: string): Promise<void> {
-    const link = this.newestLink(userId)
-    if (link == null) return
-    const path = await Promise.race([
-      webRtcPathOf(link.connection).catch(() => undefined),
-      sleep(PATH_STATS_TIMEOUT_MS, this.shutdown.signal).then(() => undefined)
-    ])
-    const newest = this.newestLink(userId)
-    if (newest == null) return
-    if (newest !== link) { void this.reportPath(userId); return }
-    this.setStatus(userId, path === 'turn' ? 'turn' : 'direct')
-  }
-
-  private unbind (userId: string, link: DmLink): void {
-    const set = this.links.get(userId)
-    set?.delete(link)
-    if (set == null || set.size === 0) {
-      this.links.delete(userId)
-      this.setStatus(userId, 'offline')
-      if (this.watched.has(userId)) void this.connectLoop(userId)
-    } else {
-      void this.reportPath(userId)
-    }
-  }
-}
-
-async function sleep (ms: number, signal: AbortSignal): Promise<void> {
-  await new Promise<void>((resolve) => {
-    const timer = setTimeout(resolve, ms)
-    signal.addEventListener('abort', () => { clearTimeout(timer); resolve() }, { once: true })
-  })
 }
