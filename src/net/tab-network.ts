@@ -41,7 +41,8 @@ export interface StartNetworkInit {
  */
 export async function startNetwork (host: NetworkHost, init: StartNetworkInit): Promise<Network> {
   const fetchConfig = init.fetchConfig ?? (async (signal: AbortSignal) => fetchAppConfig(undefined, signal))
-  const log = (init.logger ?? silentLogger).forComponent('murmur:net')
+  const logger = init.logger ?? silentLogger
+  const log = logger.forComponent('murmur:net')
   const datastore = new IDBDatastore(init.datastoreName)
   await datastore.open()
   const node = await createMurmurNode({
@@ -49,7 +50,8 @@ export async function startNetwork (host: NetworkHost, init: StartNetworkInit): 
     datastore,
     allowPrivateAddresses: init.allowPrivateAddresses,
     reservations: reservationsFor(init.config.relays),
-    dhtReplication: init.config.dhtReplication
+    dhtReplication: init.config.dhtReplication,
+    dhtLog: logger.forComponent('murmur:dht')
   })
   return new TabNetwork(host, node, { config: init.config, fetchConfig, events: init.events ?? ignoreEvents, log })
 }
