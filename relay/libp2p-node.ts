@@ -9,7 +9,9 @@ import { kadDHT, type KadDHT } from '@libp2p/kad-dht'
 import type { PrivateKey, TLSCertificate } from '@libp2p/interface'
 import type { Datastore } from 'interface-datastore'
 import { murmurDhtInit } from '../src/net/dht-config.ts'
-import { addDhtPeersWhenAddressed, dropDhtPeersWhenGone } from '../src/net/dht-routing.ts'
+import { addDhtPeersWhenAddressed } from '../src/net/dht-routing.ts'
+import { dropDhtPeersWhenGone } from './dht-routing.ts'
+import { componentLog, type RelayLog } from './log.ts'
 import { releaseReservation, shouldRefuseConnection, shouldRefuseReservation } from './reservation-policy.ts'
 import type { RelayConfig } from './config.ts'
 import { announcedAddrs, listenAddress } from './public-address.ts'
@@ -39,6 +41,7 @@ export async function createRelayNode (
   config: RelayConfig,
   privateKey: PrivateKey,
   datastore: Datastore,
+  log: RelayLog,
   /** With a certificate the listener speaks wss (TLS) instead of ws. */
   tls?: TLSCertificate
 ): Promise<RelayNode> {
@@ -91,9 +94,10 @@ export async function createRelayNode (
     }
   })
 
-  addDhtPeersWhenAddressed(node)
+  const dhtLog = componentLog(log, 'dht')
+  addDhtPeersWhenAddressed(node, dhtLog)
   // Tabs reach the DHT through this relay: one that left must not be handed out any more.
-  dropDhtPeersWhenGone(node)
+  dropDhtPeersWhenGone(node, dhtLog)
   const liveness = startLiveness(node)
   // The peer store is in memory (relay/peers-in-memory.ts): tabs that left are forgotten.
   const stopForgetting = startForgettingGonePeers(node)

@@ -1,4 +1,5 @@
 import type { LogLevel } from './config.ts'
+import { formatMessage, type Logger } from '../src/diagnostics/index.ts'
 
 export interface RelayLog {
   error: (message: string) => void
@@ -21,4 +22,16 @@ export function createLog (
     if (RANK[wanted] <= RANK[level]) write(`${now().toISOString()} ${wanted} ${message}\n`)
   }
   return { error: at('error'), info: at('info'), debug: at('debug') }
+}
+
+/**
+ * A logger in the shape shared code takes (src/diagnostics) that writes to the relay's log:
+ * what happened at debug, what went wrong as an error, each line named by its component.
+ */
+export function componentLog (log: RelayLog, component: string): Logger {
+  const line = (message: string, args: unknown[]): string => `${component}: ${formatMessage(message, args)}`
+  return Object.assign(
+    (message: string, ...args: unknown[]): void => { log.debug(line(message, args)) },
+    { error: (message: string, ...args: unknown[]): void => { log.error(line(message, args)) } }
+  )
 }

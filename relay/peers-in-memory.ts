@@ -2,7 +2,7 @@ import { BaseDatastore, MemoryDatastore } from 'datastore-core'
 import { Key, type Datastore, type KeyQuery, type Pair, type Query } from 'interface-datastore'
 import type { AbortOptions, Libp2p, PeerId } from '@libp2p/interface'
 import type { KadDHT } from '@libp2p/kad-dht'
-import { isInRoutingTable } from '../src/net/dht-routing.ts'
+import { isInRoutingTable } from './dht-routing.ts'
 
 // libp2p keeps its peer store (every peer's addresses, protocols, keys and tags) in the
 // datastore it is given, so a relay wrote each tab's identify answer to LevelDB and read it

@@ -102,7 +102,7 @@ export async function startRelay (config: RelayConfig, log: RelayLog): Promise<R
       limits: config.holderLimits,
       onRefused: ({ reason }) => { log.debug(`refused a mailbox record: ${reason}`) }
     })
-    node = await createRelayNode(config, privateKey, await PeersInMemory.over(holder), tls)
+    node = await createRelayNode(config, privateKey, await PeersInMemory.over(holder), log, tls)
   } catch (err) {
     await datastore.close()
     throw err

@@ -2,11 +2,14 @@ import type { MessengerStore } from '../core/ports/index.ts'
 import { INVITE_MAX_RELAYS } from '../core/invite.ts'
 import { Diagnostics } from '../diagnostics/index.ts'
 import { ProfileVault } from '../store/vault.ts'
-import { fetchAppConfig, isLocalOrigin, type AppConfig } from './config.ts'
+import { fetchAppConfig, isLocalOrigin, type AppConfig } from '../net/app-config.ts'
 import { Messenger } from './messenger.ts'
 import { assertDisplayName } from './profile.ts'
 import { createPushClient, loadPushRegistration, type PushClient } from './push/push-client.ts'
 import { mergeRelays, parseRelayListSetting } from './relay-list.ts'
+
+/** What the relay that served the app configured: relays, ICE servers (Settings shows them). */
+export type { AppConfig }
 
 export type StartPhase = 'onboarding' | 'locked' | 'ready'
 
@@ -82,11 +85,13 @@ export class Boot {
     this.config = { ...served, relays }
     this.relays = relays
     // libp2p is a chunk of its own, loaded only now: the profile and history show first.
-    const { startNetwork } = await import('./network.ts')
+    const { startNetwork } = await import('../net/tab-network.ts')
     const network = await startNetwork(messenger, {
       config: this.config,
       allowPrivateAddresses: isLocalOrigin(location.hostname),
-      datastoreName: 'murmur-dht'
+      datastoreName: 'murmur-dht',
+      events: this.diagnostics,
+      logger: this.diagnostics
     })
     await messenger.attachNetwork(network)
     return this.config

@@ -3,6 +3,11 @@ import type { Connection } from '@libp2p/interface'
 /** How a WebRTC connection's bytes travel: straight between the two browsers, or through a TURN server. */
 export type WebRtcPath = 'direct' | 'turn'
 
+/** A direct connection is one that no relay limits: WebRTC, not a circuit. */
+export function isDirect (connection: Connection): boolean {
+  return connection.limits == null && connection.remoteAddr.toString().includes('/webrtc')
+}
+
 /**
  * The RTCPeerConnection under a libp2p WebRTC connection. js-libp2p exposes none: its
  * Connection keeps the transport's MultiaddrConnection in a field that is private to

@@ -17,6 +17,7 @@ import { recordSweeper, type RecordSweeper } from './record-sweeper.ts'
 import { TAB_HOLDER_LIMITS } from '../core/mailbox/holder-quota.ts'
 import type { GossipSub } from '@libp2p/gossipsub'
 import { groupPubsub } from './group-pubsub.ts'
+import type { Logger } from '../diagnostics/index.ts'
 
 /** A tab sweeps at start and then hourly: presence records live an hour, mailboxes days. */
 const SWEEP_INTERVAL_MS = 60 * 60 * 1000
@@ -42,6 +43,8 @@ export interface MurmurNodeInit {
   reservations: number
   /** Kademlia's k in this network, from the relay's configuration (src/net/dht-replication.ts). */
   dhtReplication?: number
+  /** Where the DHT routing workaround (src/net/dht-routing.ts) says what failed. */
+  dhtLog?: Logger
 }
 
 export type MurmurServices = {
@@ -102,6 +105,6 @@ export async function createMurmurNode (init: MurmurNodeInit): Promise<MurmurNod
       pubsub: groupPubsub()
     }
   })
-  addDhtPeersWhenAddressed(node)
+  addDhtPeersWhenAddressed(node, init.dhtLog)
   return node
 }

@@ -1,4 +1,4 @@
-import type { AppConfig } from '../../app/config.ts'
+import type { AppConfig } from '../../app/boot.ts'
 import type { Connectivity } from '../../app/connectivity.ts'
 import { addUserRelay, loadUserRelays, removeUserRelay } from '../../app/relay-list.ts'
 import type { RelayStatus } from '../../core/ports/index.ts'

@@ -5,7 +5,7 @@ import { identify } from '@libp2p/identify'
 import { ping } from '@libp2p/ping'
 import { kadDHT, type KadDHT } from '@libp2p/kad-dht'
 import { murmurDhtInit } from '../../../src/net/dht-config.ts'
-import { addDhtPeersWhenAddressed, reachableOnlyThrough } from '../../../src/net/dht-routing.ts'
+import { addDhtPeersWhenAddressed } from '../../../src/net/dht-routing.ts'
 
 /**
  * kad-dht 16 takes a peer into its routing table only on connect, and only if its addresses
@@ -13,7 +13,8 @@ import { addDhtPeersWhenAddressed, reachableOnlyThrough } from '../../../src/net
  * kad-dht's routingTable field and its methods. That a tab addressed
  * late joins the relay's table is shown end to end: test/e2e/mailbox.test.ts needs records
  * on several holders (the table's add checks the peer over a live connection, which a node
- * without transports cannot give).
+ * without transports cannot give). The relay's half, dropping peers that left, is tested in
+ * test/relay/dht-routing.test.ts.
  */
 let node: Libp2p<{ dht: KadDHT }> | undefined
 afterEach(async () => { await node?.stop() })
@@ -40,24 +41,5 @@ describe('adding DHT peers once their addresses are known', () => {
     expect(typeof table(n)?.find).toBe('function')
     expect(typeof table(n)?.add).toBe('function')
     expect(typeof table(n)?.remove).toBe('function')
-  })
-})
-
-describe('dropping DHT peers that went away', () => {
-  const relay = '12D3KooWLHHhESTgKuxdWJdooXH8uCP9xq75hasbuiNMjz1TjEU3'
-  const other = '12D3KooWFDJTHxks5wMZzjYuvQQZ7oUqCxKf4Snag1RxmQ1CPWNB'
-  const tab = '12D3KooWPSLvdBpAMTpUMEy3rHWY31gkXhN3cwpeDF8S5uVjFHzA'
-  const through = (r: string): string => `/ip4/127.0.0.1/tcp/4001/ws/p2p/${r}/p2p-circuit/webrtc/p2p/${tab}`
-
-  it('a tab reached only through this relay is gone for it once it disconnects', () => {
-    expect(reachableOnlyThrough([through(relay)], relay)).toBe(true)
-  })
-
-  it('a tab reserved on another relay too, or with an address of its own, stays', () => {
-    expect(reachableOnlyThrough([through(relay), through(other)], relay)).toBe(false)
-    expect(reachableOnlyThrough([through(other)], relay)).toBe(false)
-    expect(reachableOnlyThrough(['/ip4/127.0.0.1/tcp/4002/ws'], relay)).toBe(false)
-    // Nothing known: nothing to judge by, so it is left to kad-dht.
-    expect(reachableOnlyThrough([], relay)).toBe(false)
   })
 })

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { relayAddrsForPage } from '../../../src/app/relay-address.ts'
+import { relayAddrsForPage } from '../../../src/net/relay-address.ts'
 
 const PEER = '12D3KooWA9MccRSShbdGg7aqBz7HX2HBNChi597noMgPvptCnEKh'
 const https = (hostname: string, port = ''): { protocol: string, hostname: string, port: string } => ({ protocol: 'https:', hostname, port })

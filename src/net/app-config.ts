@@ -1,5 +1,5 @@
 import { relayAddrsForPage, type PageOrigin } from './relay-address.ts'
-import { DHT_REPLICATION_MAX, DHT_REPLICATION_MIN } from '../net/dht-replication.ts'
+import { DHT_REPLICATION_MAX, DHT_REPLICATION_MIN } from './dht-replication.ts'
 
 /** What the relay that served the app tells it: where the relays are, which ICE servers to use. */
 export interface AppConfig {

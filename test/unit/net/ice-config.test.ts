@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
-import { createRtcConfigurationSource, turnCredentialExpiry } from '../../../src/app/ice-config.ts'
-import type { AppConfig } from '../../../src/app/config.ts'
+import { createRtcConfigurationSource, turnCredentialExpiry } from '../../../src/net/ice-config.ts'
+import type { AppConfig } from '../../../src/net/app-config.ts'
+import { createComponentLogger, type LogEntry } from '../../../src/diagnostics/index.ts'
 
 const withTurn = (expiry: number, label: string): AppConfig => ({
   relays: ['/ip4/127.0.0.1/tcp/1/ws'],
@@ -21,7 +22,7 @@ describe('the RTCConfiguration each peer connection gets', () => {
       const fresh = withTurn(now / 1000 + 3600, 'second')
       fetched.push(fresh)
       return fresh
-    }, () => now)
+    }, { now: () => now })
     expect((await source()).iceServers![1]!.username).toMatch(/:first$/)
     expect((await source()).iceTransportPolicy).toBe('relay')
     expect(fetched).toHaveLength(0)
@@ -31,9 +32,12 @@ describe('the RTCConfiguration each peer connection gets', () => {
     expect(fetched).toHaveLength(1)
   })
 
-  it('keeps the configuration in hand when the relay cannot be asked', async () => {
-    const source = createRtcConfigurationSource(withTurn(1, 'old'), async () => { throw new Error('offline') }, () => 10_000_000)
+  it('keeps the configuration in hand when the relay cannot be asked, and says so in the log', async () => {
+    const lines: LogEntry[] = []
+    const log = createComponentLogger((entry) => { lines.push(entry) }).forComponent('murmur:net')
+    const source = createRtcConfigurationSource(withTurn(1, 'old'), async () => { throw new Error('offline') }, { now: () => 10_000_000, log })
     expect((await source()).iceServers![1]!.username).toBe('1:old')
+    expect(lines.map((l) => l.message)).toEqual(['could not renew the TURN credentials, keeping the ones in hand: offline'])
   })
 
   it('never asks again when there is no TURN credential to renew', async () => {

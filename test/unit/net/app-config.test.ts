@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { ConfigError, parseAppConfig } from '../../../src/app/config.ts'
+import { ConfigError, parseAppConfig } from '../../../src/net/app-config.ts'
 
 const RELAYS = ['/ip4/127.0.0.1/tcp/8081/ws/p2p/12D3KooWA9MccRSShbdGg7aqBz7HX2HBNChi597noMgPvptCnEKh']
 

@@ -1,4 +1,5 @@
-import type { AppConfig } from './config.ts'
+import type { AppConfig } from './app-config.ts'
+import type { Logger } from '../diagnostics/index.ts'
 
 /** Fetch new TURN credentials this long before the ones in hand run out. */
 const REFRESH_MARGIN_MS = 10 * 60 * 1000
@@ -30,14 +31,18 @@ export function rtcConfigurationOf (config: AppConfig): RTCConfiguration {
 export function createRtcConfigurationSource (
   initial: AppConfig,
   refetch: () => Promise<AppConfig>,
-  now: () => number = Date.now
+  options: { now?: () => number, log?: Logger } = {}
 ): () => Promise<RTCConfiguration> {
+  const now = options.now ?? Date.now
   let current = initial
   let pending: Promise<void> | undefined
   return async () => {
     const expiry = turnCredentialExpiry(current.iceServers)
     if (expiry != null && now() > expiry - REFRESH_MARGIN_MS) {
-      pending ??= refetch().then((fresh) => { current = fresh }, () => {}).finally(() => { pending = undefined })
+      pending ??= refetch().then(
+        (fresh) => { current = fresh },
+        (err: unknown) => { options.log?.('could not renew the TURN credentials, keeping the ones in hand: %s', err) }
+      ).finally(() => { pending = undefined })
       await pending
     }
     return rtcConfigurationOf(current)
