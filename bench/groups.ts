@@ -6,11 +6,11 @@
 //   quiet: members take turns, one message at a time, each shown everywhere before the next;
 //   burst: every member sends M messages at once, nobody waiting.
 // Measured: send-to-render latency for every (message, other member) pair, from the app's
-// own mark at send ('murmur:group-sent') to the message's item appearing in the receiver's
+// own event at send ('group:sent') to the message's item appearing in the receiver's
 // "Messages" log (a MutationObserver in the page); both on the epoch clock
 // (performance.timeOrigin + performance.now()), which every process of one machine shares.
 // And duplicate deliveries: copies of a message a member already had, from gossip and sync
-// overlapping ('murmur:group-duplicates' marks), per message per member.
+// overlapping ('group:duplicates' events), per message per member.
 import '../test/harness/node-shims.ts'
 import { loadavg } from 'node:os'
 import { mkdir, writeFile } from 'node:fs/promises'
@@ -20,6 +20,7 @@ import { startRelay } from '../test/harness/relay.ts'
 import { launchSharedBrowser } from '../test/harness/browser.ts'
 import { addContact, createGroup, createProfile, inviteLink, openGroup, sendMessage, waitForContact, waitUntil } from '../test/harness/person.ts'
 import { openBenchPage } from './pages.ts'
+import { pageEvents } from '../test/harness/events.ts'
 import { round, summarize } from './stats.ts'
 
 const QUICK = process.argv.includes('--quick')
@@ -55,11 +56,11 @@ async function seen (page: Page): Promise<Record<string, number>> {
 }
 
 async function sentMarks (page: Page): Promise<Array<{ id: string, at: number }>> {
-  return page.evaluate(() => performance.getEntriesByName('murmur:group-sent', 'mark').map((m) => (m as PerformanceMark).detail))
+  return (await pageEvents(page, 'group:sent')).map((e) => e.detail)
 }
 
 async function duplicates (page: Page): Promise<number> {
-  return page.evaluate(() => performance.getEntriesByName('murmur:group-duplicates', 'mark').reduce((n, m) => n + (m as PerformanceMark).detail.count, 0))
+  return (await pageEvents(page, 'group:duplicates')).reduce((n, e) => n + e.detail.count, 0)
 }
 
 async function itemCount (page: Page): Promise<number> {

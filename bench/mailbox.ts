@@ -4,17 +4,19 @@
 // Each round: Bob makes a profile and closes his browser; Ann adds him from his invite and
 // sends N messages (each goes to his mailbox: "stored" by the DHT's closest nodes); Ann
 // closes; Bob's browser opens again. Measured: every mailbox write (time and holders, from
-// the app's own performance marks), the bytes a holder keeps per message, and the time from
+// the app's own diagnostics events), the bytes a holder keeps per message, and the time from
 // Bob's page starting to load to all N messages shown in his conversation.
 import '../test/harness/node-shims.ts'
 import { loadavg } from 'node:os'
 import { mkdir, writeFile } from 'node:fs/promises'
 import { resolve } from 'node:path'
 import type { Browser, Page } from 'playwright-core'
+import type { MurmurEventMap } from '../src/diagnostics/events.ts'
 import { startRelay, type RunningRelay } from '../test/harness/relay.ts'
 import { launchSharedBrowser, openPersonBrowser } from '../test/harness/browser.ts'
 import { addContact, createProfile, inviteLink, openConversation, sendMessage, waitUntil } from '../test/harness/person.ts'
 import { openBenchPage } from './pages.ts'
+import { pageEvents } from '../test/harness/events.ts'
 import { summarize } from './stats.ts'
 
 const QUICK = process.argv.includes('--quick')
@@ -24,17 +26,13 @@ const BYSTANDERS = 3
 const DIST = resolve(process.env.MURMUR_BENCH_DIST ?? 'dist')
 const OUT = resolve(process.env.MURMUR_BENCH_OUT ?? '.')
 
-interface PutMark { ms: number, holders: number, bytes: number, entries: number }
-interface SlotMark { waitedMs: number, receiveMs: number, received: number }
+type PutMark = MurmurEventMap['mailbox:put']
+type SlotMark = MurmurEventMap['mailbox:slot']
 /** Where Bob's time went, per round: page start to the drain that found the messages, and inside that drain. */
 interface DrainBreakdown { drainStartMs: number, drainMs: number, waitedMs: number, receiveMs: number, slots: number }
 
 const started = Date.now()
 const log = (m: string): void => { console.log(`bench:mailbox [${((Date.now() - started) / 1000).toFixed(0).padStart(3)} s] ${m}`) }
-
-async function marks<T> (page: Page, name: string): Promise<T[]> {
-  return page.evaluate((n) => performance.getEntriesByName(n, 'mark').map((m) => (m as PerformanceMark).detail), name)
-}
 
 async function outgoingStored (page: Page): Promise<number> {
   return page.getByRole('log', { name: 'Messages' }).locator('li.out').getByRole('img', { name: 'stored' }).count()
@@ -52,7 +50,7 @@ async function round (browser: Browser, relay: RunningRelay, puts: PutMark[], to
   await openConversation(ann, 'Bob')
   for (let i = 0; i < MESSAGES; i++) await sendMessage(ann, `queued message ${i + 1} of ${MESSAGES}, about a hundred bytes long once it has this padding.`)
   await waitUntil(async () => await outgoingStored(ann) === MESSAGES, `${MESSAGES} stored`, 300_000)
-  puts.push(...await marks<PutMark>(ann, 'murmur:mailbox-put'))
+  puts.push(...(await pageEvents(ann, 'mailbox:put')).map((e) => e.detail))
   await ann.context().close()
 
   // Bob returns: from the start of his page load to the last message on screen.
@@ -62,15 +60,13 @@ async function round (browser: Browser, relay: RunningRelay, puts: PutMark[], to
     const log = back.page.getByRole('log', { name: 'Messages' }).locator('li.in')
     await waitUntil(async () => await log.count() >= MESSAGES, `${MESSAGES} at Bob`, 300_000)
     toShown.push(await back.page.evaluate(() => performance.now()))
-    const drains = await back.page.evaluate(() => performance.getEntriesByName('murmur:mailbox-drained', 'mark')
-      .map((m) => ({ end: m.startTime, ...(m as PerformanceMark).detail })))
+    const drains = (await pageEvents(back.page, 'mailbox:drained')).map((e) => ({ end: e.at, ...e.detail }))
     const first = drains.find((d) => d.received > 0)
     if (first != null) {
       toDrained.push(first.ms)
       const start = first.end - first.ms
-      const slots = (await back.page.evaluate(() => performance.getEntriesByName('murmur:mailbox-slot', 'mark')
-        .map((m) => ({ at: m.startTime, ...(m as PerformanceMark).detail }))))
-        .filter((m: SlotMark & { at: number }) => m.at >= start && m.at <= first.end) as SlotMark[]
+      const slots: SlotMark[] = (await pageEvents(back.page, 'mailbox:slot'))
+        .filter((e) => e.at >= start && e.at <= first.end).map((e) => e.detail)
       breakdown.push({
         drainStartMs: Math.round(start),
         drainMs: Math.round(first.ms),

@@ -1,7 +1,8 @@
 import type { Browser, Page } from 'playwright-core'
 import { createProfile, inviteLink, ownId } from '../test/harness/person.ts'
 import { closePersonInBrowser } from '../test/harness/browser.ts'
-import { openBenchPage, waitForMark, webRtcTrace, within } from './pages.ts'
+import { openBenchPage, webRtcTrace, within } from './pages.ts'
+import { waitForEvent } from '../test/harness/events.ts'
 import { firstAfter } from './trace.ts'
 
 export interface ConnectedPair {
@@ -40,18 +41,19 @@ export async function connectPair (browser: Browser, url: string, timeoutMs: num
     await createProfile(bob, 'Bob')
     const [bobSetup] = await Promise.all([
       (async () => {
-        const reserved = await waitForMark(bob, 'murmur:relay-reserved', left())
+        const reserved = await waitForEvent(bob, 'relay:reserved', left())
         const origin = await bob.evaluate(() => performance.timeOrigin)
         return { reservedAt: origin + reserved, link: await inviteLink(bob), id: await ownId(bob) }
       })(),
       (async () => {
         await createProfile(ann, 'Ann')
-        await waitForMark(ann, 'murmur:relay-reserved', left())
+        await waitForEvent(ann, 'relay:reserved', left())
       })()
     ])
     const clickedAt = await ann.evaluate(clickAddContact, bobSetup.link)
     const directAt = await ann.waitForFunction(
-      (id) => (performance.getEntriesByName('murmur:direct', 'mark') as PerformanceMark[]).find((m) => m.detail === id)?.startTime,
+      (id) => (globalThis as unknown as { murmurDiagnostics: { events: (n: string) => Array<{ at: number, detail: { userId: string } }> } })
+        .murmurDiagnostics.events('link:direct').find((e) => e.detail.userId === id)?.at,
       bobSetup.id,
       { timeout: left(), polling: 10 }
     ).then(async (h) => await h.jsonValue() as number)

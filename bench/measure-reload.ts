@@ -1,10 +1,11 @@
 import type { Browser } from 'playwright-core'
 import { createProfile } from '../test/harness/person.ts'
 import { closePersonInBrowser } from '../test/harness/browser.ts'
-import { openBenchPage, waitForMark, within } from './pages.ts'
+import { openBenchPage, within } from './pages.ts'
+import { waitForEvent } from '../test/harness/events.ts'
 
 export interface ReloadSamples {
-  /** performance mark murmur:relay-reserved, ms since navigation start. */
+  /** The relay:reserved event, ms since navigation start. */
   reserved: number[]
   /** DOMContentLoaded end, ms since navigation start: the part before the app runs. */
   domContentLoaded: number[]
@@ -22,11 +23,11 @@ export async function measureReloads (browser: Browser, url: string, count: numb
   const page = await openBenchPage(browser, url)
   try {
     await createProfile(page, 'Reloader')
-    await waitForMark(page, 'murmur:relay-reserved', sampleTimeout)
+    await waitForEvent(page, 'relay:reserved', sampleTimeout)
     for (let i = 0; i < count; i++) {
       await within(sampleTimeout, `reload ${i + 1}: no relay reservation within ${sampleTimeout / 1000} s`, (async () => {
         await page.reload()
-        samples.reserved.push(await waitForMark(page, 'murmur:relay-reserved', sampleTimeout))
+        samples.reserved.push(await waitForEvent(page, 'relay:reserved', sampleTimeout))
         const timings = await page.evaluate(() => ({
           domContentLoaded: (performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming).domContentLoadedEventEnd,
           relayDial: ((window as any).__benchTrace ?? []).find((e: { what: string }) => e.what === 'ws')?.at - performance.timeOrigin

@@ -16,16 +16,6 @@ export async function webRtcTrace (page: Page): Promise<TraceEvent[]> {
   return page.evaluate(() => (window as any).__benchTrace ?? [])
 }
 
-/** startTime of the first performance mark of that name (ms since navigation start). */
-export async function waitForMark (page: Page, name: string, timeout: number): Promise<number> {
-  const handle = await page.waitForFunction(
-    (markName) => performance.getEntriesByName(markName, 'mark')[0]?.startTime,
-    name,
-    { timeout, polling: 20 }
-  )
-  return await handle.jsonValue() as number
-}
-
 /** Rejects with `message` when `work` is not done within `ms`, so no sample hangs the run. */
 export async function within<T> (ms: number, message: string, work: Promise<T>): Promise<T> {
   let timer: ReturnType<typeof setTimeout> | undefined

@@ -22,6 +22,7 @@ import { openPersonBrowser } from '../test/harness/browser.ts'
 import { addContact, createProfile, inviteLink, openConversation, sendMessage, waitForMessage, waitUntil } from '../test/harness/person.ts'
 import { registrationId, waitForController } from '../test/harness/service-worker.ts'
 import { percentile } from './stats.ts'
+import { pageEvents } from '../test/harness/events.ts'
 
 const SAMPLES = Number(process.env.MURMUR_BENCH_SAMPLES ?? 12)
 
@@ -61,18 +62,16 @@ try {
     await cdp.send('ServiceWorker.deliverPushMessage', { origin: relay.url, registrationId: id, data: '' })
     const shownAt = await (await shown).jsonValue() as number
     try {
-      await waitUntil(async () => (await bob.page.evaluate((b) => performance.getEntriesByName('murmur:push-drained').some((m) => m.startTime > b), before)), 'the push drain', 60_000)
+      await waitUntil(async () => (await pageEvents(bob.page, 'push:drained')).some((e) => e.at > before), 'the push drain', 60_000)
     } catch (err) {
-      const seen = await bob.page.evaluate((b) => JSON.stringify(performance.getEntriesByName('murmur:push-received').filter((m) => m.startTime > b).map((m) => (m as PerformanceMark).detail)), before)
+      const seen = JSON.stringify((await pageEvents(bob.page, 'push:received')).filter((e) => e.at > before).map((e) => e.detail))
       console.error(`sample ${i}: no drain started by the push (push received in the page: ${seen}); shown ${(shownAt - before).toFixed(0)} ms after delivery`)
       failed++
       continue
     }
-    const [received, drained] = await bob.page.evaluate((b) => ['murmur:push-received', 'murmur:push-drained'].map((name) => {
-      const mark = performance.getEntriesByName(name).find((m) => m.startTime > b) as PerformanceMark
-      return { at: mark.startTime, detail: mark.detail }
-    }), before)
-    samples.push({ drainedMs: drained!.at - received!.at, shownMs: shownAt - received!.at, entriesRead: drained!.detail?.entries ?? 0 })
+    const received = (await pageEvents(bob.page, 'push:received')).find((e) => e.at > before)!
+    const drained = (await pageEvents(bob.page, 'push:drained')).find((e) => e.at > before)!
+    samples.push({ drainedMs: drained.at - received.at, shownMs: shownAt - received.at, entriesRead: drained.detail?.entries ?? 0 })
   }
   await cdp.detach()
 } finally {

@@ -4,6 +4,7 @@ import { startRelay, type RunningRelay } from '../harness/relay.ts'
 import { openPersonBrowser, type PersonBrowser } from '../harness/browser.ts'
 import { addContact, createProfile, inviteLink, openConversation, sendMessage, waitForMessage, waitUntil } from '../harness/person.ts'
 import { registrationId, waitForController } from '../harness/service-worker.ts'
+import { pageEvents } from '../harness/events.ts'
 import {
   createTestSubscriber, decryptPushBody, startPushReceiver, verifyVapidHeader, type PushReceiver, type TestSubscriber
 } from '../harness/web-push-receiver.ts'
@@ -59,9 +60,6 @@ async function metric (name: string): Promise<number> {
   return Number(new RegExp(`^${name} (\\S+)$`, 'm').exec(text)?.[1])
 }
 
-async function marks (page: Page, name: string): Promise<Array<{ startTime: number, detail: any }>> {
-  return page.evaluate((n) => performance.getEntriesByName(n).map((e) => ({ startTime: e.startTime, detail: (e as PerformanceMark).detail })), name)
-}
 
 async function enableNotifications (page: Page): Promise<void> {
   await page.getByText('Settings', { exact: true }).click()
@@ -113,7 +111,7 @@ describe('content-free push between contacts', { timeout: 240_000 }, () => {
     const vapidPublicKey = (await (await fetch(`${relay.url}/murmur-config.json`)).json()).vapidPublicKey as string
     expect(await bob.page.evaluate(() => (window as any).__subscribedWithKey)).toBe(vapidPublicKey)
     expect(await metric('murmur_push_subscriptions')).toBe(1)
-    await waitUntil(async () => (await marks(ann.page, 'murmur:push-note-stored')).length > 0, 'Bob\'s push token stored at Ann', 60_000)
+    await waitUntil(async () => (await pageEvents(ann.page, 'push:note-stored')).length > 0, 'Bob\'s push token stored at Ann', 60_000)
 
     // Bob goes away (his tab closes; the browser and its service worker stay). Ann writes:
     // the message waits in his mailbox, and her tab pokes his gateway with his token.
@@ -158,13 +156,13 @@ describe('content-free push between contacts', { timeout: 240_000 }, () => {
     // checked is that the push started a read of its own, which found the mailbox written.
     const before = await bob.page.evaluate(() => performance.now())
     await cdp.send('ServiceWorker.deliverPushMessage', { origin: relay.url, registrationId: id, data: '' })
-    await waitUntil(async () => (await marks(bob.page, 'murmur:push-drained')).some((m) => m.startTime > before), 'a mailbox read started by the push', 60_000)
+    await waitUntil(async () => (await pageEvents(bob.page, 'push:drained')).some((e) => e.at > before), 'a mailbox read started by the push', 60_000)
       .catch(async (err: Error) => {
-        throw new Error(`${err.message}; push received in the page: ${JSON.stringify((await marks(bob.page, 'murmur:push-received')).filter((m) => m.startTime > before))}`)
+        throw new Error(`${err.message}; push received in the page: ${JSON.stringify((await pageEvents(bob.page, 'push:received')).filter((e) => e.at > before))}`)
       })
-    const [received] = (await marks(bob.page, 'murmur:push-received')).filter((m) => m.startTime > before)
+    const [received] = (await pageEvents(bob.page, 'push:received')).filter((e) => e.at > before)
     expect(received).toBeDefined()
-    const [drained] = (await marks(bob.page, 'murmur:push-drained')).filter((m) => m.startTime > before)
+    const [drained] = (await pageEvents(bob.page, 'push:drained')).filter((e) => e.at > before)
     expect(drained!.detail).toMatchObject({ complete: true })
     await waitForMessage(bob.page, text)
     await cdp.detach()
