@@ -3,7 +3,7 @@ import { resolve } from 'node:path'
 import { multiaddr } from '@multiformats/multiaddr'
 import type { HolderLimits } from '../src/core/mailbox/holder-quota.ts'
 import { DHT_REPLICATION_DEFAULT, DHT_REPLICATION_MAX, DHT_REPLICATION_MIN } from '../src/net/dht-replication.ts'
-import { ConfigError } from './config-error.ts'
+import { ConfigError } from '../src/core/errors.ts'
 import { parseInteger, parsePort } from './option-values.ts'
 import { PUBLIC_OPTIONS, checkPublicOptions, type PublicConfig } from './public-options.ts'
 

@@ -1,4 +1,4 @@
-import { ConfigError } from './config-error.ts'
+import { ConfigError } from '../src/core/errors.ts'
 
 /** A whole number in [min, max]; `source` names the flag or variable in the error. */
 export function parseInteger (value: string, source: string, min: number, max: number): number {

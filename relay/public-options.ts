@@ -3,7 +3,7 @@
 // config.ts lists them among its OPTIONS; they live here so that table stays short.
 import { isIP } from 'node:net'
 import { resolve } from 'node:path'
-import { ConfigError } from './config-error.ts'
+import { ConfigError } from '../src/core/errors.ts'
 import { parseInteger, splitList } from './option-values.ts'
 import type { OptionSpec } from './config.ts'
 

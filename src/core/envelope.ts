@@ -1,5 +1,5 @@
 import { equals } from 'uint8arrays'
-import { PUBLIC_KEY_BYTES } from '../crypto/index.ts'
+import { isBytes, PUBLIC_KEY_BYTES } from '../crypto/index.ts'
 import { Reader, Writer, utf8 } from './codec.ts'
 import { DecodeError, InvalidEnvelopeError } from './errors.ts'
 import { assertFrameSize, MAX_FRAME_BYTES } from './frame.ts'
@@ -41,8 +41,6 @@ const MESSAGES = {
 
 const malformed = (field: string, cause?: unknown): InvalidEnvelopeError =>
   new InvalidEnvelopeError('malformed', MESSAGES.malformed, { field, cause })
-
-const isBytes = (b: Uint8Array, length: number): boolean => b instanceof Uint8Array && b.length === length
 
 /** Writes an envelope from `identity` (signing a hello); refuses fields a receiver would reject. */
 export function encodeEnvelope (identity: Identity, fields: DmEnvelopeFields): Uint8Array {

@@ -14,6 +14,14 @@ export abstract class ReasonedError<Reason extends string> extends Error {
   }
 }
 
+/**
+ * A configuration that cannot be used: a relay's flag or environment variable, or the
+ * configuration a relay serves to the app. The message is one sentence that names the setting.
+ */
+export class ConfigError extends Error {
+  override name = 'ConfigError'
+}
+
 /** Bytes that do not follow the codec; `field` names the first one that failed. */
 export class DecodeError extends Error {
   override name = 'DecodeError'

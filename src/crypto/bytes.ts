@@ -8,6 +8,11 @@ export function assertBytes (bytes: unknown, length: number, field: string): ass
   }
 }
 
+/** Whether `value` is bytes, of exactly `length` when given: for checks that refuse with their own error. */
+export function isBytes (value: unknown, length?: number): value is Uint8Array {
+  return value instanceof Uint8Array && (length == null || value.length === length)
+}
+
 /** Any length, but it must be bytes (not a string, not an ArrayBuffer, not undefined). */
 export function assertAnyBytes (bytes: unknown, field: string): asserts bytes is Uint8Array {
   if (!(bytes instanceof Uint8Array)) {

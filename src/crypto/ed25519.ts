@@ -1,5 +1,6 @@
 import { ed25519 } from '@noble/curves/ed25519.js'
 import { randomBytes, type RandomSource } from './random.ts'
+import { assertBytes } from './bytes.ts'
 
 export const PUBLIC_KEY_BYTES = 32
 export const SECRET_KEY_BYTES = 32
@@ -11,26 +12,20 @@ export interface SigningKeyPair {
   secretKey: Uint8Array
 }
 
-function assertLength (bytes: Uint8Array, length: number, field: string): void {
-  if (!(bytes instanceof Uint8Array) || bytes.length !== length) {
-    throw new TypeError(`${field} must be ${length} bytes`)
-  }
-}
-
 export function generateSigningKeyPair (random: RandomSource = randomBytes): SigningKeyPair {
   // Copy: noble keeps a reference to a seed it is handed, and the caller may reuse its buffer.
   const secretKey = Uint8Array.from(random(SECRET_KEY_BYTES))
-  assertLength(secretKey, SECRET_KEY_BYTES, 'random seed')
+  assertBytes(secretKey, SECRET_KEY_BYTES, 'random seed')
   return { publicKey: ed25519.getPublicKey(secretKey), secretKey }
 }
 
 export function publicKeyFromSecret (secretKey: Uint8Array): Uint8Array {
-  assertLength(secretKey, SECRET_KEY_BYTES, 'secretKey')
+  assertBytes(secretKey, SECRET_KEY_BYTES, 'secretKey')
   return ed25519.getPublicKey(secretKey)
 }
 
 export function sign (secretKey: Uint8Array, message: Uint8Array): Uint8Array {
-  assertLength(secretKey, SECRET_KEY_BYTES, 'secretKey')
+  assertBytes(secretKey, SECRET_KEY_BYTES, 'secretKey')
   return ed25519.sign(message, secretKey)
 }
 

@@ -1,4 +1,5 @@
 export { randomBytes, type RandomSource } from './random.ts'
+export { assertBytes, assertAnyBytes, isBytes } from './bytes.ts'
 export { sha256 } from './hash.ts'
 export {
   generateSigningKeyPair,

@@ -1,3 +1,4 @@
+import { ConfigError } from '../core/errors.ts'
 import { relayAddrsForPage, type PageOrigin } from './relay-address.ts'
 import { DHT_REPLICATION_MAX, DHT_REPLICATION_MIN } from './dht-replication.ts'
 
@@ -13,9 +14,7 @@ export interface AppConfig {
   dhtReplication?: number
 }
 
-export class ConfigError extends Error {
-  override name = 'ConfigError'
-}
+export { ConfigError }
 
 const ICE_URL = /^(stun|stuns|turn|turns):\S+$/
 

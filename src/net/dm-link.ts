@@ -1,3 +1,4 @@
+import { propertyOf } from '../diagnostics/index.ts'
 import { lpStream } from '@libp2p/utils'
 import type { Connection, Stream } from '@libp2p/interface'
 import { MAX_FRAME_BYTES } from '../core/frame.ts'
@@ -36,7 +37,8 @@ export function openDmLink (stream: Stream, connection: Connection, events: DmLi
     closed,
     send: async (frame) => {
       const write = writing.then(async () => lp.write(frame))
-      writing = write.catch(() => {})
+      // The next frame waits for this one to be written or to fail; the caller hears how it went.
+      writing = write.then(() => undefined, () => undefined)
       return write
     },
     close: () => { stream.close().catch(() => stream.abort(new Error('close failed'))) }
@@ -48,8 +50,9 @@ export function openDmLink (stream: Stream, connection: Connection, events: DmLi
         const frame = await lp.read()
         events.onFrame(link, frame.subarray())
       }
-    } catch (err: any) {
-      if (err?.name === 'InvalidDataLengthError' || err?.name === 'InvalidDataLengthLengthError') {
+    } catch (err) {
+      const name = propertyOf(err, 'name')
+      if (name === 'InvalidDataLengthError' || name === 'InvalidDataLengthLengthError') {
         events.onRefused?.(link, 'frame too large')
         stream.abort(new Error('frame too large'))
       }

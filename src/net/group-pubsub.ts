@@ -1,4 +1,4 @@
-import { gossipsub, StrictNoSign, type GossipSub } from '@libp2p/gossipsub'
+import { gossipsub, StrictNoSign, type GossipSub, type GossipSubComponents } from '@libp2p/gossipsub'
 import { createTopicScoreParams, type PeerScoreParams } from '@libp2p/gossipsub/score'
 
 // Group gossip (DESIGN.md, Groups). Messages are content-addressed group messages whose
@@ -24,7 +24,7 @@ export const GROUP_TOPIC_SCORE = createTopicScoreParams({
   firstMessageDeliveriesCap: 10
 })
 
-export function groupPubsub (): (components: any) => GossipSub {
+export function groupPubsub (): (components: GossipSubComponents) => GossipSub {
   return gossipsub({
     globalSignaturePolicy: StrictNoSign,
     // A person may write while no other member is online: the message waits in our history

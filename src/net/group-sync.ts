@@ -22,7 +22,7 @@ export async function requestSync (connection: Connection, request: Uint8Array, 
       if (frame.length === 0) break
       out.push(frame)
     }
-    await stream.close().catch(() => {})
+    await closeQuietly(stream)
     return out
   } catch (err) {
     stream.abort(err instanceof Error ? err : new Error(String(err)))
@@ -38,8 +38,16 @@ export async function serveSync (stream: Stream, answer: (request: Uint8Array) =
     const messages = await answer(request)
     for (const m of messages.slice(0, MAX_SYNC_MESSAGES)) await lp.write(m, { signal })
     await lp.write(new Uint8Array(0), { signal })
-    await stream.close().catch(() => {})
+    await closeQuietly(stream)
   } catch (err) {
     stream.abort(err instanceof Error ? err : new Error(String(err)))
   }
+}
+
+/**
+ * Everything was read or written: a close that fails (the other side reset first) changes
+ * nothing for either of us, so it ends in an abort rather than an error.
+ */
+async function closeQuietly (stream: Stream): Promise<void> {
+  await stream.close().catch((err: unknown) => { stream.abort(err instanceof Error ? err : new Error(String(err))) })
 }

@@ -1,3 +1,4 @@
+import { propertyOf } from '../diagnostics/index.ts'
 import type { MurmurNode } from './node.ts'
 
 // Mailbox records on the DHT. Unlike presence, where the best record is all a reader needs,
@@ -51,9 +52,9 @@ export async function getMailboxRecords (node: MurmurNode, key: Uint8Array, opti
       if (event.name === 'PEER_RESPONSE' && event.record != null) heard(event.record.value)
       else if (event.name === 'VALUE') heard(event.value)
     }
-  } catch (err: any) {
+  } catch (err) {
     // kad-dht throws NotFoundError when no node has the key: an empty slot.
-    if (err?.name !== 'NotFoundError') throw err
+    if (propertyOf(err, 'name') !== 'NotFoundError') throw err
   }
   return values
 }

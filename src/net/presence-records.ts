@@ -1,3 +1,4 @@
+import { propertyOf } from '../diagnostics/index.ts'
 import type { Identity } from '../core/identity.ts'
 import { decodePresence, encodePresence, presenceKey, type Presence } from '../core/presence.ts'
 import type { MurmurNode } from './node.ts'
@@ -45,7 +46,7 @@ export async function findPresence (
   try {
     const value = await node.contentRouting.get(presenceKey(publicKey), { signal: options.signal })
     return decodePresence(value)
-  } catch (err: any) {
+  } catch (err) {
     if (isNotFound(err)) return undefined
     throw err
   }
@@ -55,7 +56,8 @@ export async function findPresence (
  * libp2p 3 asks every content router with Promise.any, so "no record" arrives as an
  * AggregateError around NotFoundError; a record that fails our checks counts as none.
  */
-export function isNotFound (err: any): boolean {
-  if (err?.name === 'NotFoundError' || err?.name === 'InvalidRecordError') return true
+export function isNotFound (err: unknown): boolean {
+  const name = propertyOf(err, 'name')
+  if (name === 'NotFoundError' || name === 'InvalidRecordError') return true
   return err instanceof AggregateError && err.errors.length > 0 && err.errors.every(isNotFound)
 }

@@ -1,5 +1,5 @@
 import { equals, toString } from 'uint8arrays'
-import { PUBLIC_KEY_BYTES, type SigningKeyPair } from '../../crypto/index.ts'
+import { isBytes, PUBLIC_KEY_BYTES, type SigningKeyPair } from '../../crypto/index.ts'
 import { Reader, Writer } from '../codec.ts'
 import { DecodeError, InvalidRecordError, type InvalidRecordReason } from '../errors.ts'
 import { MESSAGE_ID_BYTES } from '../message-id.ts'
@@ -56,8 +56,6 @@ const reject = (reason: InvalidRecordReason, field: string, cause?: unknown): In
   new InvalidRecordError(reason, MESSAGES[reason], { field, cause })
 
 const isTime = (n: unknown): n is number => Number.isSafeInteger(n) && (n as number) >= 0
-const isBytes = (b: unknown): b is Uint8Array => b instanceof Uint8Array
-
 export function isTombstone (record: Pick<MailboxRecord, 'entries'>): boolean {
   return record.entries.length === 0
 }

@@ -1,5 +1,6 @@
 import { compare, concat, toString } from 'uint8arrays'
 import {
+  assertBytes,
   dh,
   generateSigningKeyPair,
   hkdf,
@@ -34,14 +35,8 @@ const SLOT_KEY_CONTEXT = 'murmur/mailbox/slot-key/v1'
 const FIRST_CONTACT_INFO = 'murmur/mailbox/first-contact/v1'
 const PAIR_INFO = 'murmur/mailbox/pair/v1'
 
-const isBytes = (b: unknown, length: number): b is Uint8Array => b instanceof Uint8Array && b.length === length
-
 // Every input here comes from our own storage, not from the network: a wrong one is a
 // programming error, so a TypeError or RangeError rather than a record error.
-function assertKey (b: unknown, length: number, field: string): void {
-  if (!isBytes(b, length)) throw new TypeError(`${field} must be ${length} bytes`)
-}
-
 function assertSlot (epoch: number, index: number): void {
   if (!Number.isSafeInteger(epoch) || epoch < 0) throw new RangeError(`epoch must be a non-negative integer, got ${epoch}`)
   if (!Number.isInteger(index) || index < 0 || index >= SLOTS_PER_EPOCH) {
@@ -57,7 +52,7 @@ export function slotEpoch (now: number = Date.now()): number {
 
 /** The DHT key of the slot written by `writePublicKey`: `/murmur-mailbox/<base32 of a hash>`. */
 export function mailboxSlotKey (writePublicKey: Uint8Array): Uint8Array {
-  assertKey(writePublicKey, PUBLIC_KEY_BYTES, 'writePublicKey')
+  assertBytes(writePublicKey, PUBLIC_KEY_BYTES, 'writePublicKey')
   const digest = sha256(concat([utf8(SLOT_KEY_CONTEXT), writePublicKey]))
   return utf8(`/${MAILBOX_NAMESPACE}/${toString(digest, 'base32')}`)
 }
@@ -69,8 +64,8 @@ export function mailboxSlotKey (writePublicKey: Uint8Array): Uint8Array {
  * same slots; whoever holds the secret can derive it, which is the two parties and nobody else.
  */
 export function slotWriteKey (secret: Uint8Array, reader: Uint8Array, epoch: number, index: number): SigningKeyPair {
-  assertKey(secret, MAILBOX_SECRET_BYTES, 'secret')
-  assertKey(reader, PUBLIC_KEY_BYTES, 'reader')
+  assertBytes(secret, MAILBOX_SECRET_BYTES, 'secret')
+  assertBytes(reader, PUBLIC_KEY_BYTES, 'reader')
   assertSlot(epoch, index)
   // reader has a fixed length and a varint is prefix-free: one info string per slot.
   const info = concat([utf8(SLOT_SEED_INFO), new Writer().bytes(reader).uvarint(epoch).u8(index).finish()])
@@ -113,10 +108,10 @@ export function mailboxSecretForPair (
   ourIdentityKey: Uint8Array,
   theirIdentityKey: Uint8Array
 ): Uint8Array {
-  assertKey(ourDhSecret, X25519_KEY_BYTES, 'ourDhSecret')
-  assertKey(theirDhPublic, X25519_KEY_BYTES, 'theirDhPublic')
-  assertKey(ourIdentityKey, PUBLIC_KEY_BYTES, 'ourIdentityKey')
-  assertKey(theirIdentityKey, PUBLIC_KEY_BYTES, 'theirIdentityKey')
+  assertBytes(ourDhSecret, X25519_KEY_BYTES, 'ourDhSecret')
+  assertBytes(theirDhPublic, X25519_KEY_BYTES, 'theirDhPublic')
+  assertBytes(ourIdentityKey, PUBLIC_KEY_BYTES, 'ourIdentityKey')
+  assertBytes(theirIdentityKey, PUBLIC_KEY_BYTES, 'theirIdentityKey')
   const [first, second] = compare(ourIdentityKey, theirIdentityKey) <= 0
     ? [ourIdentityKey, theirIdentityKey]
     : [theirIdentityKey, ourIdentityKey]
@@ -137,7 +132,7 @@ export function mailboxSecretForPair (
  * makes these slots as public as the link.
  */
 export function mailboxSecretForFirstContact (invitationSecret: Uint8Array, inviterIdentityKey: Uint8Array): Uint8Array {
-  assertKey(invitationSecret, MAILBOX_SECRET_BYTES, 'invitationSecret')
-  assertKey(inviterIdentityKey, PUBLIC_KEY_BYTES, 'inviterIdentityKey')
+  assertBytes(invitationSecret, MAILBOX_SECRET_BYTES, 'invitationSecret')
+  assertBytes(inviterIdentityKey, PUBLIC_KEY_BYTES, 'inviterIdentityKey')
   return hkdf(invitationSecret, undefined, concat([utf8(FIRST_CONTACT_INFO), inviterIdentityKey]), MAILBOX_SECRET_BYTES)
 }

@@ -1,5 +1,5 @@
 import { concat } from 'uint8arrays'
-import { dh, generateDhKeyPair, randomBytes, X25519_KEY_BYTES, type DhKeyPair, type RandomSource } from '../../crypto/index.ts'
+import { assertBytes, dh, generateDhKeyPair, randomBytes, X25519_KEY_BYTES, type DhKeyPair, type RandomSource } from '../../crypto/index.ts'
 import { EncryptError } from './errors.ts'
 import { encryptHeader } from './header.ts'
 import { kdfChain, kdfRoot, sealMessage } from './kdf.ts'
@@ -19,14 +19,10 @@ export interface SharedSecrets {
 }
 
 // Our own keys and X3DH's output come from our own code: a wrong length is a bug, not an attack.
-function assertKey (key: unknown, field: string): asserts key is Uint8Array {
-  if (!(key instanceof Uint8Array) || key.length !== X25519_KEY_BYTES) throw new TypeError(`${field} must be ${X25519_KEY_BYTES} bytes`)
-}
-
 function assertSecrets (secrets: SharedSecrets): void {
-  assertKey(secrets.rootKey, 'secrets.rootKey')
-  assertKey(secrets.headerKeyA, 'secrets.headerKeyA')
-  assertKey(secrets.nextHeaderKeyB, 'secrets.nextHeaderKeyB')
+  assertBytes(secrets.rootKey, X25519_KEY_BYTES, 'secrets.rootKey')
+  assertBytes(secrets.headerKeyA, X25519_KEY_BYTES, 'secrets.headerKeyA')
+  assertBytes(secrets.nextHeaderKeyB, X25519_KEY_BYTES, 'secrets.nextHeaderKeyB')
 }
 
 /**
@@ -35,7 +31,7 @@ function assertSecrets (secrets: SharedSecrets): void {
  */
 export function initInitiator (secrets: SharedSecrets, theirRatchetPublic: Uint8Array, random: RandomSource = randomBytes): RatchetState {
   assertSecrets(secrets)
-  assertKey(theirRatchetPublic, 'theirRatchetPublic')
+  assertBytes(theirRatchetPublic, X25519_KEY_BYTES, 'theirRatchetPublic')
   const dhSelf = generateDhKeyPair(random)
   const step = kdfRoot(secrets.rootKey, dh(dhSelf.secretKey, theirRatchetPublic))
   return {
@@ -60,8 +56,8 @@ export function initInitiator (secrets: SharedSecrets, theirRatchetPublic: Uint8
 /** RatchetInitBobHE: the responder waits for the initiator's first message before sending. */
 export function initResponder (secrets: SharedSecrets, ourRatchetKeyPair: DhKeyPair): RatchetState {
   assertSecrets(secrets)
-  assertKey(ourRatchetKeyPair.publicKey, 'ourRatchetKeyPair.publicKey')
-  assertKey(ourRatchetKeyPair.secretKey, 'ourRatchetKeyPair.secretKey')
+  assertBytes(ourRatchetKeyPair.publicKey, X25519_KEY_BYTES, 'ourRatchetKeyPair.publicKey')
+  assertBytes(ourRatchetKeyPair.secretKey, X25519_KEY_BYTES, 'ourRatchetKeyPair.secretKey')
   return {
     dhSelf: { publicKey: ourRatchetKeyPair.publicKey.slice(), secretKey: ourRatchetKeyPair.secretKey.slice() },
     dhRemote: undefined,

@@ -1,4 +1,4 @@
-import { PUBLIC_KEY_BYTES, SIGNATURE_BYTES } from '../../crypto/index.ts'
+import { isBytes, PUBLIC_KEY_BYTES, SIGNATURE_BYTES } from '../../crypto/index.ts'
 import { Reader, Writer } from '../codec.ts'
 import { DecodeError } from '../errors.ts'
 import { DH_KEY_BYTES, verifyDhIdentity } from './dh-identity.ts'
@@ -41,8 +41,6 @@ const MESSAGES = {
 
 const malformed = (field: string, cause?: unknown): InvalidInitialMessageError =>
   new InvalidInitialMessageError('malformed', MESSAGES.malformed, { field, cause })
-
-const isBytes = (b: unknown, length: number): boolean => b instanceof Uint8Array && b.length === length
 
 export function encodeInitialMessage (fields: InitialMessageFields): Uint8Array {
   if (!isBytes(fields.identityKey, PUBLIC_KEY_BYTES)) throw malformed('identityKey')

@@ -1,5 +1,5 @@
 import { equals } from 'uint8arrays'
-import { PUBLIC_KEY_BYTES, SIGNATURE_BYTES } from '../../crypto/index.ts'
+import { isBytes, PUBLIC_KEY_BYTES, SIGNATURE_BYTES } from '../../crypto/index.ts'
 import { Reader, Writer, utf8 } from '../codec.ts'
 import { DecodeError, InvalidRecordError } from '../errors.ts'
 import type { Identity } from '../identity.ts'
@@ -55,7 +55,6 @@ export function prekeyKey (edPublicKey: Uint8Array): Uint8Array {
   return utf8(`/${PREKEY_NAMESPACE}/${encodeUserId(edPublicKey)}`)
 }
 
-const isBytes = (b: unknown, length: number): boolean => b instanceof Uint8Array && b.length === length
 const isTime = (n: number): boolean => Number.isSafeInteger(n) && n >= 0
 
 function writeBody (identityKey: Uint8Array, f: PrekeyBundleFields): Uint8Array {

@@ -1,5 +1,5 @@
 import { equals, fromString, toString } from 'uint8arrays'
-import { sha256, PUBLIC_KEY_BYTES } from '../../crypto/index.ts'
+import { assertBytes, sha256, PUBLIC_KEY_BYTES } from '../../crypto/index.ts'
 import { utf8 } from '../codec.ts'
 import { encodeUserId } from '../user-id.ts'
 
@@ -18,10 +18,6 @@ const GROUP_MODULUS = 100_000
 const QR_PREFIX = `murmur-safety:${VERSION}:`
 const BASE64URL_KEY = `[A-Za-z0-9_-]{${Math.ceil(PUBLIC_KEY_BYTES * 4 / 3)}}`
 const QR_PATTERN = new RegExp(`^${QR_PREFIX}(${BASE64URL_KEY}):(${BASE64URL_KEY})$`)
-
-function assertKey (key: Uint8Array, field: string): void {
-  if (!(key instanceof Uint8Array) || key.length !== PUBLIC_KEY_BYTES) throw new TypeError(`${field} must be ${PUBLIC_KEY_BYTES} bytes`)
-}
 
 /** Six 5-digit groups from one identity key. */
 function partyDigits (key: Uint8Array): string[] {
@@ -46,8 +42,8 @@ function partyDigits (key: Uint8Array): string[] {
 
 /** The two keys in the order both parties agree on: by user id. */
 function ordered (ourKey: Uint8Array, theirKey: Uint8Array): [Uint8Array, Uint8Array] {
-  assertKey(ourKey, 'ourKey')
-  assertKey(theirKey, 'theirKey')
+  assertBytes(ourKey, PUBLIC_KEY_BYTES, 'ourKey')
+  assertBytes(theirKey, PUBLIC_KEY_BYTES, 'theirKey')
   return encodeUserId(ourKey) <= encodeUserId(theirKey) ? [ourKey, theirKey] : [theirKey, ourKey]
 }
 

@@ -1,5 +1,6 @@
 import { concat, equals } from 'uint8arrays'
 import {
+  isBytes,
   dh,
   dhPublicKey,
   generateDhKeyPair,
@@ -49,8 +50,6 @@ export interface X3dhInitiatorInfo {
   dhIdentitySignature: Uint8Array
   ephemeralPublic: Uint8Array
 }
-
-const isBytes = (b: unknown, length: number): boolean => b instanceof Uint8Array && b.length === length
 
 function assertTheirs (value: unknown, length: number, field: string): void {
   if (!isBytes(value, length)) throw new X3dhError('malformed', `The ${field} is not a ${length}-byte key.`, { field })
