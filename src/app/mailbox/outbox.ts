@@ -1,17 +1,11 @@
 import { encodeEnvelope } from '../../core/envelope.ts'
 import { encodeChatPayload, RECEIPT_IDS_MAX, type ChatPayload } from '../../core/chat-payload.ts'
 import { messageIdFromString, messageIdToString, newMessageId } from '../../core/message-id.ts'
-import { encodeMailboxRecord, MAILBOX_RETENTION_MS } from '../../core/mailbox/record.ts'
+import { MAILBOX_RETENTION_MS } from '../../core/mailbox/record.ts'
 import { deliveryDeadline, isFailed } from '../../core/mailbox/outbox-schedule.ts'
-import { mailboxSlot } from '../../core/mailbox/slots.ts'
-import { ENTRY_OVERHEAD_BYTES, sealMailboxEntry } from '../../core/mailbox/entry.ts'
-import {
-  addEntry, chooseSlot, emptyWriterState, expiredEntries, holdsEntry, markPublished, pruneWriterState,
-  recordFields, refreshSlot, removeEntries, slotsToPublish, type MailboxWriterState, type WriterSlot
-} from '../../core/mailbox/writer.ts'
 import { isGroupMessageControl } from '../../core/group/index.ts'
 import { withLock } from '../locks.ts'
-import { writeSecretOf, writeTarget } from './mailbox-secrets.ts'
+import { MailboxWriting, type MailboxWritingHost, type Outgoing } from './mailbox-writing.ts'
 import type { ContactStore, HistoryStore, Links, Directory, OutboxStore, StoredContact, StoredMessage, StoredProfile } from '../../core/ports/index.ts'
 import type { ComponentLogger, EventSink, Logger } from '../../diagnostics/index.ts'
 import type { SessionCrypto } from '../session-crypto.ts'
@@ -38,25 +32,8 @@ export interface OutboxInit {
   now?: () => number
 }
 
-export interface OutboxHost {
-  /** A message moved on (state, holders): the UI shows it. */
-  changed: (message: StoredMessage) => void
-  /** Something the person should know, e.g. why a message cannot wait in a mailbox. */
-  notice: (text: string) => void
-  /** Messages for this contact now wait in their mailbox on at least one peer: time to wake them. */
-  mailboxWritten?: (contact: StoredContact) => void
-}
-
-/** What goes into a mailbox entry: a chat payload, with its id and when it stops mattering. */
-interface Outgoing {
-  id: Uint8Array
-  deadline: number
-  payload: ChatPayload
-  /** The message it carries, to mark stored; receipts have none. */
-  messageId?: string
-  /** A person's message (1:1 or group): worth a push to the contact when it waits in their mailbox. */
-  wakes?: boolean
-}
+/** A message moved on (state, holders): the UI shows it; and the mailbox writing's own notes. */
+export type OutboxHost = MailboxWritingHost
 
 /**
  * The outbox: every accepted message leaves it only on a receipt. It sends on a direct link
@@ -74,16 +51,17 @@ export class Outbox {
   private readonly profile: StoredProfile
   private readonly network: OutboxComponents['network']
   private readonly host: OutboxHost
-  private readonly events: EventSink
+  private readonly mailbox: MailboxWriting
   private readonly log: Logger
   private readonly retentionMs: number
   private readonly now: () => number
 
   constructor (components: OutboxComponents, init: OutboxInit = {}) {
-    ({ store: this.store, crypto: this.crypto, profile: this.profile, network: this.network, host: this.host, events: this.events } = components)
+    ({ store: this.store, crypto: this.crypto, profile: this.profile, network: this.network, host: this.host } = components)
     this.log = components.logger.forComponent('murmur:outbox')
     this.retentionMs = init.retentionMs ?? MAILBOX_RETENTION_MS
     this.now = init.now ?? Date.now
+    this.mailbox = new MailboxWriting({ ...components, now: this.now })
   }
 
   /**
@@ -119,9 +97,9 @@ export class Outbox {
    */
   async sendPayload (contact: StoredContact, payload: ChatPayload, ttlMs: number): Promise<boolean> {
     if (await this.sendDirect(contact, payload)) return true
-    if (writeTarget(this.profile, contact) == null) return false
+    if (!this.mailbox.canWrite(contact)) return false
     await withLock(`murmur:outbox:${contact.userId}`, async () => {
-      await this.storeInMailbox(contact, [{ id: payload.id, deadline: this.now() + ttlMs, payload }])
+      await this.mailbox.write(contact, [{ id: payload.id, deadline: this.now() + ttlMs, payload }])
     })
     return true
   }
@@ -142,7 +120,8 @@ export class Outbox {
         if (updated?.contactId === contactId && updated.direction === 'out') this.host.changed(updated)
       }
     }
-    await this.withdraw(contactId, [...delivered, ...read])
+    const contact = await this.store.getContact(contactId)
+    if (contact != null) await this.mailbox.withdraw(contact, [...delivered, ...read])
   }
 
   /**
@@ -175,11 +154,7 @@ export class Outbox {
           if (updated != null) this.host.changed(updated)
           failed.push(messageIdFromString(message.id))
         }
-        await this.withWriter(contact, async (state) => {
-          // Receipt entries past their week and failed messages leave the records.
-          const gone = [...failed, ...expiredEntries(state, this.now()).map((e) => e.id)]
-          return pruneWriterState(removeEntries(state, gone, this.now()), this.now())
-        })
+        await this.mailbox.prune(contact, failed)
       })
     }
   }
@@ -206,7 +181,7 @@ export class Outbox {
       }
     }
     if (viaMailbox.length > 0) {
-      await withLock(`murmur:outbox:${contactId}`, async () => { await this.storeInMailbox(contact, viaMailbox) })
+      await withLock(`murmur:outbox:${contactId}`, async () => { await this.mailbox.write(contact, viaMailbox) })
     }
   }
 
@@ -255,84 +230,7 @@ export class Outbox {
         wakes: message.control == null || isGroupMessageControl(message.control)
       })
     }
-    await this.storeInMailbox(contact, outgoing)
-  }
-
-  /** Writes entries to the contact's mailbox: sealed, placed, stored durably, then PUT. */
-  private async storeInMailbox (contact: StoredContact, outgoing: Outgoing[]): Promise<void> {
-    const target = writeTarget(this.profile, contact)
-    if (target == null) {
-      this.host.notice(`${contact.name} is offline and has no mailbox we can reach yet: messages wait until you are both online. Adding them from their invite link lets messages wait for them.`)
-      return
-    }
-    const network = this.network()
-    const holders = await this.withWriter(contact, async (start) => {
-      let state = start
-      for (const item of outgoing) {
-        if (holdsEntry(state, item.id) || item.deadline <= this.now()) continue
-        const sealed = await this.crypto.seal(contact, encodeChatPayload(item.payload), async () => network?.findPrekey(contact.publicKey))
-        const envelope = encodeEnvelope(this.profile, { kind: 'sealed', to: contact.publicKey, payload: sealed })
-        const ref = chooseSlot(state, target.kind, envelope.length + ENTRY_OVERHEAD_BYTES, this.now())
-        const slot = mailboxSlot(target.secret, contact.publicKey, ref.epoch, ref.index)
-        const payload = sealMailboxEntry(target.secret, slot.key, item.id, envelope)
-        state = addEntry(state, ref, { id: item.id, payload, deadline: item.deadline }, this.now())
-      }
-      return state
-    }).catch((err: unknown) => {
-      this.log.error('mailbox write for %s failed', contact.userId, err)
-      this.host.notice(err instanceof Error ? err.message : String(err))
-      return 0
-    })
-    // Receipts, notes and group keys wake nobody: only a person's message is worth a notification.
-    if (holders > 0 && outgoing.some((item) => item.wakes === true)) this.host.mailboxWritten?.(contact)
-  }
-
-  private async withdraw (contactId: string, ids: Uint8Array[]): Promise<void> {
-    const contact = await this.store.getContact(contactId)
-    if (contact == null || ids.length === 0) return
-    await this.withWriter(contact, async (state) => removeEntries(state, ids, this.now()))
-  }
-
-  /**
-   * Runs a change of a contact's writer state under its lock, stores the result before any
-   * of it leaves, then PUTs every record that is due and records how many peers took it.
-   * Returns the most peers any of those PUTs reached (0 when none was due or none took it).
-   */
-  private async withWriter (contact: StoredContact, change: (state: MailboxWriterState) => Promise<MailboxWriterState>): Promise<number> {
-    return withLock(`murmur:mailbox:${contact.userId}`, async () => {
-      let holders = 0
-      const loaded = await this.store.loadMailboxWriter(contact.userId)
-      let state = await change(loaded ?? emptyWriterState())
-      if (state !== loaded && (loaded != null || state.slots.length > 0)) await this.store.saveMailboxWriter(contact.userId, state)
-      for (const due of slotsToPublish(state, this.now())) {
-        state = await this.publish(contact, state, due)
-        await this.store.saveMailboxWriter(contact.userId, state)
-        holders = Math.max(holders, state.slots.find((s) => s.secretKind === due.secretKind && s.epoch === due.epoch && s.index === due.index)?.holders ?? 0)
-      }
-      return holders
-    })
-  }
-
-  private async publish (contact: StoredContact, state: MailboxWriterState, due: WriterSlot): Promise<MailboxWriterState> {
-    const network = this.network()
-    const secret = writeSecretOf(due.secretKind, this.profile, contact)
-    if (network == null || secret == null) return state
-    // A version already out is signed again for its republish (new seq, same entries).
-    if (due.published) state = refreshSlot(state, due, this.now())
-    const slot = state.slots.find((s) => s.secretKind === due.secretKind && s.epoch === due.epoch && s.index === due.index)!
-    const keys = mailboxSlot(secret, contact.publicKey, slot.epoch, slot.index)
-    const record = encodeMailboxRecord(keys.writeKey, recordFields(slot))
-    const started = performance.now()
-    const holders = await network.putMailbox(keys.key, record).catch((err: unknown) => { this.log('mailbox PUT found no holder', err); return 0 })
-    this.events.emit('mailbox:put', { ms: performance.now() - started, holders, bytes: record.length, entries: slot.entries.length })
-    state = markPublished(state, slot, slot.seq, holders)
-    if (holders > 0) {
-      for (const entry of slot.entries) {
-        const updated = await this.store.advanceMessage(messageIdToString(entry.id), 'stored', holders)
-        if (updated?.direction === 'out') this.host.changed(updated)
-      }
-    }
-    return state
+    await this.mailbox.write(contact, outgoing)
   }
 }
 
