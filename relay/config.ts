@@ -1,10 +1,8 @@
-import { isIP } from 'node:net'
 import { resolve } from 'node:path'
-import { multiaddr } from '@multiformats/multiaddr'
 import type { HolderLimits } from '../src/core/mailbox/holder-quota.ts'
 import { DHT_REPLICATION_DEFAULT, DHT_REPLICATION_MAX, DHT_REPLICATION_MIN } from '../src/net/dht-replication.ts'
 import { ConfigError } from '../src/core/errors.ts'
-import { parseInteger, parsePort } from './option-values.ts'
+import { parseAddrList, parseBootstrap, parseCount, parseDhtReplication, parseHost, parseInteger, parseMiB, parsePort, parseVapidSubject, parseYesNo } from './option-values.ts'
 import { PUBLIC_OPTIONS, checkPublicOptions, type PublicConfig } from './public-options.ts'
 
 export { ConfigError }
@@ -56,14 +54,6 @@ export type ParsedCommand =
   | { kind: 'help' }
   | { kind: 'run', config: RelayConfig }
 
-function parseDhtReplication (value: string, source: string): number {
-  const n = Number(value)
-  if (!/^\d+$/.test(value) || n < DHT_REPLICATION_MIN || n > DHT_REPLICATION_MAX) {
-    throw new ConfigError(`${source} must be a whole number from ${DHT_REPLICATION_MIN} to ${DHT_REPLICATION_MAX}, got "${value}".`)
-  }
-  return n
-}
-
 export interface OptionSpec {
   flag: string
   env: string
@@ -74,58 +64,8 @@ export interface OptionSpec {
 
 const LOG_LEVELS: readonly LogLevel[] = ['error', 'info', 'debug']
 
-const parseCount = (value: string, source: string): number => parseInteger(value, source, 1, 1_000_000)
-const MIB = 1024 * 1024
-/** Mailbox limits in MiB, up to 1 TiB. */
-const parseMiB = (value: string, source: string): number => parseInteger(value, source, 1, 1024 * 1024) * MIB
-
 function setHolderLimit (config: RelayConfig, field: keyof HolderLimits, value: number): void {
   config.holderLimits = { ...(config.holderLimits ?? {}), [field]: value } as HolderLimits
-}
-
-function parseHost (value: string, source: string): string {
-  if (isIP(value) === 0) {
-    throw new ConfigError(`${source} must be an IP address such as 127.0.0.1, 0.0.0.0 or ::1, got "${value}".`)
-  }
-  return value
-}
-
-function parseVapidSubject (value: string, source: string): string {
-  let url: URL | undefined
-  try { url = new URL(value) } catch {}
-  if (url == null || !['mailto:', 'https:'].includes(url.protocol)) {
-    throw new ConfigError(`${source} must be a mailto: or https: URL where push services can reach you, got "${value}".`)
-  }
-  return value
-}
-
-function parseYesNo (value: string, source: string): boolean {
-  if (/^(yes|true|1)$/i.test(value)) return true
-  if (/^(no|false|0)$/i.test(value)) return false
-  throw new ConfigError(`${source} must be yes or no, got "${value}".`)
-}
-
-function parseAddrList (value: string, source: string): string[] {
-  const addrs = value.split(',').map((s) => s.trim()).filter((s) => s !== '')
-  for (const addr of addrs) {
-    try {
-      multiaddr(addr)
-    } catch {
-      throw new ConfigError(`${source} must be comma-separated multiaddrs, and "${addr}" is not one.`)
-    }
-  }
-  return addrs
-}
-
-/** A relay is dialed by peer id: an address without /p2p/<id> could be anyone. */
-function parseBootstrap (value: string, source: string): string[] {
-  const addrs = parseAddrList(value, source)
-  for (const addr of addrs) {
-    if (multiaddr(addr).getComponents().findLast((c) => c.name === 'p2p') == null) {
-      throw new ConfigError(`${source}: "${addr}" must end in /p2p/<peer id>, as the other relay prints it ("Relay address: ...").`)
-    }
-  }
-  return addrs
 }
 
 /** Every option, in the order --help lists them. The fallbacks are applied through `apply` too. */
