@@ -8,6 +8,7 @@ export async function withLock<T> (name: string, fn: () => Promise<T>): Promise<
   if (locks != null) return locks.request(name, async () => fn())
   const previous = queues.get(name) ?? Promise.resolve()
   const run = previous.then(fn, fn)
+  // allow-silent-catch: the queue waits for `run` to settle; its rejection reaches our caller, who gets `run`
   const settled = run.then(() => {}, () => {})
   queues.set(name, settled)
   void settled.then(() => { if (queues.get(name) === settled) queues.delete(name) })
