@@ -18,7 +18,7 @@ export const TRUSTED_TYPES_POLICIES = ['svelte-trusted-html', 'murmur-sw'] as co
  * ws: anyway (mixed content). WebRTC data channels are not governed by CSP at all.
  * It also allows https: to any host: after leaving mail in a contact's mailbox a tab pokes
  * that contact's push gateway, which is the relay that issued their token and can be any
- * relay in the world (src/app/push-poker.ts). That adds no new way out: a script that could
+ * relay in the world (src/app/push/push-poker.ts). That adds no new way out: a script that could
  * misuse it could already talk to any host over wss:, and script-src plus Trusted Types
  * keep foreign script out. Plain http: is not allowed beyond 'self': the push-token codec
  * accepts http gateways only on loopback, which only matters for development, where a

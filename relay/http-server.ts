@@ -63,7 +63,7 @@ export function createHttpServer (routes: HttpRoutes, tls?: TLSCertificate): Ser
   const handle = (req: IncomingMessage, res: ServerResponse): void => {
     for (const [name, value] of Object.entries(SECURITY_HEADERS)) res.setHeader(name, value)
     if (tls != null) res.setHeader('Strict-Transport-Security', 'max-age=31536000')
-    route(routes, req, res).catch((err) => {
+    route(routes, req, res).catch((err: unknown) => {
       routes.onError(err)
       if (!res.headersSent) res.writeHead(500, { 'Content-Type': 'text/plain; charset=utf-8' })
       res.end()

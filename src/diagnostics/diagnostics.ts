@@ -7,7 +7,7 @@ export const LOG_ENTRIES_KEPT = 500
 export const EVENTS_KEPT_PER_NAME = 2_000
 
 export interface DiagnosticsInit {
-  /** Also print each line (verbose logging, off by default). */
+  /** Also hand each line here (to print it while debugging); nothing prints by default. */
   echo?: (entry: LogEntry) => void
   now?: () => number
   clock?: () => number

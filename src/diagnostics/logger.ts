@@ -2,7 +2,7 @@
  * A small logger per component, in the style of js-libp2p's `logger.forComponent(name)`:
  * `log('dialled %s', peer)` for what happened, `log.error('put failed', err)` for what went
  * wrong. Lines go to a sink (the tab's diagnostics buffer, which Settings → Diagnostics
- * shows); nothing is printed unless the person turned on verbose logging. Callers pass ids,
+ * shows, and a sink may also print them: Diagnostics' `echo`). Callers pass ids,
  * counts and reasons, never message text or keys.
  */
 

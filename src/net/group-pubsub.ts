@@ -1,7 +1,7 @@
 import { gossipsub, StrictNoSign, type GossipSub, type GossipSubComponents } from '@libp2p/gossipsub'
 import { createTopicScoreParams, type PeerScoreParams } from '@libp2p/gossipsub/score'
 
-// Group gossip (DESIGN.md, Groups). Messages are content-addressed group messages whose
+// Group gossip (docs/ARCHITECTURE.md, Groups). Messages are content-addressed group messages whose
 // authors sign them with their sender keys, so gossipsub's own PeerId signatures would add
 // only a link from each message to a device: StrictNoSign, and the message id is the
 // SHA-256 of the data (gossipsub's default under StrictNoSign), so a copy is a duplicate.

@@ -28,7 +28,7 @@ export interface CatchUpHost {
 }
 
 /**
- * Group catch-up over `/murmur/sync/1.0.0` (DESIGN.md, Groups): we send our heads, a member
+ * Group catch-up over `/murmur/sync/1.0.0` (docs/ARCHITECTURE.md, Groups): we send our heads, a member
  * answers with what we lack. Asked when a link to a member comes up (and again once gossip
  * runs on it), when a message names parents we lack, and every little while of a few
  * members at random: gossip can lose a message nothing later names (the last of a burst),

@@ -13,7 +13,7 @@ export { GroupError } from './group-context.ts'
 export type { GroupView } from './group-records.ts'
 
 /**
- * Groups (DESIGN.md, Groups): membership and sender keys over the 1:1 sessions, messages
+ * Groups (docs/ARCHITECTURE.md, Groups): membership and sender keys over the 1:1 sessions, messages
  * over gossip, catch-up by sync, and one causal history per group that every member renders
  * in the same order. This is the service the rest of the app uses; the work is done by
  * GroupRecords (what this tab holds, the topics), GroupMembership, GroupKeyExchange,

@@ -6,7 +6,7 @@ import type { ContactStore, SettingStore, StoredContact } from '../../core/ports
 
 /**
  * Handing our push token to contacts, and keeping theirs. The token (from the relay's push
- * gateway, src/app/push-client.ts) travels only as a chat payload of kind 4 inside the
+ * gateway, src/app/push/push-client.ts) travels only as a chat payload of kind 4 inside the
  * end-to-end session, so the gateway never learns who may wake whom and nobody outside a
  * conversation can wake us. Each contact gets the current token once (a profile setting
  * remembers which token went to whom), when it changes, when it is withdrawn (both fields

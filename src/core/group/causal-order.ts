@@ -4,7 +4,7 @@ import { assertGroupMessage, heldMessageBytes, type GroupMessage } from './group
 import { childrenIndex, DEFAULT_HELD_LIMITS, HeldDraft, waitsOn, type DroppedMessage, type HeldLimits, type HeldMessage } from './held.ts'
 import { MAX_CLOCK_STEP, MAX_PARENTS } from './limits.ts'
 
-// Causal order of a group (DESIGN.md, Groups): a message is shown once every parent is shown,
+// Causal order of a group (docs/ARCHITECTURE.md, Groups): a message is shown once every parent is shown,
 // and all members show the same order whatever order the network delivered in.
 //
 // The invariant that makes this simple: every delivered message's clock is greater than each

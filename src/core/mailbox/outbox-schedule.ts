@@ -1,7 +1,7 @@
 import { randomBytes, type RandomSource } from '../../crypto/index.ts'
 import { MAILBOX_RETENTION_MS } from './record.ts'
 
-// When the outbox acts. Durability is the sender's job (DESIGN.md, "Offline mailboxes"): it
+// When the outbox acts. Durability is the sender's job (docs/ARCHITECTURE.md, "Offline mailboxes"): it
 // retries the direct path with backoff, keeps its mailbox records alive on the DHT until a
 // receipt comes, and gives up only after the retention period. Pure: the shell keeps the
 // timers and passes the time in.

@@ -4,7 +4,7 @@ import { republishDue, thinRepublishDue, WANTED_HOLDERS } from './outbox-schedul
 import { slotEpoch, SLOTS_PER_EPOCH } from './slots.ts'
 
 // What a writer keeps about the mailbox records it writes for one contact: the slots it has
-// used, and for each the entries it holds there now. Pure: the shell (src/app/outbox.ts)
+// used, and for each the entries it holds there now. Pure: the shell (src/app/mailbox/mailbox-writing.ts)
 // derives slot keys, seals entries, stores this state durably and PUTs the records.
 //
 // Rules that keep every holder's copy consistent with this state:

@@ -47,7 +47,7 @@ export interface StoredContact {
   /** They have written to us, so they know our keys and read the mailbox slots of the pair. */
   knowsUs?: boolean
   /**
-   * How to wake them (their chat payload kind 4, src/app/push-sharing.ts): after writing to
+   * How to wake them (their chat payload kind 4, src/app/push/push-sharing.ts): after writing to
    * their mailbox we poke `gateway` with `token`; both empty when they withdrew it. `sentAt`
    * orders their notes.
    */

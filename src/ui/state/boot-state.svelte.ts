@@ -23,7 +23,7 @@ export class BootState {
   async start (): Promise<void> {
     this.pendingInvite = takeInviteFromHash()
     // A push while this tab is open: someone left mail, so read the mailboxes now.
-    this.pwa.start(() => { this.session?.pushReceived() })
+    this.pwa.start(() => { this.session?.pushReceived() }, this.diagnostics.forComponent('murmur:pwa'))
     // An invite link pasted into the address bar of an open tab changes only the hash.
     window.addEventListener('hashchange', () => {
       const invite = takeInviteFromHash()

@@ -1,6 +1,7 @@
 import { startServiceWorker, type ServiceWorkerHandle } from '../../app/pwa/service-worker.ts'
 import { requestPersistentStorage, type StorageStatus } from '../../app/pwa/storage-persistence.ts'
 import { watchReachability } from '../../app/pwa/reachability.ts'
+import type { Logger } from '../../diagnostics/index.ts'
 
 /** The installed-app side of Murmur as runes: network state, a waiting update, storage. */
 export class PwaState {
@@ -13,7 +14,7 @@ export class PwaState {
   private serviceWorker: Promise<ServiceWorkerHandle | undefined> = Promise.resolve(undefined)
 
   /** `onPush`: a push arrived while this tab is open. */
-  start (onPush: () => void): void {
+  start (onPush: () => void, log: Logger): void {
     watchReachability({ probeUrl: '/health', onChange: (online) => { this.online = online } })
     // Vite's dev server serves no service worker: the built app (and the relay) do.
     if (import.meta.env.PROD) {
@@ -21,7 +22,7 @@ export class PwaState {
         onUpdateWaiting: (apply) => { this.applyUpdate = apply },
         onPushReceived: onPush
       }).catch((err: unknown) => {
-        console.warn('Murmur: the service worker did not register; the app works online only.', err)
+        log.error('the service worker did not register; the app works online only', err)
         return undefined
       })
     }
