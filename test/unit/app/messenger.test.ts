@@ -2,90 +2,35 @@ import { describe, expect, it, vi } from 'vitest'
 import { Messenger } from '../../../src/app/messenger.ts'
 import type { MessengerChange } from '../../../src/app/change-bus.ts'
 import { Diagnostics } from '../../../src/diagnostics/index.ts'
-import type { ConnectionStatus, Network } from '../../../src/core/ports/index.ts'
-import type { MessengerStore, StoredContact } from '../../../src/core/ports/index.ts'
+import type { MessengerStore } from '../../../src/core/ports/index.ts'
 import { decodeEnvelope } from '../../../src/core/envelope.ts'
 import { parseContactInput } from '../../../src/core/invite.ts'
 import { encodeUserId } from '../../../src/core/user-id.ts'
 import { createMemoryMessengerStore } from '../../../src/store/memory-messenger-store.ts'
 import { SessionCrypto } from '../../../src/app/session-crypto.ts'
 import { createDhIdentity } from '../../../src/core/x3dh/index.ts'
-import { decodeMailboxRecord, selectMailboxRecord, validateMailboxRecord } from '../../../src/core/mailbox/record.ts'
+import { decodeMailboxRecord } from '../../../src/core/mailbox/record.ts'
 import { toString } from 'uint8arrays'
 import { PUSH_REGISTRATION_SETTING, type StoredPushRegistration } from '../../../src/app/push/push-client.ts'
+import { MemoryHub } from '../support/memory-network.ts'
 
 /**
  * The messenger's own rules, end-to-end encryption included, with the libp2p half replaced
- * by an in-memory wire that decodes every frame as a tab does (src/app/network.ts adds the
- * hello binding, which the e2e tests cover in real browsers) and a map standing in for the
- * DHT's prekey records.
+ * by the in-memory network (test/unit/support/memory-network.ts): Ann and Bob are online,
+ * their links down until a test brings them up, and the DHT holds their prekey records and
+ * one holder for every mailbox slot.
  */
-class Wire implements Network {
-  up = false
-  /** Whether the DHT answers: false stands for a tab with no peers. */
-  dhtUp = true
-  frames: Uint8Array[] = []
-  peer: Messenger | undefined
-  record: Uint8Array | undefined
-  constructor (private readonly dht: Map<string, Uint8Array>, private readonly owner: () => Messenger, readonly mailboxes = new Map<string, Uint8Array>()) {}
-  /** One holder that keeps the newest valid version of each slot, as a DHT node does. */
-  async putMailbox (key: Uint8Array, record: Uint8Array): Promise<number> {
-    if (!this.dhtUp) throw new Error('no peers')
-    validateMailboxRecord(key, record)
-    const id = toString(key, 'base64')
-    const held = this.mailboxes.get(id)
-    if (held == null || selectMailboxRecord(key, [held, record]) === 1) this.mailboxes.set(id, record)
-    return 1
-  }
-  /**
-   * A second holder that answers first, with the versions it kept (older ones, say); the
-   * whole lookup (both holders) ends only when `slowHolder` resolves.
-   */
-  fastHolder: Map<string, Uint8Array> | undefined
-  slowHolder: Promise<void> = Promise.resolve()
-  async getMailbox (key: Uint8Array, onValue?: (value: Uint8Array) => void): Promise<Uint8Array[]> {
-    if (!this.dhtUp) throw new Error('no peers')
-    const id = toString(key, 'base64')
-    const early = this.fastHolder?.get(id)
-    if (early != null) onValue?.(early)
-    await this.slowHolder
-    const held = this.mailboxes.get(id)
-    return [early, held].filter((v): v is Uint8Array => v != null)
-  }
-  watch (_contact: StoredContact): void {}
-  status (): ConnectionStatus { return this.up ? 'direct' : 'offline' }
-  isLinked (): boolean { return this.up }
-  setPrekeyRecord (record: Uint8Array): void { this.dht.set(this.owner().userId, record) }
-  async findPrekey (publicKey: Uint8Array): Promise<Uint8Array | undefined> { return this.dht.get(encodeUserId(publicKey)) }
-  async send (_userId: string, frame: Uint8Array): Promise<boolean> {
-    if (!this.up || this.peer == null) return false
-    this.frames.push(frame)
-    const envelope = decodeEnvelope(frame, { self: this.peer.identity.publicKey })
-    if (envelope.kind === 'sealed') this.peer.onEnvelope(envelope)
-    return true
-  }
-  // Groups have their own test (groups.test.ts) with a wire for many members.
-  joinTopic (): void {}
-  leaveTopic (): void {}
-  async gossip (): Promise<string[]> { return [] }
-  async sync (): Promise<Uint8Array[]> { return [] }
-  async stop (): Promise<void> {}
-}
-
 async function pair (bobStore: MessengerStore = createMemoryMessengerStore()) {
-  const dht = new Map<string, Uint8Array>()
-  const mailboxes = new Map<string, Uint8Array>()
+  const hub = new MemoryHub()
   const ann = await Messenger.create(createMemoryMessengerStore(), 'Ann')
   const bobDiagnostics = new Diagnostics()
   const bob = await Messenger.create(bobStore, 'Bob', { logger: bobDiagnostics })
-  const annWire = new Wire(dht, () => ann, mailboxes)
-  const bobWire = new Wire(dht, () => bob, mailboxes)
-  annWire.peer = bob
-  bobWire.peer = ann
+  const annWire = hub.join(ann, { links: false })
+  const bobWire = hub.join(bob, { links: false })
   await ann.attachNetwork(annWire)
   await bob.attachNetwork(bobWire)
   await ann.contacts.add(bob.userId)
-  return { ann, bob, annWire, bobWire, mailboxes, bobStore, bobDiagnostics }
+  return { hub, ann, bob, annWire, bobWire, mailboxes: hub.mailboxes, bobStore, bobDiagnostics }
 }
 
 // Receipts are batched for 20 ms (src/app/outbox.ts): settle waits past that.
@@ -107,7 +52,7 @@ describe('Messenger', { timeout: 30_000 }, () => {
     expect(message.text).toBe('hello')
     await expect.poll(async () => (await ann.conversations.messages(bob.userId)).map((m) => m.state), POLL).toEqual(['pending'])
 
-    annWire.up = bobWire.up = true
+    annWire.linksUp = bobWire.linksUp = true
     ann.onLinkUp(bob.userId)
     await expect.poll(async () => (await ann.conversations.messages(bob.userId)).map((m) => m.state), POLL).toEqual(['delivered'])
     // Bob had never heard of Ann: her first message makes her a contact, named as she wrote.
@@ -120,7 +65,7 @@ describe('Messenger', { timeout: 30_000 }, () => {
 
   it('a replayed frame is not shown twice', async () => {
     const { ann, bob, annWire, bobWire } = await pair()
-    annWire.up = bobWire.up = true
+    annWire.linksUp = bobWire.linksUp = true
     await ann.conversations.send(bob.userId, 'once')
     await settle()
     for (const frame of annWire.frames) {
@@ -133,12 +78,12 @@ describe('Messenger', { timeout: 30_000 }, () => {
 
   it('resends a sent message without a receipt when the link comes back, and the receiver keeps one copy', async () => {
     const { ann, bob, annWire, bobWire } = await pair()
-    annWire.up = true
-    bobWire.up = false // Bob's receipts are lost
+    annWire.linksUp = true
+    bobWire.linksUp = false // Bob's receipts are lost
     await ann.conversations.send(bob.userId, 'in flight')
     await settle()
     await expect.poll(async () => (await ann.conversations.messages(bob.userId)).map((m) => m.state), POLL).toEqual(['sent'])
-    bobWire.up = true
+    bobWire.linksUp = true
     ann.onLinkUp(bob.userId)
     await settle()
     await expect.poll(async () => (await ann.conversations.messages(bob.userId)).map((m) => m.state), POLL).toEqual(['delivered'])
@@ -150,7 +95,7 @@ describe('Messenger', { timeout: 30_000 }, () => {
     await bob.contacts.add(ann.userId)
     await ann.conversations.send(bob.userId, 'from ann')
     await bob.conversations.send(ann.userId, 'from bob')
-    annWire.up = bobWire.up = true
+    annWire.linksUp = bobWire.linksUp = true
     ann.onLinkUp(bob.userId)
     bob.onLinkUp(ann.userId)
     await settle()
@@ -196,8 +141,8 @@ describe('Messenger', { timeout: 30_000 }, () => {
   })
 
   it('a changed key agreement key is never taken silently: sending stops until the person accepts it', async () => {
-    const { ann, bob, annWire, bobWire } = await pair()
-    annWire.up = bobWire.up = true
+    const { hub, ann, bob, annWire, bobWire } = await pair()
+    annWire.linksUp = bobWire.linksUp = true
     await ann.conversations.send(bob.userId, 'hello')
     await settle()
     await expect.poll(async () => (await ann.conversations.messages(bob.userId)).map((m) => m.state), POLL).toEqual(['delivered'])
@@ -209,11 +154,8 @@ describe('Messenger', { timeout: 30_000 }, () => {
     await bobStore.saveProfile({ ...bob.identity, name: 'Bob', createdAt: 1, dh })
     await SessionCrypto.createPrekeys(bobStore, bob.identity, dh)
     const reborn = (await Messenger.load(bobStore))!
-    const rebornWire = new Wire(new Map(), () => reborn)
-    rebornWire.peer = ann
-    rebornWire.up = true
-    annWire.peer = reborn
-    await reborn.attachNetwork(rebornWire)
+    // The reinstalled tab answers for Bob's identity from now on.
+    await reborn.attachNetwork(hub.join(reborn))
     await reborn.contacts.add(await ann.profile.inviteLink('http://127.0.0.1', []))
     await reborn.conversations.send(ann.userId, 'it is me, new keys')
     await settle()
@@ -252,7 +194,7 @@ describe('Messenger', { timeout: 30_000 }, () => {
     await expect.poll(async () => (await bob.conversations.messages(ann.userId)).map((m) => m.text), POLL).toEqual(['one', 'two', 'three'])
     // Ann is offline too, so Bob's receipts wait in the pair's slots; Ann reads them.
     // (Bob's receipts are batched and written a moment later: Ann looks until she sees them.)
-    expect(annWire.up).toBe(false)
+    expect(annWire.linksUp).toBe(false)
     await expect.poll(async () => {
       await ann.duties.drainMailboxes()
       return (await ann.conversations.messages(bob.userId)).map((m) => m.state)
@@ -315,16 +257,15 @@ describe('Messenger', { timeout: 30_000 }, () => {
   })
 
   it('a drain shows what the first holder to answer has without waiting for the others, then takes what it lacked from the rest, each message once', async () => {
-    const { ann, bob, bobWire, mailboxes } = await pair()
+    const { hub, ann, bob, mailboxes } = await pair()
     await ann.contacts.add(await bob.profile.inviteLink('http://127.0.0.1', []))
     for (const text of ['one', 'two', 'three']) await ann.conversations.send(bob.userId, text)
     await expect.poll(async () => (await ann.conversations.messages(bob.userId)).every((m) => m.state === 'stored'), POLL).toBe(true)
     // The fast holder kept the slot as it was after three messages; three more came later.
-    bobWire.fastHolder = new Map(mailboxes)
+    hub.earlyHolder = new Map(mailboxes)
     for (const text of ['four', 'five', 'six']) await ann.conversations.send(bob.userId, text)
     await expect.poll(async () => (await ann.conversations.messages(bob.userId)).every((m) => m.state === 'stored'), POLL).toBe(true)
-    let answerAll = (): void => {}
-    bobWire.slowHolder = new Promise((resolve) => { answerAll = resolve })
+    const answerAll = hub.holdLookups()
 
     const draining = bob.duties.drainMailboxes()
     // The fast holder's three are shown while the lookup still waits for the slow holder.
@@ -392,7 +333,7 @@ describe('Messenger', { timeout: 30_000 }, () => {
 
   it('read receipts mark the sender\'s message read, and can be turned off', async () => {
     const { ann, bob, annWire, bobWire } = await pair()
-    annWire.up = bobWire.up = true
+    annWire.linksUp = bobWire.linksUp = true
     await ann.conversations.send(bob.userId, 'seen?')
     await settle()
     await bob.conversations.markRead(ann.userId)
@@ -425,7 +366,7 @@ describe('Messenger', { timeout: 30_000 }, () => {
   it('Bob\'s push token reaches Ann in the session; mail she leaves in his mailbox pokes his gateway once per window, and a refused poke changes nothing; his withdrawal reaches her through her mailbox', async () => {
     const { ann, bob, annWire, bobWire, bobStore } = await pair()
     await ann.contacts.add(await bob.profile.inviteLink('http://127.0.0.1', []))
-    annWire.up = bobWire.up = true
+    annWire.linksUp = bobWire.linksUp = true
     await ann.conversations.send(bob.userId, 'hello')
     await expect.poll(async () => (await ann.conversations.messages(bob.userId)).map((m) => m.state), POLL).toEqual(['delivered'])
 
@@ -441,7 +382,7 @@ describe('Messenger', { timeout: 30_000 }, () => {
       return new Response(JSON.stringify({ error: 'No push subscription has this token.' }), { status: 404 })
     })
     try {
-      annWire.up = bobWire.up = false
+      annWire.linksUp = bobWire.linksUp = false
       await ann.conversations.send(bob.userId, 'while you were away')
       await ann.conversations.send(bob.userId, 'and again')
       await expect.poll(async () => (await ann.conversations.messages(bob.userId)).map((m) => m.state), POLL).toEqual(['delivered', 'stored', 'stored'])
