@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { Messenger } from '../../../src/app/messenger.ts'
-import { decodeGroupMessage, encodeGroupMessage } from '../../../src/core/group/index.ts'
+import type { MessengerStore } from '../../../src/core/ports/index.ts'
+import { decodeGroupMessage, encodeGroupMessage, isGroupMessageControl } from '../../../src/core/group/index.ts'
 import { createMemoryMessengerStore } from '../../../src/store/memory-messenger-store.ts'
 import { MemoryHub } from '../support/memory-network.ts'
 
@@ -16,15 +17,20 @@ const POLL = { timeout: 10_000 }
 async function group (names: string[]) {
   const hub = new MemoryHub()
   const people: Messenger[] = []
+  const stores = new Map<Messenger, MessengerStore>()
   for (const name of names) {
-    const m = await Messenger.create(createMemoryMessengerStore(), name)
+    const store = createMemoryMessengerStore()
+    const m = await Messenger.create(store, name)
     people.push(m)
+    stores.set(m, store)
     await m.attachNetwork(hub.join(m))
   }
   const [admin, ...rest] = people
   // Only the admin knows everyone; the others meet through the group.
   for (const other of rest) await admin!.contacts.add(await other.profile.inviteLink('https://murmur.test', []))
-  return { hub, admin: admin!, rest, people }
+  /** The store a member's messenger was made with: what it keeps that no service shows. */
+  const storeOf = (m: Messenger): MessengerStore => stores.get(m)!
+  return { hub, admin: admin!, rest, people, storeOf }
 }
 
 /** What the UI does for "Create group": contacts become members, then the group is made. */
@@ -104,7 +110,7 @@ describe('groups', { timeout: 60_000 }, () => {
   })
 
   it('a member away while everyone else is gone too gets the messages from their mailbox', async () => {
-    const { hub, admin, rest } = await group(['Ann', 'Bob', 'Cat'])
+    const { hub, admin, rest, storeOf } = await group(['Ann', 'Bob', 'Cat'])
     const { groupId } = await createGroup(admin, 'Mail', rest.map((m) => m.userId))
     const [bob, cat] = rest
     await expect.poll(async () => { await cat!.groups.send(groupId, 'hi'); return (await log(admin, groupId)).some((l) => l.endsWith(':hi')) }, POLL).toBe(true)
@@ -112,7 +118,7 @@ describe('groups', { timeout: 60_000 }, () => {
     for (let i = 0; i < 3; i++) await admin.groups.send(groupId, `while away ${i}`)
     // Ann stays online until her outbox has left all three in Cat's mailbox (the UI would
     // show them stored); a control message is not in any conversation, so read the store.
-    const controlsFor = async (m: Messenger, to: string) => ((await (m as any).store.listMessages(to)) as Array<{ control?: Uint8Array, state: string }>).filter((x) => x.control?.[1] === 6)
+    const controlsFor = async (m: Messenger, to: string) => (await storeOf(m).listMessages(to)).filter((x) => x.control != null && isGroupMessageControl(x.control))
     await expect.poll(async () => (await controlsFor(admin, cat!.userId)).map((x) => x.state).join(), POLL).toBe('stored,stored,stored')
     // Nobody Cat could sync from is online when Cat returns.
     hub.get(admin.userId).online = false
@@ -164,7 +170,7 @@ describe('groups', { timeout: 60_000 }, () => {
     const message = decodeGroupMessage(real.encoded)
     const body = message.body.slice()
     body[body.length - 1]! ^= 1
-    const forged = encodeGroupMessage({ ...message, body, id: '' } as any)
+    const forged = encodeGroupMessage({ ...message, body, id: '' })
     const topic = [...hub.get(bob!.userId).topics][0]!
     expect(await bob!.validateGroupMessage(topic, forged)).toBe('reject')
     expect(await bob!.validateGroupMessage(topic, new Uint8Array([9, 9, 9]))).toBe('reject')
