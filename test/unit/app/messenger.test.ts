@@ -13,6 +13,7 @@ import { decodeMailboxRecord } from '../../../src/core/mailbox/record.ts'
 import { toString } from 'uint8arrays'
 import { PUSH_REGISTRATION_SETTING, type StoredPushRegistration } from '../../../src/app/push/push-client.ts'
 import { MemoryHub } from '../support/memory-network.ts'
+import { eventually, settle, syncCrypto, useFakeTime } from '../support/fake-time.ts'
 
 /**
  * The messenger's own rules, end-to-end encryption included, with the libp2p half replaced
@@ -22,9 +23,9 @@ import { MemoryHub } from '../support/memory-network.ts'
  */
 async function pair (bobStore: MessengerStore = createMemoryMessengerStore()) {
   const hub = new MemoryHub()
-  const ann = await Messenger.create(createMemoryMessengerStore(), 'Ann')
+  const ann = await Messenger.create(createMemoryMessengerStore(), 'Ann', syncCrypto)
   const bobDiagnostics = new Diagnostics()
-  const bob = await Messenger.create(bobStore, 'Bob', { logger: bobDiagnostics })
+  const bob = await Messenger.create(bobStore, 'Bob', { ...syncCrypto, logger: bobDiagnostics })
   const annWire = hub.join(ann, { links: false })
   const bobWire = hub.join(bob, { links: false })
   await ann.attachNetwork(annWire)
@@ -33,31 +34,27 @@ async function pair (bobStore: MessengerStore = createMemoryMessengerStore()) {
   return { hub, ann, bob, annWire, bobWire, mailboxes: hub.mailboxes, bobStore, bobDiagnostics }
 }
 
-// Receipts are batched for 20 ms (src/app/outbox.ts): settle waits past that.
-const settle = async (): Promise<void> => { for (let i = 0; i < 80; i++) await new Promise((r) => setTimeout(r, 1)) }
-
-/** For states reached through timers and batches: poll rather than guess how long they take. */
-const POLL = { timeout: 10_000, interval: 20 }
-
 /** Every entry id held in the mailboxes, by slot: what a holder would see. */
 function heldEntries (mailboxes: Map<string, Uint8Array>): number {
   return [...mailboxes.values()].reduce((n, record) => n + decodeMailboxRecord(record).entries.length, 0)
 }
 
 describe('Messenger', { timeout: 30_000 }, () => {
+  useFakeTime()
+
   it('stores a message as pending before anything is sent, and sends it encrypted when a link comes up', async () => {
     const { ann, bob, annWire, bobWire } = await pair()
     const message = await ann.conversations.send(bob.userId, '  hello  ')
     await settle()
     expect(message.text).toBe('hello')
-    await expect.poll(async () => (await ann.conversations.messages(bob.userId)).map((m) => m.state), POLL).toEqual(['pending'])
+    await eventually(async () => (await ann.conversations.messages(bob.userId)).map((m) => m.state)).toEqual(['pending'])
 
     annWire.linksUp = bobWire.linksUp = true
     ann.onLinkUp(bob.userId)
-    await expect.poll(async () => (await ann.conversations.messages(bob.userId)).map((m) => m.state), POLL).toEqual(['delivered'])
+    await eventually(async () => (await ann.conversations.messages(bob.userId)).map((m) => m.state)).toEqual(['delivered'])
     // Bob had never heard of Ann: her first message makes her a contact, named as she wrote.
     expect((await bob.contacts.list()).map((c) => c.name)).toEqual(['Ann'])
-    await expect.poll(async () => (await bob.conversations.messages(ann.userId)).map((m) => m.text), POLL).toEqual(['hello'])
+    await eventually(async () => (await bob.conversations.messages(ann.userId)).map((m) => m.text)).toEqual(['hello'])
     // Nothing on the wire holds the text.
     const wire = new TextDecoder('latin1').decode(Uint8Array.from(annWire.frames.flatMap((f) => [...f])))
     expect(wire).not.toContain('hello')
@@ -73,7 +70,7 @@ describe('Messenger', { timeout: 30_000 }, () => {
       if (envelope.kind === 'sealed') bob.onEnvelope(envelope)
     }
     await settle()
-    await expect.poll(async () => (await bob.conversations.messages(ann.userId)).map((m) => m.text), POLL).toEqual(['once'])
+    await eventually(async () => (await bob.conversations.messages(ann.userId)).map((m) => m.text)).toEqual(['once'])
   })
 
   it('resends a sent message without a receipt when the link comes back, and the receiver keeps one copy', async () => {
@@ -82,12 +79,12 @@ describe('Messenger', { timeout: 30_000 }, () => {
     bobWire.linksUp = false // Bob's receipts are lost
     await ann.conversations.send(bob.userId, 'in flight')
     await settle()
-    await expect.poll(async () => (await ann.conversations.messages(bob.userId)).map((m) => m.state), POLL).toEqual(['sent'])
+    await eventually(async () => (await ann.conversations.messages(bob.userId)).map((m) => m.state)).toEqual(['sent'])
     bobWire.linksUp = true
     ann.onLinkUp(bob.userId)
     await settle()
-    await expect.poll(async () => (await ann.conversations.messages(bob.userId)).map((m) => m.state), POLL).toEqual(['delivered'])
-    await expect.poll(async () => (await bob.conversations.messages(ann.userId)).map((m) => m.text), POLL).toEqual(['in flight'])
+    await eventually(async () => (await ann.conversations.messages(bob.userId)).map((m) => m.state)).toEqual(['delivered'])
+    await eventually(async () => (await bob.conversations.messages(ann.userId)).map((m) => m.text)).toEqual(['in flight'])
   })
 
   it('both write first at the same time and every message arrives both ways', async () => {
@@ -106,7 +103,7 @@ describe('Messenger', { timeout: 30_000 }, () => {
     }
     expect((await bob.conversations.messages(ann.userId)).filter((m) => m.direction === 'in').map((m) => m.text)).toEqual(['from ann', 'ann 0', 'ann 1', 'ann 2'])
     expect((await ann.conversations.messages(bob.userId)).filter((m) => m.direction === 'in').map((m) => m.text)).toEqual(['from bob', 'bob 0', 'bob 1', 'bob 2'])
-    await expect.poll(async () => (await ann.conversations.messages(bob.userId)).every((m) => m.direction === 'in' || m.state === 'delivered'), POLL).toBe(true)
+    await eventually(async () => (await ann.conversations.messages(bob.userId)).every((m) => m.direction === 'in' || m.state === 'delivered')).toBe(true)
   })
 
   it('refuses empty, oversized and unaddressed messages and stores nothing', async () => {
@@ -145,7 +142,7 @@ describe('Messenger', { timeout: 30_000 }, () => {
     annWire.linksUp = bobWire.linksUp = true
     await ann.conversations.send(bob.userId, 'hello')
     await settle()
-    await expect.poll(async () => (await ann.conversations.messages(bob.userId)).map((m) => m.state), POLL).toEqual(['delivered'])
+    await eventually(async () => (await ann.conversations.messages(bob.userId)).map((m) => m.state)).toEqual(['delivered'])
 
     // Bob reinstalls with the same identity key but new key agreement keys (or someone who
     // holds his identity key tries to sit in the middle): his next message starts a new session.
@@ -153,7 +150,7 @@ describe('Messenger', { timeout: 30_000 }, () => {
     const dh = createDhIdentity(bob.identity)
     await bobStore.saveProfile({ ...bob.identity, name: 'Bob', createdAt: 1, dh })
     await SessionCrypto.createPrekeys(bobStore, bob.identity, dh)
-    const reborn = (await Messenger.load(bobStore))!
+    const reborn = (await Messenger.load(bobStore, syncCrypto))!
     // The reinstalled tab answers for Bob's identity from now on.
     await reborn.attachNetwork(hub.join(reborn))
     await reborn.contacts.add(await ann.profile.inviteLink('http://127.0.0.1', []))
@@ -179,7 +176,7 @@ describe('Messenger', { timeout: 30_000 }, () => {
     for (const text of ['one', 'two', 'three']) await ann.conversations.send(bob.userId, text)
     await settle()
     // Bob is offline (no link): each message went to his first-contact slots at once.
-    await expect.poll(async () => (await ann.conversations.messages(bob.userId)).map((m) => [m.state, m.holders]), POLL).toEqual([['stored', 1], ['stored', 1], ['stored', 1]])
+    await eventually(async () => (await ann.conversations.messages(bob.userId)).map((m) => [m.state, m.holders])).toEqual([['stored', 1], ['stored', 1], ['stored', 1]])
     const sent = await ann.conversations.messages(bob.userId)
     expect(heldEntries(mailboxes)).toBe(3)
     // Nothing a holder keeps shows the text or either person's id.
@@ -191,20 +188,18 @@ describe('Messenger', { timeout: 30_000 }, () => {
     expect((await bob.duties.drainMailboxes()).received).toBe(3)
     await bob.duties.drainMailboxes()
     await settle()
-    await expect.poll(async () => (await bob.conversations.messages(ann.userId)).map((m) => m.text), POLL).toEqual(['one', 'two', 'three'])
-    // Ann is offline too, so Bob's receipts wait in the pair's slots; Ann reads them.
-    // (Bob's receipts are batched and written a moment later: Ann looks until she sees them.)
+    await eventually(async () => (await bob.conversations.messages(ann.userId)).map((m) => m.text)).toEqual(['one', 'two', 'three'])
+    // Ann is offline too, so Bob's receipts (sent when the batch closed, within settle) wait
+    // in the pair's slots; Ann reads them.
     expect(annWire.linksUp).toBe(false)
-    await expect.poll(async () => {
-      await ann.duties.drainMailboxes()
-      return (await ann.conversations.messages(bob.userId)).map((m) => m.state)
-    }, POLL).toEqual(['delivered', 'delivered', 'delivered'])
+    await ann.duties.drainMailboxes()
+    expect((await ann.conversations.messages(bob.userId)).map((m) => m.state)).toEqual(['delivered', 'delivered', 'delivered'])
     // Her records are tombstones now: holders drop the messages.
     await settle()
     const annEntries = (): number => [...mailboxes.values()]
       .flatMap((r) => decodeMailboxRecord(r).entries)
       .filter((e) => sent.some((m) => m.id === toString(e.id, 'hex'))).length
-    await expect.poll(annEntries, POLL).toBe(0)
+    await eventually(annEntries).toBe(0)
     expect([...mailboxes.values()].some((r) => decodeMailboxRecord(r).entries.length === 0)).toBe(true)
   })
 
@@ -227,7 +222,7 @@ describe('Messenger', { timeout: 30_000 }, () => {
     await ann.contacts.add(await bob.profile.inviteLink('http://127.0.0.1', []))
     const texts = Array.from({ length: 12 }, (_, i) => `queued ${i + 1}`)
     for (const text of texts) await ann.conversations.send(bob.userId, text)
-    await expect.poll(async () => (await ann.conversations.messages(bob.userId)).every((m) => m.state === 'stored'), POLL).toBe(true)
+    await eventually(async () => (await ann.conversations.messages(bob.userId)).every((m) => m.state === 'stored')).toBe(true)
     const changes: MessengerChange[] = []
     bob.bus.subscribe((change) => { changes.push(change) })
 
@@ -250,26 +245,26 @@ describe('Messenger', { timeout: 30_000 }, () => {
     expect(changes.filter((c) => c.kind === 'messages')).toHaveLength(again.slots) // one UI update per slot
     expect((await bob.duties.drainMailboxes()).received).toBe(0)
     expect((await bob.conversations.messages(ann.userId)).map((m) => m.text)).toEqual(texts)
-    await expect.poll(async () => {
-      await ann.duties.drainMailboxes()
-      return (await ann.conversations.messages(bob.userId)).map((m) => m.state)
-    }, POLL).toEqual(texts.map(() => 'delivered'))
+    // Bob's receipts go to the pair's slots once their batch closes; then Ann reads them.
+    await settle()
+    await ann.duties.drainMailboxes()
+    expect((await ann.conversations.messages(bob.userId)).map((m) => m.state)).toEqual(texts.map(() => 'delivered'))
   })
 
   it('a drain shows what the first holder to answer has without waiting for the others, then takes what it lacked from the rest, each message once', async () => {
     const { hub, ann, bob, mailboxes } = await pair()
     await ann.contacts.add(await bob.profile.inviteLink('http://127.0.0.1', []))
     for (const text of ['one', 'two', 'three']) await ann.conversations.send(bob.userId, text)
-    await expect.poll(async () => (await ann.conversations.messages(bob.userId)).every((m) => m.state === 'stored'), POLL).toBe(true)
+    await eventually(async () => (await ann.conversations.messages(bob.userId)).every((m) => m.state === 'stored')).toBe(true)
     // The fast holder kept the slot as it was after three messages; three more came later.
     hub.earlyHolder = new Map(mailboxes)
     for (const text of ['four', 'five', 'six']) await ann.conversations.send(bob.userId, text)
-    await expect.poll(async () => (await ann.conversations.messages(bob.userId)).every((m) => m.state === 'stored'), POLL).toBe(true)
+    await eventually(async () => (await ann.conversations.messages(bob.userId)).every((m) => m.state === 'stored')).toBe(true)
     const answerAll = hub.holdLookups()
 
     const draining = bob.duties.drainMailboxes()
     // The fast holder's three are shown while the lookup still waits for the slow holder.
-    await expect.poll(async () => (await bob.conversations.messages(ann.userId)).map((m) => m.text), POLL).toEqual(['one', 'two', 'three'])
+    await eventually(async () => (await bob.conversations.messages(ann.userId)).map((m) => m.text)).toEqual(['one', 'two', 'three'])
     answerAll()
     expect((await draining).received).toBe(6)
     expect((await bob.conversations.messages(ann.userId)).map((m) => m.text)).toEqual(['one', 'two', 'three', 'four', 'five', 'six'])
@@ -280,11 +275,11 @@ describe('Messenger', { timeout: 30_000 }, () => {
     const { ann, bob, mailboxes, bobDiagnostics } = await pair()
     await ann.contacts.add(await bob.profile.inviteLink('http://127.0.0.1', []))
     for (const text of ['one', 'two']) await ann.conversations.send(bob.userId, text)
-    await expect.poll(() => heldEntries(mailboxes), POLL).toBe(2)
+    await eventually(() => heldEntries(mailboxes)).toBe(2)
     const drains = (): number => bobDiagnostics.events('mailbox:drained').length
     const before = drains()
     bob.onRelayStatus('connecting')
-    await expect.poll(async () => (await bob.conversations.messages(ann.userId)).map((m) => m.text), POLL).toEqual(['one', 'two'])
+    await eventually(async () => (await bob.conversations.messages(ann.userId)).map((m) => m.text)).toEqual(['one', 'two'])
     expect(drains()).toBe(before + 1)
     bob.onRelayStatus('reserved', 1)
     await settle()
@@ -297,13 +292,13 @@ describe('Messenger', { timeout: 30_000 }, () => {
     annWire.dhtUp = false
     await ann.conversations.send(bob.userId, 'later')
     await settle()
-    await expect.poll(async () => (await ann.conversations.messages(bob.userId)).map((m) => m.state), POLL).toEqual(['pending'])
+    await eventually(async () => (await ann.conversations.messages(bob.userId)).map((m) => m.state)).toEqual(['pending'])
     annWire.dhtUp = true
     ann.onRelayStatus('reserved')
     await settle()
-    await expect.poll(async () => (await ann.conversations.messages(bob.userId)).map((m) => m.state), POLL).toEqual(['stored'])
+    await eventually(async () => (await ann.conversations.messages(bob.userId)).map((m) => m.state)).toEqual(['stored'])
     await bob.duties.drainMailboxes()
-    await expect.poll(async () => (await bob.conversations.messages(ann.userId)).map((m) => m.text), POLL).toEqual(['later'])
+    await eventually(async () => (await bob.conversations.messages(ann.userId)).map((m) => m.text)).toEqual(['later'])
   })
 
   it('a message with no receipt within the retention fails, and Retry sends it again', async () => {
@@ -313,12 +308,12 @@ describe('Messenger', { timeout: 30_000 }, () => {
     await settle()
     ann.onRelayStatus('reserved') // the leader's duty: fail what is past its retention
     await settle()
-    await expect.poll(async () => (await ann.conversations.messages(bob.userId)).map((m) => m.state), POLL).toEqual(['failed'])
+    await eventually(async () => (await ann.conversations.messages(bob.userId)).map((m) => m.state)).toEqual(['failed'])
     await ann.conversations.retry(old.id)
     await settle()
-    await expect.poll(async () => (await ann.conversations.messages(bob.userId)).map((m) => m.state), POLL).toEqual(['stored'])
+    await eventually(async () => (await ann.conversations.messages(bob.userId)).map((m) => m.state)).toEqual(['stored'])
     await bob.duties.drainMailboxes()
-    await expect.poll(async () => (await bob.conversations.messages(ann.userId)).map((m) => m.text), POLL).toEqual(['too late'])
+    await eventually(async () => (await bob.conversations.messages(ann.userId)).map((m) => m.text)).toEqual(['too late'])
   })
 
   it('someone added by bare ID who never wrote has no mailbox: the message stays queued and the person is told', async () => {
@@ -327,7 +322,7 @@ describe('Messenger', { timeout: 30_000 }, () => {
     ann.bus.subscribe((change) => { if (change.kind === 'notice') notices.push(change.text) })
     await ann.conversations.send(bob.userId, 'hello?')
     await settle()
-    await expect.poll(async () => (await ann.conversations.messages(bob.userId)).map((m) => m.state), POLL).toEqual(['pending'])
+    await eventually(async () => (await ann.conversations.messages(bob.userId)).map((m) => m.state)).toEqual(['pending'])
     expect(notices.join(' ')).toMatch(/no mailbox/)
   })
 
@@ -338,14 +333,14 @@ describe('Messenger', { timeout: 30_000 }, () => {
     await settle()
     await bob.conversations.markRead(ann.userId)
     await settle()
-    await expect.poll(async () => (await ann.conversations.messages(bob.userId)).map((m) => m.state), POLL).toEqual(['read'])
-    await expect.poll(async () => (await bob.conversations.messages(ann.userId)).map((m) => m.state), POLL).toEqual(['read'])
+    await eventually(async () => (await ann.conversations.messages(bob.userId)).map((m) => m.state)).toEqual(['read'])
+    await eventually(async () => (await bob.conversations.messages(ann.userId)).map((m) => m.state)).toEqual(['read'])
     await bob.conversations.setReadReceipts(false)
     await ann.conversations.send(bob.userId, 'quietly')
     await settle()
     await bob.conversations.markRead(ann.userId)
     await settle()
-    await expect.poll(async () => (await ann.conversations.messages(bob.userId)).map((m) => m.state), POLL).toEqual(['read', 'delivered'])
+    await eventually(async () => (await ann.conversations.messages(bob.userId)).map((m) => m.state)).toEqual(['read', 'delivered'])
   })
 
   it('a profile made before mailboxes gets one invitation secret on load, the same in every later load and invite', async () => {
@@ -368,12 +363,12 @@ describe('Messenger', { timeout: 30_000 }, () => {
     await ann.contacts.add(await bob.profile.inviteLink('http://127.0.0.1', []))
     annWire.linksUp = bobWire.linksUp = true
     await ann.conversations.send(bob.userId, 'hello')
-    await expect.poll(async () => (await ann.conversations.messages(bob.userId)).map((m) => m.state), POLL).toEqual(['delivered'])
+    await eventually(async () => (await ann.conversations.messages(bob.userId)).map((m) => m.state)).toEqual(['delivered'])
 
     const registration: StoredPushRegistration = { gatewayOrigin: 'https://relay-b.example', token: 'bobsToken', revokeSecret: 's', endpoint: 'https://push.example/1', createdAt: 0 }
     await bobStore.saveSetting(PUSH_REGISTRATION_SETTING, registration)
     await bob.pushSharing.shareWithAll()
-    await expect.poll(async () => (await ann.contacts.list())[0]!.push, POLL).toMatchObject({ gateway: 'https://relay-b.example', token: 'bobsToken' })
+    await eventually(async () => (await ann.contacts.list())[0]!.push).toMatchObject({ gateway: 'https://relay-b.example', token: 'bobsToken' })
 
     const pokes: Array<{ url: string, body: string }> = []
     vi.stubGlobal('fetch', async (url: string, init: RequestInit) => {
@@ -385,14 +380,15 @@ describe('Messenger', { timeout: 30_000 }, () => {
       annWire.linksUp = bobWire.linksUp = false
       await ann.conversations.send(bob.userId, 'while you were away')
       await ann.conversations.send(bob.userId, 'and again')
-      await expect.poll(async () => (await ann.conversations.messages(bob.userId)).map((m) => m.state), POLL).toEqual(['delivered', 'stored', 'stored'])
+      await eventually(async () => (await ann.conversations.messages(bob.userId)).map((m) => m.state)).toEqual(['delivered', 'stored', 'stored'])
       await settle()
       expect(pokes).toEqual([{ url: 'https://relay-b.example/push/poke', body: JSON.stringify({ token: 'bobsToken' }) }])
 
       // Bob turns notifications off: the withdrawal waits in Ann's mailbox until she reads it.
       await bobStore.saveSetting(PUSH_REGISTRATION_SETTING, null)
       await bob.pushSharing.shareWithAll()
-      await expect.poll(async () => { await ann.duties.drainMailboxes(); return (await ann.contacts.list())[0]!.push?.token }, POLL).toBe('')
+      await ann.duties.drainMailboxes()
+      expect((await ann.contacts.list())[0]!.push?.token).toBe('')
     } finally {
       vi.unstubAllGlobals()
     }
