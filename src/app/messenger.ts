@@ -12,7 +12,7 @@ import { Outbox } from './mailbox/outbox.ts'
 import { createProfile, loadProfile, Profile } from './profile.ts'
 import { createPushPoker } from './push/push-poker.ts'
 import { PushSharing } from './push/push-sharing.ts'
-import { SessionCrypto } from './session-crypto.ts'
+import { SessionCrypto, type OpenPayload } from './session-crypto.ts'
 
 /** How often every tab asks a few group members for messages gossip may have missed. */
 export const GROUP_CATCH_UP_MS = 15_000
@@ -22,6 +22,8 @@ export interface MessengerInit {
   retentionMs?: number
   logger?: ComponentLogger
   events?: EventSink
+  /** How session payloads are opened (SessionCryptoInit): the WebCrypto path unless given. */
+  decrypt?: OpenPayload
 }
 
 /**
@@ -50,7 +52,7 @@ export class Messenger implements NetworkHost {
     const logger = init.logger ?? new Diagnostics()
     const events = init.events ?? (logger instanceof Diagnostics ? logger : new Diagnostics())
     this.log = logger.forComponent('murmur:messenger')
-    this.crypto = new SessionCrypto(store, record)
+    this.crypto = new SessionCrypto(store, record, { decrypt: init.decrypt })
     this.profile = new Profile({ record, crypto: this.crypto })
     const userId = this.profile.userId
     this.bus = new ChangeBus({ profileId: userId, logger, beforeOtherTab: async (change) => { await this.onOtherTab(change) } })

@@ -1,7 +1,7 @@
 import { equals } from 'uint8arrays'
 import { randomBytes } from '../crypto/index.ts'
 import type { Identity } from '../core/identity.ts'
-import { decryptFromContactAsync, encryptForContact, SessionError, type ContactSessions, type OwnSessionKeys } from '../core/session/index.ts'
+import { decryptFromContactAsync, encryptForContact, SessionError, type ContactSessions, type DecryptResult, type OwnSessionKeys } from '../core/session/index.ts'
 import { INITIAL_TAG } from '../core/session/payload.ts'
 import {
   createSignedPrekey, decodePrekeyBundle, decodeReplayCache, emptyReplayCache, encodeReplayCache, nextPrekeyId,
@@ -33,6 +33,22 @@ export interface OpenedBatch {
 }
 
 /**
+ * How a payload from a contact is opened: decryptFromContactAsync (the ratchet's X25519 on
+ * WebCrypto where the platform has it) or decryptFromContact (the same steps on noble,
+ * synchronously); test/unit/core/session/async.test.ts shows they give the same results.
+ */
+export type OpenPayload = (...args: Parameters<typeof decryptFromContactAsync>) => DecryptResult | Promise<DecryptResult>
+
+export interface SessionCryptoInit {
+  now?: () => number
+  /**
+   * decryptFromContactAsync unless given. Tests on fake timers pass decryptFromContact:
+   * WebCrypto completes on the real event loop, which advancing fake time does not wait for.
+   */
+  decrypt?: OpenPayload
+}
+
+/**
  * End-to-end encryption for the messenger: our prekeys, and one Double Ratchet session set
  * per contact, each step committed before its result is used and serialized by a lock per
  * contact (across tabs too).
@@ -40,12 +56,17 @@ export interface OpenedBatch {
 export class SessionCrypto {
   /** Our keys, read once: prekeys change weekly, messages arrive all the time. */
   private keys: OwnSessionKeys | undefined
+  private readonly now: () => number
+  private readonly decryptPayload: OpenPayload
 
   constructor (
     private readonly store: PrekeyStore & SessionStore,
     private readonly profile: StoredProfile,
-    private readonly now: () => number = Date.now
-  ) {}
+    init: SessionCryptoInit = {}
+  ) {
+    this.now = init.now ?? Date.now
+    this.decryptPayload = init.decrypt ?? decryptFromContactAsync
+  }
 
   /** A fresh profile's first signed prekey. */
   static async createPrekeys (store: PrekeyStore, identity: Identity, dh: StoredProfile['dh'], now = Date.now()): Promise<StoredPrekeys> {
@@ -160,13 +181,12 @@ export class SessionCrypto {
 
   private async decrypt (sessions: ContactSessions | undefined, theirIdentityKey: Uint8Array, replayCache: ReplayCache, payload: Uint8Array) {
     try {
-      // The async path runs the ratchet's X25519 on WebCrypto where the browser has it.
-      return await decryptFromContactAsync(sessions, theirIdentityKey, await this.ownKeys(), replayCache, payload, this.now())
+      return await this.decryptPayload(sessions, theirIdentityKey, await this.ownKeys(), replayCache, payload, this.now())
     } catch (err) {
       if (!(err instanceof SessionError && err.reason === 'unknown-prekey') || this.keys == null) throw err
       // Another tab may have rotated our prekey since we read it: read again, once.
       this.keys = undefined
-      return await decryptFromContactAsync(sessions, theirIdentityKey, await this.ownKeys(), replayCache, payload, this.now())
+      return await this.decryptPayload(sessions, theirIdentityKey, await this.ownKeys(), replayCache, payload, this.now())
     }
   }
 

@@ -2,97 +2,37 @@ import { describe, expect, it, vi } from 'vitest'
 import { Messenger } from '../../../src/app/messenger.ts'
 import type { MessengerChange } from '../../../src/app/change-bus.ts'
 import { Diagnostics } from '../../../src/diagnostics/index.ts'
-import type { ConnectionStatus, Network } from '../../../src/core/ports/index.ts'
-import type { MessengerStore, StoredContact } from '../../../src/core/ports/index.ts'
+import type { MessengerStore } from '../../../src/core/ports/index.ts'
 import { decodeEnvelope } from '../../../src/core/envelope.ts'
 import { parseContactInput } from '../../../src/core/invite.ts'
 import { encodeUserId } from '../../../src/core/user-id.ts'
 import { createMemoryMessengerStore } from '../../../src/store/memory-messenger-store.ts'
 import { SessionCrypto } from '../../../src/app/session-crypto.ts'
 import { createDhIdentity } from '../../../src/core/x3dh/index.ts'
-import { decodeMailboxRecord, selectMailboxRecord, validateMailboxRecord } from '../../../src/core/mailbox/record.ts'
+import { decodeMailboxRecord } from '../../../src/core/mailbox/record.ts'
 import { toString } from 'uint8arrays'
 import { PUSH_REGISTRATION_SETTING, type StoredPushRegistration } from '../../../src/app/push/push-client.ts'
+import { MemoryHub } from '../support/memory-network.ts'
+import { eventually, settle, syncCrypto, useFakeTime } from '../support/fake-time.ts'
 
 /**
  * The messenger's own rules, end-to-end encryption included, with the libp2p half replaced
- * by an in-memory wire that decodes every frame as a tab does (src/app/network.ts adds the
- * hello binding, which the e2e tests cover in real browsers) and a map standing in for the
- * DHT's prekey records.
+ * by the in-memory network (test/unit/support/memory-network.ts): Ann and Bob are online,
+ * their links down until a test brings them up, and the DHT holds their prekey records and
+ * one holder for every mailbox slot.
  */
-class Wire implements Network {
-  up = false
-  /** Whether the DHT answers: false stands for a tab with no peers. */
-  dhtUp = true
-  frames: Uint8Array[] = []
-  peer: Messenger | undefined
-  record: Uint8Array | undefined
-  constructor (private readonly dht: Map<string, Uint8Array>, private readonly owner: () => Messenger, readonly mailboxes = new Map<string, Uint8Array>()) {}
-  /** One holder that keeps the newest valid version of each slot, as a DHT node does. */
-  async putMailbox (key: Uint8Array, record: Uint8Array): Promise<number> {
-    if (!this.dhtUp) throw new Error('no peers')
-    validateMailboxRecord(key, record)
-    const id = toString(key, 'base64')
-    const held = this.mailboxes.get(id)
-    if (held == null || selectMailboxRecord(key, [held, record]) === 1) this.mailboxes.set(id, record)
-    return 1
-  }
-  /**
-   * A second holder that answers first, with the versions it kept (older ones, say); the
-   * whole lookup (both holders) ends only when `slowHolder` resolves.
-   */
-  fastHolder: Map<string, Uint8Array> | undefined
-  slowHolder: Promise<void> = Promise.resolve()
-  async getMailbox (key: Uint8Array, onValue?: (value: Uint8Array) => void): Promise<Uint8Array[]> {
-    if (!this.dhtUp) throw new Error('no peers')
-    const id = toString(key, 'base64')
-    const early = this.fastHolder?.get(id)
-    if (early != null) onValue?.(early)
-    await this.slowHolder
-    const held = this.mailboxes.get(id)
-    return [early, held].filter((v): v is Uint8Array => v != null)
-  }
-  watch (_contact: StoredContact): void {}
-  status (): ConnectionStatus { return this.up ? 'direct' : 'offline' }
-  isLinked (): boolean { return this.up }
-  setPrekeyRecord (record: Uint8Array): void { this.dht.set(this.owner().userId, record) }
-  async findPrekey (publicKey: Uint8Array): Promise<Uint8Array | undefined> { return this.dht.get(encodeUserId(publicKey)) }
-  async send (_userId: string, frame: Uint8Array): Promise<boolean> {
-    if (!this.up || this.peer == null) return false
-    this.frames.push(frame)
-    const envelope = decodeEnvelope(frame, { self: this.peer.identity.publicKey })
-    if (envelope.kind === 'sealed') this.peer.onEnvelope(envelope)
-    return true
-  }
-  // Groups have their own test (groups.test.ts) with a wire for many members.
-  joinTopic (): void {}
-  leaveTopic (): void {}
-  async gossip (): Promise<string[]> { return [] }
-  async sync (): Promise<Uint8Array[]> { return [] }
-  async stop (): Promise<void> {}
-}
-
 async function pair (bobStore: MessengerStore = createMemoryMessengerStore()) {
-  const dht = new Map<string, Uint8Array>()
-  const mailboxes = new Map<string, Uint8Array>()
-  const ann = await Messenger.create(createMemoryMessengerStore(), 'Ann')
+  const hub = new MemoryHub()
+  const ann = await Messenger.create(createMemoryMessengerStore(), 'Ann', syncCrypto)
   const bobDiagnostics = new Diagnostics()
-  const bob = await Messenger.create(bobStore, 'Bob', { logger: bobDiagnostics })
-  const annWire = new Wire(dht, () => ann, mailboxes)
-  const bobWire = new Wire(dht, () => bob, mailboxes)
-  annWire.peer = bob
-  bobWire.peer = ann
+  const bob = await Messenger.create(bobStore, 'Bob', { ...syncCrypto, logger: bobDiagnostics })
+  const annWire = hub.join(ann, { links: false })
+  const bobWire = hub.join(bob, { links: false })
   await ann.attachNetwork(annWire)
   await bob.attachNetwork(bobWire)
   await ann.contacts.add(bob.userId)
-  return { ann, bob, annWire, bobWire, mailboxes, bobStore, bobDiagnostics }
+  return { hub, ann, bob, annWire, bobWire, mailboxes: hub.mailboxes, bobStore, bobDiagnostics }
 }
-
-// Receipts are batched for 20 ms (src/app/outbox.ts): settle waits past that.
-const settle = async (): Promise<void> => { for (let i = 0; i < 80; i++) await new Promise((r) => setTimeout(r, 1)) }
-
-/** For states reached through timers and batches: poll rather than guess how long they take. */
-const POLL = { timeout: 10_000, interval: 20 }
 
 /** Every entry id held in the mailboxes, by slot: what a holder would see. */
 function heldEntries (mailboxes: Map<string, Uint8Array>): number {
@@ -100,19 +40,21 @@ function heldEntries (mailboxes: Map<string, Uint8Array>): number {
 }
 
 describe('Messenger', { timeout: 30_000 }, () => {
+  useFakeTime()
+
   it('stores a message as pending before anything is sent, and sends it encrypted when a link comes up', async () => {
     const { ann, bob, annWire, bobWire } = await pair()
     const message = await ann.conversations.send(bob.userId, '  hello  ')
     await settle()
     expect(message.text).toBe('hello')
-    await expect.poll(async () => (await ann.conversations.messages(bob.userId)).map((m) => m.state), POLL).toEqual(['pending'])
+    await eventually(async () => (await ann.conversations.messages(bob.userId)).map((m) => m.state)).toEqual(['pending'])
 
-    annWire.up = bobWire.up = true
+    annWire.linksUp = bobWire.linksUp = true
     ann.onLinkUp(bob.userId)
-    await expect.poll(async () => (await ann.conversations.messages(bob.userId)).map((m) => m.state), POLL).toEqual(['delivered'])
+    await eventually(async () => (await ann.conversations.messages(bob.userId)).map((m) => m.state)).toEqual(['delivered'])
     // Bob had never heard of Ann: her first message makes her a contact, named as she wrote.
     expect((await bob.contacts.list()).map((c) => c.name)).toEqual(['Ann'])
-    await expect.poll(async () => (await bob.conversations.messages(ann.userId)).map((m) => m.text), POLL).toEqual(['hello'])
+    await eventually(async () => (await bob.conversations.messages(ann.userId)).map((m) => m.text)).toEqual(['hello'])
     // Nothing on the wire holds the text.
     const wire = new TextDecoder('latin1').decode(Uint8Array.from(annWire.frames.flatMap((f) => [...f])))
     expect(wire).not.toContain('hello')
@@ -120,7 +62,7 @@ describe('Messenger', { timeout: 30_000 }, () => {
 
   it('a replayed frame is not shown twice', async () => {
     const { ann, bob, annWire, bobWire } = await pair()
-    annWire.up = bobWire.up = true
+    annWire.linksUp = bobWire.linksUp = true
     await ann.conversations.send(bob.userId, 'once')
     await settle()
     for (const frame of annWire.frames) {
@@ -128,21 +70,21 @@ describe('Messenger', { timeout: 30_000 }, () => {
       if (envelope.kind === 'sealed') bob.onEnvelope(envelope)
     }
     await settle()
-    await expect.poll(async () => (await bob.conversations.messages(ann.userId)).map((m) => m.text), POLL).toEqual(['once'])
+    await eventually(async () => (await bob.conversations.messages(ann.userId)).map((m) => m.text)).toEqual(['once'])
   })
 
   it('resends a sent message without a receipt when the link comes back, and the receiver keeps one copy', async () => {
     const { ann, bob, annWire, bobWire } = await pair()
-    annWire.up = true
-    bobWire.up = false // Bob's receipts are lost
+    annWire.linksUp = true
+    bobWire.linksUp = false // Bob's receipts are lost
     await ann.conversations.send(bob.userId, 'in flight')
     await settle()
-    await expect.poll(async () => (await ann.conversations.messages(bob.userId)).map((m) => m.state), POLL).toEqual(['sent'])
-    bobWire.up = true
+    await eventually(async () => (await ann.conversations.messages(bob.userId)).map((m) => m.state)).toEqual(['sent'])
+    bobWire.linksUp = true
     ann.onLinkUp(bob.userId)
     await settle()
-    await expect.poll(async () => (await ann.conversations.messages(bob.userId)).map((m) => m.state), POLL).toEqual(['delivered'])
-    await expect.poll(async () => (await bob.conversations.messages(ann.userId)).map((m) => m.text), POLL).toEqual(['in flight'])
+    await eventually(async () => (await ann.conversations.messages(bob.userId)).map((m) => m.state)).toEqual(['delivered'])
+    await eventually(async () => (await bob.conversations.messages(ann.userId)).map((m) => m.text)).toEqual(['in flight'])
   })
 
   it('both write first at the same time and every message arrives both ways', async () => {
@@ -150,7 +92,7 @@ describe('Messenger', { timeout: 30_000 }, () => {
     await bob.contacts.add(ann.userId)
     await ann.conversations.send(bob.userId, 'from ann')
     await bob.conversations.send(ann.userId, 'from bob')
-    annWire.up = bobWire.up = true
+    annWire.linksUp = bobWire.linksUp = true
     ann.onLinkUp(bob.userId)
     bob.onLinkUp(ann.userId)
     await settle()
@@ -161,7 +103,7 @@ describe('Messenger', { timeout: 30_000 }, () => {
     }
     expect((await bob.conversations.messages(ann.userId)).filter((m) => m.direction === 'in').map((m) => m.text)).toEqual(['from ann', 'ann 0', 'ann 1', 'ann 2'])
     expect((await ann.conversations.messages(bob.userId)).filter((m) => m.direction === 'in').map((m) => m.text)).toEqual(['from bob', 'bob 0', 'bob 1', 'bob 2'])
-    await expect.poll(async () => (await ann.conversations.messages(bob.userId)).every((m) => m.direction === 'in' || m.state === 'delivered'), POLL).toBe(true)
+    await eventually(async () => (await ann.conversations.messages(bob.userId)).every((m) => m.direction === 'in' || m.state === 'delivered')).toBe(true)
   })
 
   it('refuses empty, oversized and unaddressed messages and stores nothing', async () => {
@@ -196,11 +138,11 @@ describe('Messenger', { timeout: 30_000 }, () => {
   })
 
   it('a changed key agreement key is never taken silently: sending stops until the person accepts it', async () => {
-    const { ann, bob, annWire, bobWire } = await pair()
-    annWire.up = bobWire.up = true
+    const { hub, ann, bob, annWire, bobWire } = await pair()
+    annWire.linksUp = bobWire.linksUp = true
     await ann.conversations.send(bob.userId, 'hello')
     await settle()
-    await expect.poll(async () => (await ann.conversations.messages(bob.userId)).map((m) => m.state), POLL).toEqual(['delivered'])
+    await eventually(async () => (await ann.conversations.messages(bob.userId)).map((m) => m.state)).toEqual(['delivered'])
 
     // Bob reinstalls with the same identity key but new key agreement keys (or someone who
     // holds his identity key tries to sit in the middle): his next message starts a new session.
@@ -208,12 +150,9 @@ describe('Messenger', { timeout: 30_000 }, () => {
     const dh = createDhIdentity(bob.identity)
     await bobStore.saveProfile({ ...bob.identity, name: 'Bob', createdAt: 1, dh })
     await SessionCrypto.createPrekeys(bobStore, bob.identity, dh)
-    const reborn = (await Messenger.load(bobStore))!
-    const rebornWire = new Wire(new Map(), () => reborn)
-    rebornWire.peer = ann
-    rebornWire.up = true
-    annWire.peer = reborn
-    await reborn.attachNetwork(rebornWire)
+    const reborn = (await Messenger.load(bobStore, syncCrypto))!
+    // The reinstalled tab answers for Bob's identity from now on.
+    await reborn.attachNetwork(hub.join(reborn))
     await reborn.contacts.add(await ann.profile.inviteLink('http://127.0.0.1', []))
     await reborn.conversations.send(ann.userId, 'it is me, new keys')
     await settle()
@@ -237,7 +176,7 @@ describe('Messenger', { timeout: 30_000 }, () => {
     for (const text of ['one', 'two', 'three']) await ann.conversations.send(bob.userId, text)
     await settle()
     // Bob is offline (no link): each message went to his first-contact slots at once.
-    await expect.poll(async () => (await ann.conversations.messages(bob.userId)).map((m) => [m.state, m.holders]), POLL).toEqual([['stored', 1], ['stored', 1], ['stored', 1]])
+    await eventually(async () => (await ann.conversations.messages(bob.userId)).map((m) => [m.state, m.holders])).toEqual([['stored', 1], ['stored', 1], ['stored', 1]])
     const sent = await ann.conversations.messages(bob.userId)
     expect(heldEntries(mailboxes)).toBe(3)
     // Nothing a holder keeps shows the text or either person's id.
@@ -249,20 +188,18 @@ describe('Messenger', { timeout: 30_000 }, () => {
     expect((await bob.duties.drainMailboxes()).received).toBe(3)
     await bob.duties.drainMailboxes()
     await settle()
-    await expect.poll(async () => (await bob.conversations.messages(ann.userId)).map((m) => m.text), POLL).toEqual(['one', 'two', 'three'])
-    // Ann is offline too, so Bob's receipts wait in the pair's slots; Ann reads them.
-    // (Bob's receipts are batched and written a moment later: Ann looks until she sees them.)
-    expect(annWire.up).toBe(false)
-    await expect.poll(async () => {
-      await ann.duties.drainMailboxes()
-      return (await ann.conversations.messages(bob.userId)).map((m) => m.state)
-    }, POLL).toEqual(['delivered', 'delivered', 'delivered'])
+    await eventually(async () => (await bob.conversations.messages(ann.userId)).map((m) => m.text)).toEqual(['one', 'two', 'three'])
+    // Ann is offline too, so Bob's receipts (sent when the batch closed, within settle) wait
+    // in the pair's slots; Ann reads them.
+    expect(annWire.linksUp).toBe(false)
+    await ann.duties.drainMailboxes()
+    expect((await ann.conversations.messages(bob.userId)).map((m) => m.state)).toEqual(['delivered', 'delivered', 'delivered'])
     // Her records are tombstones now: holders drop the messages.
     await settle()
     const annEntries = (): number => [...mailboxes.values()]
       .flatMap((r) => decodeMailboxRecord(r).entries)
       .filter((e) => sent.some((m) => m.id === toString(e.id, 'hex'))).length
-    await expect.poll(annEntries, POLL).toBe(0)
+    await eventually(annEntries).toBe(0)
     expect([...mailboxes.values()].some((r) => decodeMailboxRecord(r).entries.length === 0)).toBe(true)
   })
 
@@ -285,7 +222,7 @@ describe('Messenger', { timeout: 30_000 }, () => {
     await ann.contacts.add(await bob.profile.inviteLink('http://127.0.0.1', []))
     const texts = Array.from({ length: 12 }, (_, i) => `queued ${i + 1}`)
     for (const text of texts) await ann.conversations.send(bob.userId, text)
-    await expect.poll(async () => (await ann.conversations.messages(bob.userId)).every((m) => m.state === 'stored'), POLL).toBe(true)
+    await eventually(async () => (await ann.conversations.messages(bob.userId)).every((m) => m.state === 'stored')).toBe(true)
     const changes: MessengerChange[] = []
     bob.bus.subscribe((change) => { changes.push(change) })
 
@@ -308,27 +245,26 @@ describe('Messenger', { timeout: 30_000 }, () => {
     expect(changes.filter((c) => c.kind === 'messages')).toHaveLength(again.slots) // one UI update per slot
     expect((await bob.duties.drainMailboxes()).received).toBe(0)
     expect((await bob.conversations.messages(ann.userId)).map((m) => m.text)).toEqual(texts)
-    await expect.poll(async () => {
-      await ann.duties.drainMailboxes()
-      return (await ann.conversations.messages(bob.userId)).map((m) => m.state)
-    }, POLL).toEqual(texts.map(() => 'delivered'))
+    // Bob's receipts go to the pair's slots once their batch closes; then Ann reads them.
+    await settle()
+    await ann.duties.drainMailboxes()
+    expect((await ann.conversations.messages(bob.userId)).map((m) => m.state)).toEqual(texts.map(() => 'delivered'))
   })
 
   it('a drain shows what the first holder to answer has without waiting for the others, then takes what it lacked from the rest, each message once', async () => {
-    const { ann, bob, bobWire, mailboxes } = await pair()
+    const { hub, ann, bob, mailboxes } = await pair()
     await ann.contacts.add(await bob.profile.inviteLink('http://127.0.0.1', []))
     for (const text of ['one', 'two', 'three']) await ann.conversations.send(bob.userId, text)
-    await expect.poll(async () => (await ann.conversations.messages(bob.userId)).every((m) => m.state === 'stored'), POLL).toBe(true)
+    await eventually(async () => (await ann.conversations.messages(bob.userId)).every((m) => m.state === 'stored')).toBe(true)
     // The fast holder kept the slot as it was after three messages; three more came later.
-    bobWire.fastHolder = new Map(mailboxes)
+    hub.earlyHolder = new Map(mailboxes)
     for (const text of ['four', 'five', 'six']) await ann.conversations.send(bob.userId, text)
-    await expect.poll(async () => (await ann.conversations.messages(bob.userId)).every((m) => m.state === 'stored'), POLL).toBe(true)
-    let answerAll = (): void => {}
-    bobWire.slowHolder = new Promise((resolve) => { answerAll = resolve })
+    await eventually(async () => (await ann.conversations.messages(bob.userId)).every((m) => m.state === 'stored')).toBe(true)
+    const answerAll = hub.holdLookups()
 
     const draining = bob.duties.drainMailboxes()
     // The fast holder's three are shown while the lookup still waits for the slow holder.
-    await expect.poll(async () => (await bob.conversations.messages(ann.userId)).map((m) => m.text), POLL).toEqual(['one', 'two', 'three'])
+    await eventually(async () => (await bob.conversations.messages(ann.userId)).map((m) => m.text)).toEqual(['one', 'two', 'three'])
     answerAll()
     expect((await draining).received).toBe(6)
     expect((await bob.conversations.messages(ann.userId)).map((m) => m.text)).toEqual(['one', 'two', 'three', 'four', 'five', 'six'])
@@ -339,11 +275,11 @@ describe('Messenger', { timeout: 30_000 }, () => {
     const { ann, bob, mailboxes, bobDiagnostics } = await pair()
     await ann.contacts.add(await bob.profile.inviteLink('http://127.0.0.1', []))
     for (const text of ['one', 'two']) await ann.conversations.send(bob.userId, text)
-    await expect.poll(() => heldEntries(mailboxes), POLL).toBe(2)
+    await eventually(() => heldEntries(mailboxes)).toBe(2)
     const drains = (): number => bobDiagnostics.events('mailbox:drained').length
     const before = drains()
     bob.onRelayStatus('connecting')
-    await expect.poll(async () => (await bob.conversations.messages(ann.userId)).map((m) => m.text), POLL).toEqual(['one', 'two'])
+    await eventually(async () => (await bob.conversations.messages(ann.userId)).map((m) => m.text)).toEqual(['one', 'two'])
     expect(drains()).toBe(before + 1)
     bob.onRelayStatus('reserved', 1)
     await settle()
@@ -356,13 +292,13 @@ describe('Messenger', { timeout: 30_000 }, () => {
     annWire.dhtUp = false
     await ann.conversations.send(bob.userId, 'later')
     await settle()
-    await expect.poll(async () => (await ann.conversations.messages(bob.userId)).map((m) => m.state), POLL).toEqual(['pending'])
+    await eventually(async () => (await ann.conversations.messages(bob.userId)).map((m) => m.state)).toEqual(['pending'])
     annWire.dhtUp = true
     ann.onRelayStatus('reserved')
     await settle()
-    await expect.poll(async () => (await ann.conversations.messages(bob.userId)).map((m) => m.state), POLL).toEqual(['stored'])
+    await eventually(async () => (await ann.conversations.messages(bob.userId)).map((m) => m.state)).toEqual(['stored'])
     await bob.duties.drainMailboxes()
-    await expect.poll(async () => (await bob.conversations.messages(ann.userId)).map((m) => m.text), POLL).toEqual(['later'])
+    await eventually(async () => (await bob.conversations.messages(ann.userId)).map((m) => m.text)).toEqual(['later'])
   })
 
   it('a message with no receipt within the retention fails, and Retry sends it again', async () => {
@@ -372,12 +308,12 @@ describe('Messenger', { timeout: 30_000 }, () => {
     await settle()
     ann.onRelayStatus('reserved') // the leader's duty: fail what is past its retention
     await settle()
-    await expect.poll(async () => (await ann.conversations.messages(bob.userId)).map((m) => m.state), POLL).toEqual(['failed'])
+    await eventually(async () => (await ann.conversations.messages(bob.userId)).map((m) => m.state)).toEqual(['failed'])
     await ann.conversations.retry(old.id)
     await settle()
-    await expect.poll(async () => (await ann.conversations.messages(bob.userId)).map((m) => m.state), POLL).toEqual(['stored'])
+    await eventually(async () => (await ann.conversations.messages(bob.userId)).map((m) => m.state)).toEqual(['stored'])
     await bob.duties.drainMailboxes()
-    await expect.poll(async () => (await bob.conversations.messages(ann.userId)).map((m) => m.text), POLL).toEqual(['too late'])
+    await eventually(async () => (await bob.conversations.messages(ann.userId)).map((m) => m.text)).toEqual(['too late'])
   })
 
   it('someone added by bare ID who never wrote has no mailbox: the message stays queued and the person is told', async () => {
@@ -386,25 +322,25 @@ describe('Messenger', { timeout: 30_000 }, () => {
     ann.bus.subscribe((change) => { if (change.kind === 'notice') notices.push(change.text) })
     await ann.conversations.send(bob.userId, 'hello?')
     await settle()
-    await expect.poll(async () => (await ann.conversations.messages(bob.userId)).map((m) => m.state), POLL).toEqual(['pending'])
+    await eventually(async () => (await ann.conversations.messages(bob.userId)).map((m) => m.state)).toEqual(['pending'])
     expect(notices.join(' ')).toMatch(/no mailbox/)
   })
 
   it('read receipts mark the sender\'s message read, and can be turned off', async () => {
     const { ann, bob, annWire, bobWire } = await pair()
-    annWire.up = bobWire.up = true
+    annWire.linksUp = bobWire.linksUp = true
     await ann.conversations.send(bob.userId, 'seen?')
     await settle()
     await bob.conversations.markRead(ann.userId)
     await settle()
-    await expect.poll(async () => (await ann.conversations.messages(bob.userId)).map((m) => m.state), POLL).toEqual(['read'])
-    await expect.poll(async () => (await bob.conversations.messages(ann.userId)).map((m) => m.state), POLL).toEqual(['read'])
+    await eventually(async () => (await ann.conversations.messages(bob.userId)).map((m) => m.state)).toEqual(['read'])
+    await eventually(async () => (await bob.conversations.messages(ann.userId)).map((m) => m.state)).toEqual(['read'])
     await bob.conversations.setReadReceipts(false)
     await ann.conversations.send(bob.userId, 'quietly')
     await settle()
     await bob.conversations.markRead(ann.userId)
     await settle()
-    await expect.poll(async () => (await ann.conversations.messages(bob.userId)).map((m) => m.state), POLL).toEqual(['read', 'delivered'])
+    await eventually(async () => (await ann.conversations.messages(bob.userId)).map((m) => m.state)).toEqual(['read', 'delivered'])
   })
 
   it('a profile made before mailboxes gets one invitation secret on load, the same in every later load and invite', async () => {
@@ -425,14 +361,14 @@ describe('Messenger', { timeout: 30_000 }, () => {
   it('Bob\'s push token reaches Ann in the session; mail she leaves in his mailbox pokes his gateway once per window, and a refused poke changes nothing; his withdrawal reaches her through her mailbox', async () => {
     const { ann, bob, annWire, bobWire, bobStore } = await pair()
     await ann.contacts.add(await bob.profile.inviteLink('http://127.0.0.1', []))
-    annWire.up = bobWire.up = true
+    annWire.linksUp = bobWire.linksUp = true
     await ann.conversations.send(bob.userId, 'hello')
-    await expect.poll(async () => (await ann.conversations.messages(bob.userId)).map((m) => m.state), POLL).toEqual(['delivered'])
+    await eventually(async () => (await ann.conversations.messages(bob.userId)).map((m) => m.state)).toEqual(['delivered'])
 
     const registration: StoredPushRegistration = { gatewayOrigin: 'https://relay-b.example', token: 'bobsToken', revokeSecret: 's', endpoint: 'https://push.example/1', createdAt: 0 }
     await bobStore.saveSetting(PUSH_REGISTRATION_SETTING, registration)
     await bob.pushSharing.shareWithAll()
-    await expect.poll(async () => (await ann.contacts.list())[0]!.push, POLL).toMatchObject({ gateway: 'https://relay-b.example', token: 'bobsToken' })
+    await eventually(async () => (await ann.contacts.list())[0]!.push).toMatchObject({ gateway: 'https://relay-b.example', token: 'bobsToken' })
 
     const pokes: Array<{ url: string, body: string }> = []
     vi.stubGlobal('fetch', async (url: string, init: RequestInit) => {
@@ -441,17 +377,18 @@ describe('Messenger', { timeout: 30_000 }, () => {
       return new Response(JSON.stringify({ error: 'No push subscription has this token.' }), { status: 404 })
     })
     try {
-      annWire.up = bobWire.up = false
+      annWire.linksUp = bobWire.linksUp = false
       await ann.conversations.send(bob.userId, 'while you were away')
       await ann.conversations.send(bob.userId, 'and again')
-      await expect.poll(async () => (await ann.conversations.messages(bob.userId)).map((m) => m.state), POLL).toEqual(['delivered', 'stored', 'stored'])
+      await eventually(async () => (await ann.conversations.messages(bob.userId)).map((m) => m.state)).toEqual(['delivered', 'stored', 'stored'])
       await settle()
       expect(pokes).toEqual([{ url: 'https://relay-b.example/push/poke', body: JSON.stringify({ token: 'bobsToken' }) }])
 
       // Bob turns notifications off: the withdrawal waits in Ann's mailbox until she reads it.
       await bobStore.saveSetting(PUSH_REGISTRATION_SETTING, null)
       await bob.pushSharing.shareWithAll()
-      await expect.poll(async () => { await ann.duties.drainMailboxes(); return (await ann.contacts.list())[0]!.push?.token }, POLL).toBe('')
+      await ann.duties.drainMailboxes()
+      expect((await ann.contacts.list())[0]!.push?.token).toBe('')
     } finally {
       vi.unstubAllGlobals()
     }
