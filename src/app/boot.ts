@@ -4,12 +4,14 @@ import { Diagnostics } from '../diagnostics/index.ts'
 import { ProfileVault } from '../store/vault.ts'
 import { fetchAppConfig, isLocalOrigin, type AppConfig } from '../net/app-config.ts'
 import { Messenger } from './messenger.ts'
-import { assertDisplayName } from './profile.ts'
+import { assertDisplayName, ProfileError } from './profile.ts'
 import { createPushClient, loadPushRegistration, type PushClient } from './push/push-client.ts'
 import { mergeRelays, parseRelayListSetting } from './relay-list.ts'
 
 /** What the relay that served the app configured: relays, ICE servers (Settings shows them). */
 export type { AppConfig }
+/** The shortest passphrase Settings accepts (the UI says so when a shorter one is refused). */
+export { MIN_PASSPHRASE_CHARS } from '../store/storage-key.ts'
 
 export type StartPhase = 'onboarding' | 'locked' | 'ready'
 
@@ -62,7 +64,7 @@ export class Boot {
   }
 
   async setPassphrase (passphrase: string, confirmation: string, options: KdfProgress = {}): Promise<void> {
-    if (passphrase !== confirmation) throw new Error('The two passphrases differ.')
+    if (passphrase !== confirmation) throw new ProfileError('passphrase-mismatch', 'The two passphrases differ.')
     await this.requireVault().setPassphrase(passphrase, options)
   }
 

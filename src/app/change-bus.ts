@@ -2,14 +2,24 @@ import type { StoredGroupMessage, StoredMessage } from '../core/ports/index.ts'
 import type { ComponentLogger } from '../diagnostics/index.ts'
 import { TabSync, type SyncedChange } from './tab-sync.ts'
 
+/**
+ * Something the person should be told: a code with what its sentence needs. The words live
+ * in the UI's message catalogue (src/ui/i18n/), in every language; nothing here is English.
+ */
+export type Notice =
+  /** A message waits: the contact is offline and we hold no mailbox secret of theirs. */
+  | { code: 'no-mailbox', params: { name: string } }
+  /** Writing to a contact's mailbox failed; the UI words the error (src/ui/i18n/errors.ts). */
+  | { code: 'mailbox-write-failed', params: { error: unknown } }
+
 export type MessengerChange =
   | { kind: 'contacts' }
   /** `message` is the one message that was added or moved on, when that is all that changed. */
   | { kind: 'messages', contactId: string, message?: StoredMessage }
   | { kind: 'status', contactId: string }
   | { kind: 'relay' }
-  /** Something the person should be told in words (why a message waits, say). */
-  | { kind: 'notice', text: string }
+  /** Something the person should be told (why a message waits, say). */
+  | { kind: 'notice', notice: Notice }
   | { kind: 'groups' }
   /** `messages`: the rows added or read just now, when that is all that changed. */
   | { kind: 'group-messages', groupId: string, messages?: StoredGroupMessage[] }

@@ -46,7 +46,7 @@ export class ContactBook {
     const parsed = parseContactInput(input, now)
     const publicKey = parsed.kind === 'invite' ? parsed.invite.publicKey : parsed.publicKey
     const userId = encodeUserId(publicKey)
-    if (userId === this.components.profile.userId) throw new ProfileError('That is your own ID.')
+    if (userId === this.components.profile.userId) throw new ProfileError('own-id', 'That is your own ID.')
     const existing = await this.components.store.getContact(userId)
     const invite = parsed.kind === 'invite' ? parsed.invite : undefined
     const contact: StoredContact = {
@@ -80,7 +80,7 @@ export class ContactBook {
     const members: GroupMember[] = []
     for (const userId of new Set(userIds)) {
       const contact = await this.components.store.getContact(userId)
-      if (contact == null) throw new ProfileError('Only contacts can be added to a group.')
+      if (contact == null) throw new ProfileError('not-contact', 'Only contacts can be added to a group.')
       members.push({ userId, name: contact.name })
     }
     return members
@@ -104,7 +104,7 @@ export class ContactBook {
 
   private async update (contactId: string, change: (c: StoredContact) => StoredContact): Promise<void> {
     const contact = await this.components.store.getContact(contactId)
-    if (contact == null) throw new ProfileError('No such contact.')
+    if (contact == null) throw new ProfileError('no-contact', 'No such contact.')
     await this.components.store.putContact(change(contact))
     this.components.bus.emit({ kind: 'contacts' })
   }

@@ -1,3 +1,4 @@
+import { ReasonedError } from '../core/errors.ts'
 import { isValidMessageText, TEXT_MAX_CHARS } from '../core/text-rules.ts'
 import { messageIdFromString, messageIdToString, newMessageId } from '../core/message-id.ts'
 import type { ContactStore, HistoryStore, SettingStore, StoredMessage } from '../core/ports/index.ts'
@@ -7,8 +8,17 @@ import type { Outbox } from './mailbox/outbox.ts'
 
 const READ_RECEIPTS = 'read-receipts'
 
-export class SendError extends Error {
+export type SendErrorReason = 'empty' | 'too-long' | 'broken-text' | 'no-contact' | 'key-changed'
+
+/** A message refused before it was stored; the UI words it by `reason` (src/ui/i18n/errors.ts). */
+export class SendError extends ReasonedError<SendErrorReason> {
   override name = 'SendError'
+  /** 'key-changed': whose key changed. */
+  readonly contactName: string | undefined
+  constructor (reason: SendErrorReason, message: string, options: { contactName?: string } = {}) {
+    super(reason, message)
+    this.contactName = options.contactName
+  }
 }
 
 export interface ConversationsComponents {
@@ -40,13 +50,13 @@ export class Conversations {
   /** Stores the message first (queued), then the outbox sends it or leaves it in a mailbox. */
   async send (contactId: string, text: string, now = Date.now()): Promise<StoredMessage> {
     const body = text.trim()
-    if (body.length === 0) throw new SendError('An empty message is not sent.')
-    if (body.length > TEXT_MAX_CHARS) throw new SendError(`A message has at most ${TEXT_MAX_CHARS} characters.`)
-    if (!isValidMessageText(body)) throw new SendError('This message holds a broken character and cannot be sent.')
+    if (body.length === 0) throw new SendError('empty', 'An empty message is not sent.')
+    if (body.length > TEXT_MAX_CHARS) throw new SendError('too-long', `A message has at most ${TEXT_MAX_CHARS} characters.`)
+    if (!isValidMessageText(body)) throw new SendError('broken-text', 'This message holds a broken character and cannot be sent.')
     const contact = await this.components.store.getContact(contactId)
-    if (contact == null) throw new SendError('No such contact.')
+    if (contact == null) throw new SendError('no-contact', 'No such contact.')
     if (contact.changedDhIdentityKey != null) {
-      throw new SendError(`${contact.name}'s security key changed. Compare safety numbers and accept the new key before writing.`)
+      throw new SendError('key-changed', `${contact.name}'s security key changed. Compare safety numbers and accept the new key before writing.`, { contactName: contact.name })
     }
     const message: StoredMessage = { id: messageIdToString(newMessageId()), contactId, direction: 'out', text: body, sentAt: this.nextSentAt(now), state: 'pending' }
     await this.components.store.addMessage(message)

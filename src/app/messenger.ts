@@ -63,7 +63,7 @@ export class Messenger implements NetworkHost {
       store, crypto: this.crypto, profile: record, network, events, logger,
       host: {
         changed: (message) => { this.bus.emit({ kind: 'messages', contactId: message.contactId, message }) },
-        notice: (text) => { this.bus.emit({ kind: 'notice', text }) },
+        notice: (notice) => { this.bus.emit({ kind: 'notice', notice }) },
         mailboxWritten: (contact) => { void poker.poke(contact) }
       }
     }, { retentionMs: init.retentionMs })

@@ -1,3 +1,4 @@
+import { ReasonedError } from '../core/errors.ts'
 import { createIdentity, type Identity } from '../core/identity.ts'
 import { encodeUserId } from '../core/user-id.ts'
 import { normalizeDisplayName } from '../core/text-rules.ts'
@@ -9,14 +10,23 @@ import type { PrekeyStore, ProfileStore, StoredProfile } from '../core/ports/ind
 import { SessionCrypto } from './session-crypto.ts'
 import { withLock } from './locks.ts'
 
-export class ProfileError extends Error {
+export type ProfileErrorReason =
+  | 'display-name' // empty, too long, or holding control or text-direction characters
+  | 'exists' // this browser has a profile already
+  | 'own-id' // adding oneself as a contact
+  | 'not-contact' // a group member who is not a contact
+  | 'no-contact' // no contact with that id
+  | 'passphrase-mismatch' // the passphrase and its confirmation differ
+
+/** The profile or its contacts refused a change; the UI words it by `reason` (src/ui/i18n/errors.ts). */
+export class ProfileError extends ReasonedError<ProfileErrorReason> {
   override name = 'ProfileError'
 }
 
 /** Checks a display name before anything is created for it. */
 export function assertDisplayName (name: string): string {
   const trimmed = normalizeDisplayName(name)
-  if (trimmed === undefined) throw new ProfileError('A display name has 1 to 64 characters and no control or text-direction characters.')
+  if (trimmed === undefined) throw new ProfileError('display-name', 'A display name has 1 to 64 characters and no control or text-direction characters.')
   return trimmed
 }
 
@@ -36,7 +46,7 @@ export async function loadProfile (store: ProfileStore): Promise<StoredProfile |
 /** A new profile: identity, its X25519 key, a first signed prekey, an invitation secret. */
 export async function createProfile (store: ProfileStore & PrekeyStore, name: string, now = Date.now()): Promise<StoredProfile> {
   const trimmed = assertDisplayName(name)
-  if (await store.loadProfile() != null) throw new ProfileError('This browser already has a profile.')
+  if (await store.loadProfile() != null) throw new ProfileError('exists', 'This browser already has a profile.')
   const identity = createIdentity()
   const profile: StoredProfile = {
     ...identity, name: trimmed, createdAt: now, dh: createDhIdentity(identity), mailboxSecret: randomBytes(MAILBOX_SECRET_BYTES)

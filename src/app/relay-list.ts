@@ -1,4 +1,5 @@
 import { multiaddr } from '@multiformats/multiaddr'
+import { ReasonedError } from '../core/errors.ts'
 
 /**
  * Where the app's relay list comes from, merged in this order (first is tried first):
@@ -13,26 +14,41 @@ export interface RelaySources {
   buildTime: readonly string[]
 }
 
-export class RelayAddressError extends Error {
+export type RelayAddressErrorReason =
+  | 'empty'
+  | 'malformed' // not a multiaddr at all
+  | 'circuit' // an address through a relay, not a relay's own
+  | 'not-websocket' // no /ws or /wss
+  | 'no-peer-id' // does not end in /p2p/<peer id>
+  | 'duplicate' // in the person's list already
+
+/** A relay address refused; the UI words it by `reason` (src/ui/i18n/errors.ts). */
+export class RelayAddressError extends ReasonedError<RelayAddressErrorReason> {
   override name = 'RelayAddressError'
+  /** 'malformed': the text as typed (trimmed), which the sentence quotes. */
+  readonly input: string | undefined
+  constructor (reason: RelayAddressErrorReason, message: string, options: { input?: string, cause?: unknown } = {}) {
+    super(reason, message, { cause: options.cause })
+    this.input = options.input
+  }
 }
 
 /** A relay address a browser can use: websockets, no circuit, ending in /p2p/<peer id>. */
 export function parseRelayAddress (text: string): string {
   const trimmed = text.trim()
-  if (trimmed === '') throw new RelayAddressError('Enter a relay address, such as /dns4/relay.example/tcp/443/wss/p2p/12D3KooW…')
+  if (trimmed === '') throw new RelayAddressError('empty', 'Enter a relay address, such as /dns4/relay.example/tcp/443/wss/p2p/12D3KooW…')
   let ma
   try {
     ma = multiaddr(trimmed)
   } catch {
-    throw new RelayAddressError(`"${trimmed}" is not a relay address: it should look like /dns4/relay.example/tcp/443/wss/p2p/12D3KooW…`)
+    throw new RelayAddressError('malformed', `"${trimmed}" is not a relay address: it should look like /dns4/relay.example/tcp/443/wss/p2p/12D3KooW…`, { input: trimmed })
   }
   const names = ma.getComponents().map((c) => c.name)
-  if (names.includes('p2p-circuit')) throw new RelayAddressError('That is an address reached through a relay, not a relay\'s own address.')
+  if (names.includes('p2p-circuit')) throw new RelayAddressError('circuit', 'That is an address reached through a relay, not a relay\'s own address.')
   if (!names.includes('ws') && !names.includes('wss')) {
-    throw new RelayAddressError('A browser reaches relays over websockets: the address needs /ws or /wss (as the relay prints it).')
+    throw new RelayAddressError('not-websocket', 'A browser reaches relays over websockets: the address needs /ws or /wss (as the relay prints it).')
   }
-  if (names.at(-1) !== 'p2p') throw new RelayAddressError('The address must end in /p2p/<peer id>, as the relay prints it ("Relay address: …").')
+  if (names.at(-1) !== 'p2p') throw new RelayAddressError('no-peer-id', 'The address must end in /p2p/<peer id>, as the relay prints it ("Relay address: …").')
   return ma.toString()
 }
 
@@ -43,7 +59,8 @@ export function parseRelayListSetting (value: string | undefined, source: string
     try {
       return parseRelayAddress(s)
     } catch (err) {
-      throw new RelayAddressError(`${source}: ${(err as Error).message}`)
+      const known = err instanceof RelayAddressError ? err : undefined
+      throw new RelayAddressError(known?.reason ?? 'malformed', `${source}: ${(err as Error).message}`, { input: known?.input, cause: err })
     }
   })
 }
@@ -79,7 +96,7 @@ export function loadUserRelays (storage: KeyValueStorage): string[] {
 export function addUserRelay (storage: KeyValueStorage, text: string): string[] {
   const addr = parseRelayAddress(text)
   const list = loadUserRelays(storage)
-  if (list.includes(addr)) throw new RelayAddressError('That relay is in the list already.')
+  if (list.includes(addr)) throw new RelayAddressError('duplicate', 'That relay is in the list already.')
   const next = [...list, addr]
   storage.setItem(USER_RELAYS_KEY, JSON.stringify(next))
   return next

@@ -12,8 +12,15 @@ import type { PrekeyStore, SessionStore, StoredContact, StoredMessage, StoredPre
 
 const REPLAY_LOCK = 'murmur:replay-cache'
 
+/** The contact's key changed and was not accepted yet: nothing is sealed for them until it is. */
 export class KeyChangedError extends Error {
   override name = 'KeyChangedError'
+  /** Whose key changed, for the sentence the UI writes. */
+  readonly contactName: string
+  constructor (contactName: string) {
+    super(`${contactName}'s security key changed. Compare safety numbers and accept the new key before writing.`)
+    this.contactName = contactName
+  }
 }
 
 /** One payload of a batch: what it opened to, or why it did not open. */
@@ -115,7 +122,7 @@ export class SessionCrypto {
    */
   async seal (contact: StoredContact, plaintext: Uint8Array, findBundle: () => Promise<Uint8Array | undefined>): Promise<Uint8Array> {
     if (contact.changedDhIdentityKey != null) {
-      throw new KeyChangedError(`${contact.name}'s security key changed. Compare safety numbers and accept the new key before writing.`)
+      throw new KeyChangedError(contact.name)
     }
     return withLock(`murmur:session:${contact.userId}`, async () => {
       const sessions = await this.store.loadSessions(contact.userId)
@@ -123,7 +130,7 @@ export class SessionCrypto {
       if (sessions == null || sessions.entries.length === 0) {
         bundle = this.readBundle(contact, contact.prekeyRecord) ?? this.readBundle(contact, await findBundle())
         if (bundle != null && contact.dhIdentityKey != null && !equals(bundle.dhIdentityKey, contact.dhIdentityKey)) {
-          throw new KeyChangedError(`${contact.name}'s security key changed. Compare safety numbers and accept the new key before writing.`)
+          throw new KeyChangedError(contact.name)
         }
       }
       const out = encryptForContact(sessions, bundle, await this.ownKeys(), plaintext, this.now())

@@ -32,10 +32,26 @@ export class DecodeError extends Error {
   }
 }
 
-export class InvalidUserIdError extends Error {
+export type InvalidUserIdReason =
+  | 'mistyped' // no more said
+  | 'empty'
+  | 'prefix' // does not start with the ids' prefix
+  | 'length' // `actualLength` characters, not USER_ID_LENGTH
+  | 'alphabet' // a character ids never use
+  | 'last-character' // a last character no key can end in
+  | 'checksum'
+
+export class InvalidUserIdError extends ReasonedError<InvalidUserIdReason> {
   override name = 'InvalidUserIdError'
-  constructor (message = 'This Murmur ID looks mistyped. Check it letter by letter, or ask for an invite link.') {
-    super(message)
+  /** 'length': how many characters the text had. */
+  readonly actualLength: number | undefined
+  constructor (
+    reason: InvalidUserIdReason = 'mistyped',
+    message = 'This Murmur ID looks mistyped. Check it letter by letter, or ask for an invite link.',
+    options: { actualLength?: number } = {}
+  ) {
+    super(reason, message)
+    this.actualLength = options.actualLength
   }
 }
 

@@ -2,6 +2,7 @@ import {
   aesGcmOpen, aesGcmSeal, derivePassphraseKey, GCM_NONCE_BYTES, DEFAULT_SCRYPT, generateNonExtractableAesKey,
   openWithCryptoKey, randomBytes, sealWithCryptoKey, type PassphraseKdfParams, type RandomSource
 } from '../crypto/index.ts'
+import { ReasonedError } from '../core/errors.ts'
 
 /**
  * How the profile's storage key rests on disk.
@@ -22,7 +23,9 @@ export class WrongPassphraseError extends Error {
   constructor () { super('That passphrase does not unlock this profile. Nothing was changed; try again.') }
 }
 
-export class KeyRecordError extends Error {
+export type KeyRecordErrorReason = 'passphrase-too-short' | 'damaged'
+
+export class KeyRecordError extends ReasonedError<KeyRecordErrorReason> {
   override name = 'KeyRecordError'
 }
 
@@ -40,7 +43,7 @@ export async function wrapWithPassphrase (
   options: { onProgress?: (fraction: number) => void, signal?: AbortSignal, random?: RandomSource, cost?: Omit<PassphraseKdfParams, 'salt' | 'algorithm'> } = {}
 ): Promise<KeyRecord> {
   if (passphrase.length < MIN_PASSPHRASE_CHARS) {
-    throw new KeyRecordError(`A passphrase has at least ${MIN_PASSPHRASE_CHARS} characters.`)
+    throw new KeyRecordError('passphrase-too-short', `A passphrase has at least ${MIN_PASSPHRASE_CHARS} characters.`)
   }
   const random = options.random ?? randomBytes
   const kdf: PassphraseKdfParams = { ...DEFAULT_SCRYPT, ...options.cost, algorithm: 'scrypt', salt: random(16) }
@@ -62,7 +65,7 @@ export async function unwrapStorageKey (
 ): Promise<Uint8Array> {
   if (record.mode === 'device') {
     const key = await openWithCryptoKey(record.deviceKey, record.wrapped, AAD)
-    if (key == null) throw new KeyRecordError('The storage key of this profile is damaged.')
+    if (key == null) throw new KeyRecordError('damaged', 'The storage key of this profile is damaged.')
     return key
   }
   if (passphrase == null) throw new WrongPassphraseError()

@@ -4,7 +4,7 @@
 import { cleanupOutdatedCaches, createHandlerBoundToURL, precacheAndRoute } from 'workbox-precaching'
 import { NavigationRoute, registerRoute } from 'workbox-routing'
 import { clientsClaim } from 'workbox-core'
-import { focusOrOpenApp, NEW_MESSAGE_NOTIFICATION, PUSH_RECEIVED_MESSAGE } from './notification.ts'
+import { focusOrOpenApp, newMessageNotification, PUSH_RECEIVED_MESSAGE, readWorkerLanguage } from './notification.ts'
 
 declare const self: ServiceWorkerGlobalScope & { __WB_MANIFEST: Array<string | { url: string, revision: string | null }> }
 
@@ -27,7 +27,13 @@ self.addEventListener('message', (event) => {
 self.addEventListener('push', (event) => {
   // event.data is ignored on purpose: a push says only "someone wrote".
   event.waitUntil((async () => {
-    await self.registration.showNotification(NEW_MESSAGE_NOTIFICATION.title, NEW_MESSAGE_NOTIFICATION.options)
+    // In the language the page last chose; a failed read still shows the notification, in English.
+    const language = await readWorkerLanguage(self.caches).catch((err: unknown) => {
+      console.warn('Murmur: the chosen language could not be read', err)
+      return 'en' as const
+    })
+    const notification = newMessageNotification(language)
+    await self.registration.showNotification(notification.title, notification.options)
     for (const client of await self.clients.matchAll({ type: 'window' })) client.postMessage(PUSH_RECEIVED_MESSAGE)
   })())
 })

@@ -1,12 +1,26 @@
 import { getContext, setContext } from 'svelte'
+import type { LocaleState } from './state/locale-state.svelte.ts'
 import type { Session } from './state/session.svelte.ts'
 
 /**
  * Each component takes, by context, only the state it uses: the contact list needs the
  * contacts and the navigation, not the settings. `provideSession` is called once, by the
- * component that shows the open profile.
+ * component that shows the open profile; `provideLocale` once, by the app, since the
+ * screens before a profile opens speak the person's language too.
  */
 const KEY = Symbol('murmur:session')
+const LOCALE_KEY = Symbol('murmur:locale')
+
+export function provideLocale (locale: LocaleState): void {
+  setContext(LOCALE_KEY, locale)
+}
+
+/** The UI's language: `t(key, params)` for a text, `time(at)` and `number(n)` formatted for it. */
+export function useLocale (): LocaleState {
+  const found = getContext<LocaleState | undefined>(LOCALE_KEY)
+  if (found == null) throw new Error('The app provides the locale before any component is shown.')
+  return found
+}
 
 export function provideSession (session: Session): void {
   setContext(KEY, session)

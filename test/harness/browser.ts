@@ -17,11 +17,15 @@ export interface PersonBrowser {
   dispose: () => Promise<void>
 }
 
-/** `options.args` adds Chromium flags (e.g. --ignore-certificate-errors-spki-list for a test certificate), `options.permissions` grants more. */
-export async function openPersonBrowser (url: string, dir?: string, options: { permissions?: string[], args?: string[] } = {}): Promise<PersonBrowser> {
+/**
+ * `options.args` adds Chromium flags (e.g. --ignore-certificate-errors-spki-list for a test
+ * certificate), `options.permissions` grants more, `options.locale` sets the browser's language.
+ */
+export async function openPersonBrowser (url: string, dir?: string, options: { permissions?: string[], args?: string[], locale?: string } = {}): Promise<PersonBrowser> {
   const profileDir = dir ?? await mkdtemp(join(tmpdir(), 'murmur-chromium-'))
   const context = await launchProfile(profileDir, {
     args: options.args,
+    locale: options.locale,
     permissions: [...PERMISSIONS, ...(options.permissions ?? [])]
   })
   await context.addInitScript(trackPeerConnections)

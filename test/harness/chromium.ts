@@ -41,11 +41,13 @@ export async function launchChromium (options: LaunchOptions = {}): Promise<Brow
  * Chromium on a persistent profile directory, like a person's own browser: closing it and
  * launching again on the same directory is a browser restart.
  */
-export async function launchProfile (dir: string, options: LaunchOptions & { permissions?: string[] } = {}): Promise<BrowserContext> {
+export async function launchProfile (dir: string, options: LaunchOptions & { permissions?: string[], locale?: string } = {}): Promise<BrowserContext> {
   return chromium.launchPersistentContext(dir, {
     executablePath: EXECUTABLE,
     headless: true,
     args: flags(options),
-    permissions: options.permissions
+    permissions: options.permissions,
+    // The browser's language (navigator.languages, Accept-Language); Chromium's default otherwise.
+    locale: options.locale
   })
 }

@@ -1,10 +1,20 @@
+import { ReasonedError } from '../../core/errors.ts'
 import type { GroupMember } from '../../core/group/index.ts'
 import type { GroupStore, GroupTransport, SettingStore } from '../../core/ports/index.ts'
 import type { ComponentLogger, EventSink } from '../../diagnostics/index.ts'
 import type { ChangeBus } from '../change-bus.ts'
 import { withLock } from '../locks.ts'
 
-export class GroupError extends Error {
+export type GroupErrorReason =
+  | 'empty' | 'too-long' | 'broken-text' // a message refused before it was stored
+  | 'no-group' // no group with that id
+  | 'not-member' // we left or were removed
+  | 'no-members' // a new group needs someone besides us
+  | 'remove-self' // the admin removing themselves (leaving is "Leave group")
+  | 'not-admin' // only the admin adds and removes members
+
+/** A group action refused; the UI words it by `reason` (src/ui/i18n/errors.ts). */
+export class GroupError extends ReasonedError<GroupErrorReason> {
   override name = 'GroupError'
 }
 

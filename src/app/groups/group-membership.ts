@@ -29,7 +29,7 @@ export class GroupMembership {
 
   /** A new group with us as its admin; the members learn it over their sessions. Returns its id. */
   async create (name: string, members: GroupMember[]): Promise<string> {
-    if (members.length === 0) throw new GroupError('Add at least one member.')
+    if (members.length === 0) throw new GroupError('no-members', 'Add at least one member.')
     const { self, store, bus } = this.components
     const state = createGroupState(name, self, members)
     const { group } = ensureSenderKey(newGroupRecord(state, this.now()), this.now(), true)
@@ -54,7 +54,7 @@ export class GroupMembership {
   }
 
   async removeMember (groupId: string, userId: string): Promise<void> {
-    if (userId === this.components.self.userId) throw new GroupError('To leave the group, use "Leave group".')
+    if (userId === this.components.self.userId) throw new GroupError('remove-self', 'To leave the group, use "Leave group".')
     await this.asAdmin(groupId, async (group) => { await this.applyRemoval(group, userId) })
   }
 
@@ -112,15 +112,15 @@ export class GroupMembership {
 
   private async freshRecord (groupId: string): Promise<StoredGroup> {
     const group = await this.components.store.getGroup(groupId)
-    if (group == null) throw new GroupError('No such group.')
+    if (group == null) throw new GroupError('no-group', 'No such group.')
     return group
   }
 
   private async asAdmin (groupId: string, change: (group: StoredGroup) => Promise<void>): Promise<void> {
     await withGroupLock(groupId, async () => {
       const group = await this.freshRecord(groupId)
-      if (group.removed === true) throw new GroupError('You are no longer in this group.')
-      if (group.state.admin !== this.components.self.userId) throw new GroupError('Only the group\'s admin adds and removes members.')
+      if (group.removed === true) throw new GroupError('not-member', 'You are no longer in this group.')
+      if (group.state.admin !== this.components.self.userId) throw new GroupError('not-admin', 'Only the group\'s admin adds and removes members.')
       await change(group)
     })
     this.components.bus.emit({ kind: 'groups' })

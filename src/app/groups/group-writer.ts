@@ -25,13 +25,13 @@ export class GroupWriter {
   async send (groupId: string, text: string): Promise<StoredGroupMessage> {
     const { store, self, bus, events } = this.components
     const body = text.trim()
-    if (body.length === 0) throw new GroupError('An empty message is not sent.')
-    if (body.length > TEXT_MAX_CHARS) throw new GroupError(`A message has at most ${TEXT_MAX_CHARS} characters.`)
-    if (!isValidMessageText(body)) throw new GroupError('This message holds a broken character and cannot be sent.')
+    if (body.length === 0) throw new GroupError('empty', 'An empty message is not sent.')
+    if (body.length > TEXT_MAX_CHARS) throw new GroupError('too-long', `A message has at most ${TEXT_MAX_CHARS} characters.`)
+    if (!isValidMessageText(body)) throw new GroupError('broken-text', 'This message holds a broken character and cannot be sent.')
     const { row, topic, away } = await withGroupLock(groupId, async () => {
       let group = await store.getGroup(groupId)
-      if (group == null) throw new GroupError('No such group.')
-      if (group.removed === true) throw new GroupError('You are no longer in this group.')
+      if (group == null) throw new GroupError('no-group', 'No such group.')
+      if (group.removed === true) throw new GroupError('not-member', 'You are no longer in this group.')
       const rotated = ensureSenderKey(group, this.now(), false)
       group = rotated.group
       if (rotated.isNew) await this.keys.announce(group, [])

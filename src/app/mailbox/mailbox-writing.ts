@@ -9,7 +9,8 @@ import {
   recordFields, refreshSlot, removeEntries, slotsToPublish, type MailboxWriterState, type WriterSlot
 } from '../../core/mailbox/writer.ts'
 import type { ContactStore, Directory, HistoryStore, OutboxStore, StoredContact, StoredMessage, StoredProfile } from '../../core/ports/index.ts'
-import { errorMessage, type ComponentLogger, type EventSink, type Logger } from '../../diagnostics/index.ts'
+import type { ComponentLogger, EventSink, Logger } from '../../diagnostics/index.ts'
+import type { Notice } from '../change-bus.ts'
 import { withLock } from '../locks.ts'
 import type { SessionCrypto } from '../session-crypto.ts'
 import { writeSecretOf, writeTarget } from './mailbox-secrets.ts'
@@ -29,7 +30,7 @@ export interface MailboxWritingHost {
   /** A message moved on to "stored": the UI shows it, and how many peers hold it. */
   changed: (message: StoredMessage) => void
   /** Something the person should know, e.g. why a message cannot wait in a mailbox. */
-  notice: (text: string) => void
+  notice: (notice: Notice) => void
   /** Messages for this contact now wait in their mailbox on at least one peer: time to wake them. */
   mailboxWritten?: (contact: StoredContact) => void
 }
@@ -71,7 +72,7 @@ export class MailboxWriting {
     const { profile, crypto, host } = this.components
     const target = writeTarget(profile, contact)
     if (target == null) {
-      host.notice(`${contact.name} is offline and has no mailbox we can reach yet: messages wait until you are both online. Adding them from their invite link lets messages wait for them.`)
+      host.notice({ code: 'no-mailbox', params: { name: contact.name } })
       return
     }
     const network = this.components.network()
@@ -89,7 +90,7 @@ export class MailboxWriting {
       return state
     }).catch((err: unknown) => {
       this.log.error('mailbox write for %s failed', contact.userId, err)
-      host.notice(errorMessage(err))
+      host.notice({ code: 'mailbox-write-failed', params: { error: err } })
       return 0
     })
     // Receipts, notes and group keys wake nobody: only a person's message is worth a notification.

@@ -1,5 +1,6 @@
 import type { SettingStore } from '../../core/ports/index.ts'
 import { propertyOf } from '../../diagnostics/index.ts'
+import { ReasonedError } from '../../core/errors.ts'
 
 /**
  * Web Push for Murmur, the browser's half: subscribe with the relay's VAPID key, register
@@ -31,8 +32,15 @@ export async function loadPushRegistration (store: SettingsStore): Promise<Store
   return (await store.loadSetting<StoredPushRegistration | null>(PUSH_REGISTRATION_SETTING)) ?? undefined
 }
 
+export type PushUnavailableReason =
+  | 'unsupported' // no Notification or PushManager
+  | 'no-gateway' // the relay runs no push gateway
+  | 'blocked' // the person (or the browser) refused the permission
+  | 'no-service-worker'
+  | 'no-push-service' // the browser's push service never answered
+
 /** Notifications cannot work here; the message says why and what to do. */
-export class PushUnavailableError extends Error {
+export class PushUnavailableError extends ReasonedError<PushUnavailableReason> {
   override name = 'PushUnavailableError'
 }
 
@@ -130,16 +138,16 @@ export function createPushClient (init: PushClientInit): PushClient {
   return {
     async enableNotifications () {
       if (typeof Notification === 'undefined' || typeof PushManager === 'undefined') {
-        throw new PushUnavailableError('This browser cannot show notifications from a web app.')
+        throw new PushUnavailableError('unsupported', 'This browser cannot show notifications from a web app.')
       }
       if (init.vapidPublicKey == null) {
-        throw new PushUnavailableError('This relay runs no push gateway, so Murmur cannot wake you when it is closed.')
+        throw new PushUnavailableError('no-gateway', 'This relay runs no push gateway, so Murmur cannot wake you when it is closed.')
       }
       if (await requestPermission() !== 'granted') {
-        throw new PushUnavailableError('Notifications are blocked for Murmur: allow them in the browser\'s site settings, then try again.')
+        throw new PushUnavailableError('blocked', 'Notifications are blocked for Murmur: allow them in the browser\'s site settings, then try again.')
       }
       const sw = await init.serviceWorker()
-      if (sw == null) throw new PushUnavailableError('Murmur\'s service worker is not running, so it cannot receive pushes. Reload and try again.')
+      if (sw == null) throw new PushUnavailableError('no-service-worker', 'Murmur\'s service worker is not running, so it cannot receive pushes. Reload and try again.')
 
       const serverKey = base64urlToBytes(init.vapidPublicKey)
       let subscription = await sw.pushManager.getSubscription()
@@ -151,7 +159,7 @@ export function createPushClient (init: PushClientInit): PushClient {
       subscription ??= await withTimeout(
         sw.pushManager.subscribe({ userVisibleOnly: true, applicationServerKey: serverKey }),
         timeoutMs,
-        () => new PushUnavailableError('The browser\'s push service did not answer, so notifications are not available in this browser. Murmur still works while it is open.'))
+        () => new PushUnavailableError('no-push-service', 'The browser\'s push service did not answer, so notifications are not available in this browser. Murmur still works while it is open.'))
 
       const { status, json } = await postJson(fetchFn, `${init.gatewayOrigin}/push/register`, { subscription: subscription.toJSON() })
       const token = propertyOf(json, 'token')

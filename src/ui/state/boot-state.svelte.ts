@@ -1,4 +1,5 @@
 import { Boot } from '../../app/boot.ts'
+import { LocaleState } from './locale-state.svelte.ts'
 import { PwaState } from './pwa-state.svelte.ts'
 import { Session } from './session.svelte.ts'
 
@@ -9,7 +10,8 @@ const INVITE_HASH = /^#\/i\/(.+)$/
 /** Start-up as the person sees it: opening, a passphrase to unlock, a profile to create, then the app. */
 export class BootState {
   phase = $state<Phase>('loading')
-  failure = $state<string>()
+  /** Why storage did not open (the UI words it, src/ui/i18n/errors.ts). */
+  failure = $state.raw<{ error: unknown }>()
   /** Progress of the passphrase key derivation (0..1) while it runs. */
   kdfProgress = $state<number>()
   session = $state.raw<Session>()
@@ -18,6 +20,10 @@ export class BootState {
   private readonly boot = new Boot()
   /** This tab's logs and events: Settings → Diagnostics shows them, the benchmarks read them. */
   readonly diagnostics = this.boot.diagnostics
+  /** The language the UI speaks, from the browser's languages or the person's choice. */
+  readonly locale = new LocaleState({
+    storage: localStorage, languages: navigator.languages, log: this.diagnostics.forComponent('murmur:locale')
+  })
   private pendingInvite: string | undefined
 
   async start (): Promise<void> {
@@ -35,7 +41,7 @@ export class BootState {
       await this.enter(await this.boot.open())
     } catch (err) {
       this.phase = 'failed'
-      this.failure = `Murmur could not open its storage: ${err instanceof Error ? err.message : String(err)}. Private windows and some settings block IndexedDB.`
+      this.failure = { error: err }
     }
   }
 
@@ -75,7 +81,7 @@ export class BootState {
 
   private async openInvite (session: Session, invite: string): Promise<void> {
     await session.addContact(invite).catch((err: unknown) => {
-      session.conversation.notice = err instanceof Error ? err.message : String(err)
+      session.conversation.notice = { code: 'error', params: { error: err } }
     })
   }
 }

@@ -2,13 +2,14 @@ import type { Conversations } from '../../app/conversations.ts'
 import type { StoredContact, StoredMessage } from '../../core/ports/index.ts'
 import type { ContactsState } from './contacts-state.svelte.ts'
 import { upsertMessage } from './message-list.ts'
+import type { ShownNotice } from '../i18n/errors.ts'
 
 /** The open one-to-one conversation: its messages, writing, and what the person is told. */
 export class ConversationState {
   contactId = $state<string>()
   messages = $state.raw<StoredMessage[]>([])
-  /** Something to say in words under the conversation (why a message waits, say). */
-  notice = $state<string>()
+  /** Something to tell under the conversation (why a message waits, say), worded by src/ui/i18n/errors.ts. */
+  notice = $state.raw<ShownNotice>()
   contact: StoredContact | undefined = $derived.by(() => this.contacts.find(this.contactId))
   private readonly conversations: Conversations
   private readonly contacts: ContactsState

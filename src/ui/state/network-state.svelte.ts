@@ -8,8 +8,8 @@ export class NetworkState {
   relay = $state<RelayStatus>('offline')
   /** How many relays hold a reservation for this tab (two when two are known). */
   reservedRelays = $state(0)
-  /** Why networking could not start, in words. */
-  error = $state<string>()
+  /** Why networking could not start (the UI words it, src/ui/i18n/errors.ts). */
+  error = $state.raw<{ error: unknown }>()
   /** The relays and ICE servers in use, as the relay configured them (shown in Settings). */
   config = $state.raw<AppConfig>()
   /** Relays this person added in Settings, kept in this browser. */

@@ -51,7 +51,7 @@ export class Session {
       await this.profile.refreshInvite()
       this.network.error = undefined
     } catch (err) {
-      this.network.error = `Could not start networking: ${err instanceof Error ? err.message : String(err)}`
+      this.network.error = { error: err }
     }
   }
 
@@ -72,7 +72,7 @@ export class Session {
       case 'messages': return this.conversation.changed(change.contactId, change.message)
       case 'status': return this.contacts.statusChanged(change.contactId)
       case 'relay': return this.network.relayChanged()
-      case 'notice': this.conversation.notice = change.text; return
+      case 'notice': this.conversation.notice = change.notice; return
       case 'groups': return this.groups.refresh()
       case 'group-messages': return this.groups.changed(change.groupId, change.messages)
     }

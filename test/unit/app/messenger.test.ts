@@ -319,11 +319,11 @@ describe('Messenger', { timeout: 30_000 }, () => {
   it('someone added by bare ID who never wrote has no mailbox: the message stays queued and the person is told', async () => {
     const { ann, bob } = await pair()
     const notices: string[] = []
-    ann.bus.subscribe((change) => { if (change.kind === 'notice') notices.push(change.text) })
+    ann.bus.subscribe((change) => { if (change.kind === 'notice') notices.push(change.notice.code) })
     await ann.conversations.send(bob.userId, 'hello?')
     await settle()
     await eventually(async () => (await ann.conversations.messages(bob.userId)).map((m) => m.state)).toEqual(['pending'])
-    expect(notices.join(' ')).toMatch(/no mailbox/)
+    expect(notices).toContain('no-mailbox')
   })
 
   it('read receipts mark the sender\'s message read, and can be turned off', async () => {
