@@ -150,6 +150,19 @@ export function createIdbMessengerStore (db: MurmurDatabase, sealer: RecordSeale
       await tx.done
       return result == null ? undefined : openMessage(result)
     },
+    advanceOnReceipt: async (contactId, id, state) => {
+      // The conversation is blinded and the direction readable: checked without unsealing.
+      const tx = db.transaction('messages', 'readwrite', STRICT)
+      const row = await tx.store.get(id)
+      if (row == null || row.conv !== conv(contactId) || row.direction !== 'out') {
+        await tx.done
+        return undefined
+      }
+      const result = isAdvance(row.state, state) ? { ...row, state } : row
+      if (result !== row) await tx.store.put(result)
+      await tx.done
+      return openMessage(result)
+    },
     requeueMessage: async (id, now) => {
       const tx = db.transaction('messages', 'readwrite', STRICT)
       const row = await tx.store.get(id)
