@@ -1,6 +1,7 @@
 import { encodeUserId } from '../core/user-id.ts'
 import { decodeChatPayload, type ChatPayload } from '../core/chat-payload.ts'
 import { messageIdToString } from '../core/message-id.ts'
+import { sentAtOnArrival } from '../core/sent-time.ts'
 import { contactAfterPayload, contactWithPushNote } from '../core/key-pinning.ts'
 import type { ContactStore, SealedEnvelope, StoredMessage } from '../core/ports/index.ts'
 import type { ComponentLogger, EventSink, Logger } from '../diagnostics/index.ts'
@@ -72,7 +73,8 @@ export class Inbox {
         if (payload == null) continue
         replies.push(payload)
         if (payload.kind === 'message') {
-          messages.push({ id: messageIdToString(payload.id), contactId, direction: 'in', text: payload.text, sentAt: payload.sentAt, state: 'delivered' })
+          // The claimed time is kept only when it is plausible (src/core/sent-time.ts).
+          messages.push({ id: messageIdToString(payload.id), contactId, direction: 'in', text: payload.text, sentAt: sentAtOnArrival(payload.sentAt, now), state: 'delivered' })
         }
       }
       const added = await batch.commit({ contact: contact !== known ? contact : undefined, messages })

@@ -98,7 +98,7 @@ export class GroupKeyExchange {
     const rows: StoredGroupMessage[] = []
     for (const row of await store.listGroupMessages(group.state.groupId)) {
       if (row.unreadable !== 'waiting-key') continue
-      const opened = openGroupMessage(group, decodeGroupMessage(row.encoded), row.encoded)
+      const opened = openGroupMessage(group, decodeGroupMessage(row.encoded), row.encoded, this.now())
       group = opened.group
       if (opened.row.unreadable !== 'waiting-key') rows.push(opened.row)
     }

@@ -2,6 +2,7 @@ import { toString } from 'uint8arrays'
 import { createSenderKey, decryptGroupMessage, groupMessageSigningKey, receiveSenderKeyDistribution, senderKeyDistribution, senderKeyNeedsRotation, verifyGroupMessage } from './sender-key.ts'
 import { groupMessageHeader, type GroupMessage } from './group-message.ts'
 import { decodeGroupContent } from './group-content.ts'
+import { sentAtOnArrival } from '../sent-time.ts'
 import { GroupDecryptError } from './errors.ts'
 import { isMember, type GroupState } from './group-state.ts'
 import type { StoredGroup, StoredGroupMessage } from '../ports/index.ts'
@@ -93,8 +94,10 @@ export function judgeGroupMessage (group: StoredGroup, m: GroupMessage, self: st
  * Reads a delivered message with the key it names, when we hold it. Returns the row to store
  * and the record with that key's position moved on. A message sent before its key reached us
  * stays unread for good ('before-join'); one whose key has not come yet waits ('waiting-key').
+ * The claimed send time is kept only when plausible at `receivedAt` (src/core/sent-time.ts);
+ * it is only ever shown, as the order is causal.
  */
-export function openGroupMessage (group: StoredGroup, m: GroupMessage, encoded: Uint8Array): { group: StoredGroup, row: StoredGroupMessage } {
+export function openGroupMessage (group: StoredGroup, m: GroupMessage, encoded: Uint8Array, receivedAt: number): { group: StoredGroup, row: StoredGroupMessage } {
   const base: StoredGroupMessage = { id: m.id, groupId: group.state.groupId, author: m.author, clock: m.clock, encoded }
   const key = signingKeyOf(m)
   const held = key == null ? undefined : group.receivers[key]
@@ -103,7 +106,7 @@ export function openGroupMessage (group: StoredGroup, m: GroupMessage, encoded: 
     const opened = decryptGroupMessage(held.receiver, m.body, groupMessageHeader(m))
     const content = decodeGroupContent(opened.plaintext)
     const receivers = { ...group.receivers, [key]: { ...held, receiver: opened.receiverState } }
-    return { group: { ...group, receivers }, row: { ...base, text: content.text, sentAt: content.sentAt } }
+    return { group: { ...group, receivers }, row: { ...base, text: content.text, sentAt: sentAtOnArrival(content.sentAt, receivedAt) } }
   } catch (err) {
     return { group, row: { ...base, unreadable: err instanceof GroupDecryptError && err.reason === 'before-distribution' ? 'before-join' : 'waiting-key' } }
   }

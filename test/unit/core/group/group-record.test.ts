@@ -37,7 +37,7 @@ describe('group keys', () => {
     const bobs = ensureSenderKey(newGroupRecord(state, T), T, true).group.senderKey!.key
     const first = acceptSenderKey(newGroupRecord(state, T), bob!.userId, 1, senderKeyDistribution(bobs))
     const sent = sealedBy(bob!.userId, bobs, 'one')
-    const read = openGroupMessage(first, sent.message, encodeGroupMessage(sent.message))
+    const read = openGroupMessage(first, sent.message, encodeGroupMessage(sent.message), T)
     expect(read.row.text).toBe('one')
     // Bob's key again, further on: we keep ours (which can still read what is on its way).
     expect(acceptSenderKey(read.group, bob!.userId, 1, senderKeyDistribution(sent.key))).toBe(read.group)
@@ -87,8 +87,8 @@ describe('group keys', () => {
     const early = sealedBy(bob!.userId, bobs, 'before you joined')
     bobs = early.key
     const group = acceptSenderKey(newGroupRecord(state, T), bob!.userId, 1, senderKeyDistribution(bobs))
-    expect(openGroupMessage(group, early.message, encodeGroupMessage(early.message)).row.unreadable).toBe('before-join')
+    expect(openGroupMessage(group, early.message, encodeGroupMessage(early.message), T).row.unreadable).toBe('before-join')
     const unknown = sealedBy(bob!.userId, ensureSenderKey(newGroupRecord(state, T), T, true).group.senderKey!.key, 'other key')
-    expect(openGroupMessage(group, unknown.message, encodeGroupMessage(unknown.message)).row.unreadable).toBe('waiting-key')
+    expect(openGroupMessage(group, unknown.message, encodeGroupMessage(unknown.message), T).row.unreadable).toBe('waiting-key')
   })
 })
