@@ -8,7 +8,7 @@ import type { ComponentLogger, EventSink, Logger } from '../diagnostics/index.ts
 import type { ChangeBus } from './change-bus.ts'
 import type { Connectivity } from './connectivity.ts'
 import type { Outbox } from './mailbox/outbox.ts'
-import type { SessionCrypto } from './session-crypto.ts'
+import type { PayloadOrigin, SessionCrypto } from './session-crypto.ts'
 import type { PushSharing } from './push/push-sharing.ts'
 
 export interface InboxComponents {
@@ -39,9 +39,9 @@ export class Inbox {
     this.log = components.logger.forComponent('murmur:inbox')
   }
 
-  /** An envelope from a link bound to its sender's identity. */
-  onEnvelope (envelope: SealedEnvelope): void {
-    void this.receiveAll(envelope.from, [envelope.payload])
+  /** An envelope from a link bound to its sender's identity, over a connection to `via.peerId`. */
+  onEnvelope (envelope: SealedEnvelope, via?: PayloadOrigin): void {
+    void this.receiveAll(envelope.from, [envelope.payload], Date.now(), via)
       .then(([result]) => { if (result?.ok === false) this.log('refused a frame from %s', encodeUserId(envelope.from), result.error) })
       .catch((err: unknown) => { this.log.error('could not store a frame from %s', encodeUserId(envelope.from), err) })
   }
@@ -52,7 +52,7 @@ export class Inbox {
    * then are they shown and acknowledged. Per payload: opened, or why not. Throws, having
    * stored and shown nothing, when the commit fails.
    */
-  async receiveAll (from: Uint8Array, payloads: Uint8Array[], now = Date.now()): Promise<ReceiveResult[]> {
+  async receiveAll (from: Uint8Array, payloads: Uint8Array[], now = Date.now(), via?: PayloadOrigin): Promise<ReceiveResult[]> {
     const { crypto, store, bus } = this.components
     const contactId = encodeUserId(from)
     const { results, known, contact, added, replies } = await crypto.openAll(contactId, from, payloads, async (batch) => {
@@ -79,7 +79,7 @@ export class Inbox {
       }
       const added = await batch.commit({ contact: contact !== known ? contact : undefined, messages })
       return { results: batch.results, known, contact, added, replies }
-    })
+    }, via)
     if (contact !== known) {
       bus.emit({ kind: 'contacts' })
       if (known == null && contact != null) this.components.connectivity.current()?.watch(contact)

@@ -219,7 +219,7 @@ class TabNetwork implements Network {
             this.links.bind(verdict.userId, l)
             return
           case 'deliver':
-            this.host.onEnvelope(verdict.envelope)
+            this.host.onEnvelope(verdict.envelope, { peerId: remotePeerId })
         }
       },
       onRefused: (_l, reason) => { this.host.onRefusedFrame(reason) }

@@ -43,8 +43,15 @@ export {
   retainPrekeys,
   encodeReplayCache,
   decodeReplayCache,
+  entriesFor,
+  entriesOf,
+  roomFor,
   REPLAY_CACHE_MAX,
+  REPLAY_PER_PREKEY_MAX,
+  REPLAY_PER_SENDER_MAX,
+  REPLAY_ROTATE_AT,
   type ReplayCache,
-  type ReplayCheck
+  type ReplayCheck,
+  type ReplayRefusal
 } from './replay-cache.ts'
 export { safetyNumber, safetyNumberQrPayload, compareSafetyNumberQr } from './safety-number.ts'
