@@ -25,7 +25,7 @@ export {
   PREKEY_TTL_MS,
   type RetiredPrekey
 } from './prekey-rotation.ts'
-export { x3dhInitiate, x3dhRespond, type X3dhSecrets, type X3dhInitiatorInfo, type DhKeys } from './x3dh.ts'
+export { peerIdentityOfAd, x3dhInitiate, x3dhRespond, type X3dhSecrets, type X3dhInitiatorInfo, type DhKeys } from './x3dh.ts'
 export {
   encodeInitialMessage,
   decodeInitialMessage,
