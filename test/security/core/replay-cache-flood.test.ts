@@ -23,6 +23,8 @@ const { encodeUserId } = await import('../../../src/core/user-id.ts')
 const { createProfile } = await import('../../../src/app/profile.ts')
 const { SessionCrypto } = await import('../../../src/app/session-crypto.ts')
 const { createMemoryMessengerStore } = await import('../../../src/store/memory-messenger-store.ts')
+const { Messenger } = await import('../../../src/app/messenger.ts')
+const { checkAndRemember, emptyReplayCache, encodeReplayCache, REPLAY_ROTATE_AT } = await import('../../../src/core/x3dh/replay-cache.ts')
 
 const NOW = Date.UTC(2026, 0, 1)
 const text = new TextEncoder().encode('hello')
@@ -125,6 +127,34 @@ describe('the replay cache under a flood of session starts', () => {
     for (const payload of starts.slice(1, 4)) expect(await deliver(bob, ann, payload)).toBe('ok')
     expect(await deliver(bob, ann, starts[0]!)).toBe('replay')
     expect(await deliver(bob, ann, starts[4]!)).toBe('ok')
+  })
+
+  it('an early rotation reaches the network half at once', async () => {
+    const store = createMemoryMessengerStore()
+    const messenger = await Messenger.create(store, 'Bob')
+    const published: Uint8Array[] = []
+    const quiet = async (): Promise<never[]> => []
+    const network = {
+      setPrekeyRecord: (record: Uint8Array) => { published.push(record) },
+      watch: () => {}, send: async () => false, isLinked: () => false, status: () => 'offline' as const,
+      findPrekey: async () => undefined, putMailbox: async () => 0, getMailbox: quiet,
+      joinTopic: () => {}, leaveTopic: () => {}, gossip: quiet, sync: quiet, stop: async () => {}
+    }
+    await messenger.attachNetwork(network)
+    expect(published).toHaveLength(1)
+    // The current prekey's share of the replay cache is full (as a flood leaves it).
+    const current = (await store.loadPrekeys())!.current.prekeyId
+    let cache = emptyReplayCache()
+    for (let i = 0; i < REPLAY_ROTATE_AT; i++) {
+      const key = new Uint8Array(32)
+      new DataView(key.buffer).setUint32(0, i)
+      cache = checkAndRemember(cache, current, key, '').cache
+    }
+    await store.saveReplayCache(encodeReplayCache(cache))
+    await messenger.profile.inviteLink('http://127.0.0.1', [])
+    expect(published).toHaveLength(2)
+    expect(decodePrekeyBundle(published[1]!, Date.now()).prekeyId).not.toBe(current)
+    await messenger.close()
   })
 
   it('one PeerId starts sessions for at most four identities', async () => {
