@@ -139,10 +139,19 @@ export class Boot {
       exclusive: async (fn) => {
         const locks = globalThis.navigator?.locks
         if (locks == null) return await fn()
+        // Our own shared hold would block us (unlocking a profile whose key change a crash
+        // cut short): let go of it for the while.
+        const held = this.releaseVault != null
+        this.releaseVault?.()
+        this.releaseVault = undefined
         const run = locks.request(VAULT_LOCK, { mode: 'exclusive' }, fn)
-        // Asked after the request is queued, so the other tabs' next request waits behind it.
+        // Told after the request is queued, so the other tabs' next request waits behind it.
         this.channel?.postMessage('key-change')
-        return await run
+        try {
+          return await run
+        } finally {
+          if (held) await this.holdVault()
+        }
       }
     }
   }
