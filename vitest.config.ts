@@ -1,7 +1,9 @@
 import { defineConfig } from 'vitest/config'
+import { svelte } from '@sveltejs/vite-plugin-svelte'
 
-// Three projects: the pure core (fast, parallel), the relay as a real Node process,
-// and end-to-end runs that drive real Chromium processes through a real relay.
+// Four projects: the pure core (fast, parallel), the security tests (one per hole a review
+// found; unit speed, some render Svelte components on the server), the relay as a real Node
+// process, and end-to-end runs that drive real Chromium processes through a real relay.
 export default defineConfig({
   test: {
     projects: [
@@ -10,6 +12,16 @@ export default defineConfig({
           name: 'unit',
           include: ['test/unit/**/*.test.ts'],
           environment: 'node'
+        }
+      },
+      {
+        // Components render with svelte/server: no DOM library needed.
+        plugins: [svelte()],
+        test: {
+          name: 'security',
+          include: ['test/security/**/*.test.ts'],
+          environment: 'node',
+          testTimeout: 120_000
         }
       },
       {

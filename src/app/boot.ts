@@ -1,7 +1,7 @@
 import type { MessengerStore } from '../core/ports/index.ts'
 import { INVITE_MAX_RELAYS } from '../core/invite.ts'
 import { Diagnostics } from '../diagnostics/index.ts'
-import { ProfileVault } from '../store/vault.ts'
+import { ProfileVault, type KeyChange, type VaultLocks } from '../store/vault.ts'
 import { fetchAppConfig, isLocalOrigin, type AppConfig } from '../net/app-config.ts'
 import { Messenger } from './messenger.ts'
 import { assertDisplayName, ProfileError } from './profile.ts'
@@ -20,6 +20,14 @@ export interface KdfProgress {
 }
 
 /**
+ * Every tab holds this Web Lock shared from start-up; replacing the storage key takes it
+ * exclusively, so no tab has the store open while records are re-sealed.
+ */
+const VAULT_LOCK = 'murmur:vault'
+/** Tells the profile's other tabs that the storage key is being replaced: they close and reload. */
+const VAULT_CHANNEL = 'murmur:vault'
+
+/**
  * Start-up, in the order a tab goes through it: open the profile's database (asking for the
  * passphrase when it has one), load or create the profile and its services, then, after the
  * first paint, load the network half and connect. The UI calls these and never opens
@@ -35,10 +43,15 @@ export class Boot {
   /** The relays in use once connected: the invite names the first few. */
   private relays: string[] = []
   private push: PushClient | undefined
+  private releaseVault: (() => void) | undefined
+  private channel: BroadcastChannel | undefined
+  /** The store was closed to replace the storage key: only a reload brings the profile back. */
+  closedForKeyChange = false
 
   /** Opens the database; `ready` when the profile opened without a passphrase. */
   async open (): Promise<StartPhase> {
-    const vault = this.vault = await ProfileVault.open()
+    await this.holdVault()
+    const vault = this.vault = await ProfileVault.open('murmur', this.vaultLocks())
     if (vault.status === 'new') return 'onboarding'
     if (vault.hasPassphrase) return 'locked'
     return this.openStore(await vault.unlock())
@@ -63,13 +76,86 @@ export class Boot {
     return this.messenger
   }
 
+  /**
+   * Replaces the storage key with one wrapped under `passphrase` and re-seals every record.
+   * The profile closes here and in every other tab: reload afterwards (it asks for the passphrase).
+   */
   async setPassphrase (passphrase: string, confirmation: string, options: KdfProgress = {}): Promise<void> {
     if (passphrase !== confirmation) throw new ProfileError('passphrase-mismatch', 'The two passphrases differ.')
-    await this.requireVault().setPassphrase(passphrase, options)
+    await this.changeKey(async (vault) => vault.preparePassphrase(passphrase, options))
   }
 
-  async removePassphrase (): Promise<void> {
-    await this.requireVault().removePassphrase()
+  /** The same, back to a key this browser keeps; only with the current passphrase. */
+  async removePassphrase (passphrase: string, options: KdfProgress = {}): Promise<void> {
+    await this.changeKey(async (vault) => vault.prepareRemoval(passphrase, options))
+  }
+
+  private async changeKey (prepare: (vault: ProfileVault) => Promise<KeyChange>): Promise<void> {
+    const vault = this.requireVault()
+    // Slow (scrypt) and refusable (a short or wrong passphrase): nothing has changed yet.
+    const change = await prepare(vault)
+    await this.closeForKeyChange()
+    await vault.applyKeyChange(change)
+  }
+
+  /** Stops every service and closes the store; lets go of the shared lock. */
+  private async closeForKeyChange (): Promise<void> {
+    this.closedForKeyChange = true
+    if (this.messenger != null) await this.messenger.close()
+    else this.store?.close()
+    this.messenger = undefined
+    this.store = undefined
+    this.releaseVault?.()
+    this.releaseVault = undefined
+  }
+
+  /** Another tab replaces the storage key: close, wait until it is done, start again. */
+  private async yieldToKeyChange (): Promise<void> {
+    await this.closeForKeyChange()
+    const locks = globalThis.navigator?.locks
+    // Queued behind that tab's exclusive request: granted once the records are re-sealed.
+    if (locks != null) await locks.request(VAULT_LOCK, { mode: 'shared' }, async () => {})
+    location.reload()
+  }
+
+  /** Holds the vault lock shared for as long as this page runs (or until the key changes). */
+  private async holdVault (): Promise<void> {
+    const locks = globalThis.navigator?.locks
+    if (this.channel == null && typeof BroadcastChannel !== 'undefined') {
+      this.channel = new BroadcastChannel(VAULT_CHANNEL)
+      this.channel.onmessage = () => {
+        this.yieldToKeyChange().catch((err: unknown) => { this.diagnostics.forComponent('murmur:boot').error('closing for a key change failed', err) })
+      }
+    }
+    if (locks == null || this.releaseVault != null) return
+    await new Promise<void>((granted) => {
+      void locks.request(VAULT_LOCK, { mode: 'shared' }, async () => {
+        granted()
+        await new Promise<void>((release) => { this.releaseVault = release })
+      })
+    })
+  }
+
+  private vaultLocks (): VaultLocks {
+    return {
+      exclusive: async (fn) => {
+        const locks = globalThis.navigator?.locks
+        if (locks == null) return await fn()
+        // Our own shared hold would block us (unlocking a profile whose key change a crash
+        // cut short): let go of it for the while.
+        const held = this.releaseVault != null
+        this.releaseVault?.()
+        this.releaseVault = undefined
+        const run = locks.request(VAULT_LOCK, { mode: 'exclusive' }, fn)
+        // Told after the request is queued, so the other tabs' next request waits behind it.
+        this.channel?.postMessage('key-change')
+        try {
+          return await run
+        } finally {
+          if (held) await this.holdVault()
+        }
+      }
+    }
   }
 
   /**

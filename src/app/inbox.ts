@@ -1,13 +1,14 @@
 import { encodeUserId } from '../core/user-id.ts'
 import { decodeChatPayload, type ChatPayload } from '../core/chat-payload.ts'
 import { messageIdToString } from '../core/message-id.ts'
+import { sentAtOnArrival } from '../core/sent-time.ts'
 import { contactAfterPayload, contactWithPushNote } from '../core/key-pinning.ts'
 import type { ContactStore, SealedEnvelope, StoredMessage } from '../core/ports/index.ts'
 import type { ComponentLogger, EventSink, Logger } from '../diagnostics/index.ts'
 import type { ChangeBus } from './change-bus.ts'
 import type { Connectivity } from './connectivity.ts'
 import type { Outbox } from './mailbox/outbox.ts'
-import type { SessionCrypto } from './session-crypto.ts'
+import type { PayloadOrigin, SessionCrypto } from './session-crypto.ts'
 import type { PushSharing } from './push/push-sharing.ts'
 
 export interface InboxComponents {
@@ -38,9 +39,9 @@ export class Inbox {
     this.log = components.logger.forComponent('murmur:inbox')
   }
 
-  /** An envelope from a link bound to its sender's identity. */
-  onEnvelope (envelope: SealedEnvelope): void {
-    void this.receiveAll(envelope.from, [envelope.payload])
+  /** An envelope from a link bound to its sender's identity, over a connection to `via.peerId`. */
+  onEnvelope (envelope: SealedEnvelope, via?: PayloadOrigin): void {
+    void this.receiveAll(envelope.from, [envelope.payload], Date.now(), via)
       .then(([result]) => { if (result?.ok === false) this.log('refused a frame from %s', encodeUserId(envelope.from), result.error) })
       .catch((err: unknown) => { this.log.error('could not store a frame from %s', encodeUserId(envelope.from), err) })
   }
@@ -51,7 +52,7 @@ export class Inbox {
    * then are they shown and acknowledged. Per payload: opened, or why not. Throws, having
    * stored and shown nothing, when the commit fails.
    */
-  async receiveAll (from: Uint8Array, payloads: Uint8Array[], now = Date.now()): Promise<ReceiveResult[]> {
+  async receiveAll (from: Uint8Array, payloads: Uint8Array[], now = Date.now(), via?: PayloadOrigin): Promise<ReceiveResult[]> {
     const { crypto, store, bus } = this.components
     const contactId = encodeUserId(from)
     const { results, known, contact, added, replies } = await crypto.openAll(contactId, from, payloads, async (batch) => {
@@ -72,12 +73,13 @@ export class Inbox {
         if (payload == null) continue
         replies.push(payload)
         if (payload.kind === 'message') {
-          messages.push({ id: messageIdToString(payload.id), contactId, direction: 'in', text: payload.text, sentAt: payload.sentAt, state: 'delivered' })
+          // The claimed time is kept only when it is plausible (src/core/sent-time.ts).
+          messages.push({ id: messageIdToString(payload.id), contactId, direction: 'in', text: payload.text, sentAt: sentAtOnArrival(payload.sentAt, now), state: 'delivered' })
         }
       }
       const added = await batch.commit({ contact: contact !== known ? contact : undefined, messages })
       return { results: batch.results, known, contact, added, replies }
-    })
+    }, via)
     if (contact !== known) {
       bus.emit({ kind: 'contacts' })
       if (known == null && contact != null) this.components.connectivity.current()?.watch(contact)

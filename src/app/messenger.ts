@@ -52,7 +52,12 @@ export class Messenger implements NetworkHost {
     const logger = init.logger ?? new Diagnostics()
     const events = init.events ?? (logger instanceof Diagnostics ? logger : new Diagnostics())
     this.log = logger.forComponent('murmur:messenger')
-    this.crypto = new SessionCrypto(store, record, { decrypt: init.decrypt })
+    this.crypto = new SessionCrypto(store, record, {
+      decrypt: init.decrypt,
+      // An early rotation (the replay cache filling) is published at once, not at the next start.
+      prekeyRotated: (prekeyRecord) => { this.connectivity.current()?.setPrekeyRecord(prekeyRecord) },
+      log: logger.forComponent('murmur:session-crypto')
+    })
     this.profile = new Profile({ record, crypto: this.crypto })
     const userId = this.profile.userId
     this.bus = new ChangeBus({ profileId: userId, logger, beforeOtherTab: async (change) => { await this.onOtherTab(change) } })
@@ -125,8 +130,8 @@ export class Messenger implements NetworkHost {
 
   // NetworkHost: the network half's events, each handed to its service.
 
-  onEnvelope (envelope: SealedEnvelope): void {
-    this.inbox.onEnvelope(envelope)
+  onEnvelope (envelope: SealedEnvelope, via?: { peerId: string }): void {
+    this.inbox.onEnvelope(envelope, via)
   }
 
   onLinkUp (userId: string): void {

@@ -4,10 +4,12 @@ import type { Identity } from '../core/identity.ts'
 import { decryptFromContactAsync, encryptForContact, SessionError, type ContactSessions, type DecryptResult, type OwnSessionKeys } from '../core/session/index.ts'
 import { INITIAL_TAG } from '../core/session/payload.ts'
 import {
-  createSignedPrekey, decodePrekeyBundle, decodeReplayCache, emptyReplayCache, encodeReplayCache, nextPrekeyId,
+  createSignedPrekey, decodePrekeyBundle, decodeReplayCache, emptyReplayCache, encodeReplayCache, entriesFor, nextPrekeyId,
   prekeyNeedsRotation, PREKEY_ID_MAX, retiredPrekeysToDrop, forgetPrekey, type PrekeyBundle, type ReplayCache
 } from '../core/x3dh/index.ts'
+import type { Logger } from '../diagnostics/index.ts'
 import { withLock } from './locks.ts'
+import { SessionStartLimiter } from './session-start-limiter.ts'
 import type { PrekeyStore, SessionStore, StoredContact, StoredMessage, StoredPrekeys, StoredProfile } from '../core/ports/index.ts'
 
 const REPLAY_LOCK = 'murmur:replay-cache'
@@ -39,6 +41,17 @@ export interface OpenedBatch {
   commit: (extra: { contact?: StoredContact, messages?: StoredMessage[] }) => Promise<StoredMessage[]>
 }
 
+export interface SessionCryptoHooks {
+  /** Our signed prekey was replaced (weekly, or early when its replay cache share filled): publish it now. */
+  prekeyRotated?: (record: Uint8Array) => void
+  log?: Logger
+}
+
+/** Where a payload came from, when the transport knows: a link's remote PeerId. */
+export interface PayloadOrigin {
+  peerId: string
+}
+
 /**
  * How a payload from a contact is opened: decryptFromContactAsync (the ratchet's X25519 on
  * WebCrypto where the platform has it) or decryptFromContact (the same steps on noble,
@@ -65,14 +78,21 @@ export class SessionCrypto {
   private keys: OwnSessionKeys | undefined
   private readonly now: () => number
   private readonly decryptPayload: OpenPayload
+  private readonly hooks: SessionCryptoHooks
+  /** The replay cache as last read or written, so a flood of starts does not decode it each time. */
+  private replayMemo: { bytes: Uint8Array, cache: ReplayCache } | undefined
+  private readonly starts = new SessionStartLimiter()
+  /** A commit grew the replay cache: whether the prekey must rotate is asked once the locks are free. */
+  private rotationDue = false
 
   constructor (
     private readonly store: PrekeyStore & SessionStore,
     private readonly profile: StoredProfile,
-    init: SessionCryptoInit = {}
+    init: SessionCryptoInit & SessionCryptoHooks = {}
   ) {
     this.now = init.now ?? Date.now
     this.decryptPayload = init.decrypt ?? decryptFromContactAsync
+    this.hooks = init
   }
 
   /** A fresh profile's first signed prekey. */
@@ -84,35 +104,42 @@ export class SessionCrypto {
     return prekeys
   }
 
-  /** Rotates the signed prekey weekly and drops retired ones after their grace period. */
+  /**
+   * Rotates the signed prekey weekly, or early when its share of the replay cache fills, and
+   * drops retired ones after their grace period. A rotation is handed to `prekeyRotated`.
+   */
   async currentPrekeyRecord (): Promise<Uint8Array> {
-    return withLock('murmur:prekeys', async () => {
-      const now = this.now()
-      let prekeys = await this.store.loadPrekeys() ?? await SessionCrypto.createPrekeys(this.store, this.identity, this.profile.dh, now)
-      const drop = new Set(retiredPrekeysToDrop(prekeys.retired, now))
-      if (prekeyNeedsRotation(prekeys.current, now) || drop.size > 0) {
-        const retired = prekeys.retired.filter((r) => !drop.has(r.prekeyId))
-        let current = prekeys.current
-        if (prekeyNeedsRotation(current, now)) {
-          retired.push({ prekeyId: current.prekeyId, secretKey: current.secretKey, retiredAt: now })
-          const prekeyId = nextPrekeyId(current.prekeyId)
-          const made = createSignedPrekey(this.identity, this.profile.dh, prekeyId, now)
-          current = { prekeyId, secretKey: made.secretKey, record: made.record, createdAt: now }
-        }
-        prekeys = { current, retired }
-        await this.store.savePrekeys(prekeys)
-        this.keys = undefined
-        if (drop.size > 0) {
-          // Initial messages to a dropped prekey cannot be read any more: forget their replay entries.
-          await withLock(REPLAY_LOCK, async () => {
-            let cache = await this.replayCache()
-            for (const id of drop) cache = forgetPrekey(cache, id)
-            await this.store.saveReplayCache(encodeReplayCache(cache))
-          })
-        }
-      }
-      return prekeys.current.record
-    })
+    const { record, rotated } = await withLock('murmur:prekeys', async () => this.refreshPrekeys())
+    if (rotated) this.hooks.prekeyRotated?.(record)
+    return record
+  }
+
+  private async refreshPrekeys (): Promise<{ record: Uint8Array, rotated: boolean }> {
+    const now = this.now()
+    let prekeys = await this.store.loadPrekeys() ?? await SessionCrypto.createPrekeys(this.store, this.identity, this.profile.dh, now)
+    const drop = new Set(retiredPrekeysToDrop(prekeys.retired, now))
+    const rotate = prekeyNeedsRotation(prekeys.current, now, entriesFor(await this.replayCache(), prekeys.current.prekeyId))
+    if (!rotate && drop.size === 0) return { record: prekeys.current.record, rotated: false }
+    const retired = prekeys.retired.filter((r) => !drop.has(r.prekeyId))
+    let current = prekeys.current
+    if (rotate) {
+      retired.push({ prekeyId: current.prekeyId, secretKey: current.secretKey, retiredAt: now })
+      const prekeyId = nextPrekeyId(current.prekeyId)
+      const made = createSignedPrekey(this.identity, this.profile.dh, prekeyId, now)
+      current = { prekeyId, secretKey: made.secretKey, record: made.record, createdAt: now }
+    }
+    prekeys = { current, retired }
+    await this.store.savePrekeys(prekeys)
+    this.keys = undefined
+    if (drop.size > 0) {
+      // Initial messages to a dropped prekey cannot be read any more: forget their replay entries.
+      await withLock(REPLAY_LOCK, async () => {
+        let cache = await this.replayCache()
+        for (const id of drop) cache = forgetPrekey(cache, id)
+        await this.saveReplayCache(cache)
+      })
+    }
+    return { record: current.record, rotated: rotate }
   }
 
   /**
@@ -144,17 +171,24 @@ export class SessionCrypto {
    * from the state the one before left, and hands back a commit that stores the final state
    * with the messages in one transaction. A payload that does not open is reported and
    * leaves the state as it was for the next one. Nothing is stored before `commit`.
+   * `via`: the link's PeerId, which may start sessions for a few identities only.
    */
-  async openAll<T> (contactId: string, theirIdentityKey: Uint8Array, payloads: Uint8Array[], use: (batch: OpenedBatch) => Promise<T>): Promise<T> {
+  async openAll<T> (contactId: string, theirIdentityKey: Uint8Array, payloads: Uint8Array[], use: (batch: OpenedBatch) => Promise<T>, via?: PayloadOrigin): Promise<T> {
     // A session start reads and writes the one replay cache all contacts share, so it also
     // takes that cache's lock (always inside a contact's lock, never around one).
     const hasStart = payloads.some((p) => p[0] === INITIAL_TAG)
-    return withLock(`murmur:session:${contactId}`, async () => hasStart
-      ? withLock(REPLAY_LOCK, async () => this.openLocked(contactId, theirIdentityKey, payloads, hasStart, use))
-      : this.openLocked(contactId, theirIdentityKey, payloads, hasStart, use))
+    const result = await withLock(`murmur:session:${contactId}`, async () => hasStart
+      ? withLock(REPLAY_LOCK, async () => this.openLocked(contactId, theirIdentityKey, payloads, hasStart, use, via))
+      : this.openLocked(contactId, theirIdentityKey, payloads, hasStart, use, via))
+    if (this.rotationDue) {
+      this.rotationDue = false
+      // What was received is stored already: a failure here is logged, and the next growth or start tries again.
+      await this.currentPrekeyRecord().catch((err: unknown) => { this.hooks.log?.error('rotating the prekey early failed', err) })
+    }
+    return result
   }
 
-  private async openLocked<T> (contactId: string, theirIdentityKey: Uint8Array, payloads: Uint8Array[], hasStart: boolean, use: (batch: OpenedBatch) => Promise<T>): Promise<T> {
+  private async openLocked<T> (contactId: string, theirIdentityKey: Uint8Array, payloads: Uint8Array[], hasStart: boolean, use: (batch: OpenedBatch) => Promise<T>, via: PayloadOrigin | undefined): Promise<T> {
     let sessions = await this.store.loadSessions(contactId)
     // Only a session start consults the replay cache: skip reading it for the rest.
     const before = hasStart ? await this.replayCache() : emptyReplayCache()
@@ -162,6 +196,10 @@ export class SessionCrypto {
     const results: OpenedPayload[] = []
     let stepped = false
     for (const payload of payloads) {
+      if (via != null && payload[0] === INITIAL_TAG && !this.starts.admit(via.peerId, contactId)) {
+        results.push({ ok: false, error: new SessionError('peer-quota', 'One connection started sessions for too many identities; this one was dropped.') })
+        continue
+      }
       try {
         const result = await this.decrypt(sessions, theirIdentityKey, replayCache, payload)
         sessions = result.sessions
@@ -176,12 +214,13 @@ export class SessionCrypto {
       results,
       commit: async (extra) => {
         if (!stepped || sessions == null) return []
-        return this.store.commitReceived({
-          contactId,
-          sessions,
-          replayCache: replayCache !== before ? encodeReplayCache(replayCache) : undefined,
-          ...extra
-        })
+        const encoded = replayCache !== before ? encodeReplayCache(replayCache) : undefined
+        const added = await this.store.commitReceived({ contactId, sessions, replayCache: encoded, ...extra })
+        if (encoded != null) {
+          this.replayMemo = { bytes: encoded, cache: replayCache }
+          this.rotationDue = true
+        }
+        return added
       }
     })
   }
@@ -211,9 +250,19 @@ export class SessionCrypto {
     }
   }
 
-  private async replayCache () {
+  private async replayCache (): Promise<ReplayCache> {
     const bytes = await this.store.loadReplayCache()
-    return bytes == null ? emptyReplayCache() : decodeReplayCache(bytes)
+    if (bytes == null) return emptyReplayCache()
+    if (this.replayMemo != null && equals(this.replayMemo.bytes, bytes)) return this.replayMemo.cache
+    const cache = decodeReplayCache(bytes)
+    this.replayMemo = { bytes, cache }
+    return cache
+  }
+
+  private async saveReplayCache (cache: ReplayCache): Promise<void> {
+    const bytes = encodeReplayCache(cache)
+    await this.store.saveReplayCache(bytes)
+    this.replayMemo = { bytes, cache }
   }
 
   private async ownKeys (): Promise<OwnSessionKeys> {

@@ -14,6 +14,7 @@ import { createLinkBinding } from './link-binding.ts'
 import { LinkTable } from './link-table.ts'
 import { getMailboxRecords, putMailboxRecord } from './mailbox-records.ts'
 import { createMurmurNode, type MurmurNode } from './node.ts'
+import { openTabDatastore } from './tab-datastore.ts'
 import { PresencePublisher } from './presence-publisher.ts'
 import { isNotFound } from './presence-records.ts'
 import { keepRelaysConnected, reservationsFor } from './relay-keeper.ts'
@@ -43,8 +44,10 @@ export async function startNetwork (host: NetworkHost, init: StartNetworkInit): 
   const fetchConfig = init.fetchConfig ?? (async (signal: AbortSignal) => fetchAppConfig(undefined, signal))
   const logger = init.logger ?? silentLogger
   const log = logger.forComponent('murmur:net')
-  const datastore = new IDBDatastore(init.datastoreName)
-  await datastore.open()
+  const disk = new IDBDatastore(init.datastoreName)
+  await disk.open()
+  // Nothing on disk names this profile (src/net/tab-datastore.ts).
+  const datastore = await openTabDatastore(disk, host.identity.publicKey)
   const node = await createMurmurNode({
     rtcConfiguration: createRtcConfigurationSource(init.config, async () => fetchConfig(AbortSignal.timeout(CONFIG_TIMEOUT_MS)), { log }),
     datastore,
@@ -219,7 +222,7 @@ class TabNetwork implements Network {
             this.links.bind(verdict.userId, l)
             return
           case 'deliver':
-            this.host.onEnvelope(verdict.envelope)
+            this.host.onEnvelope(verdict.envelope, { peerId: remotePeerId })
         }
       },
       onRefused: (_l, reason) => { this.host.onRefusedFrame(reason) }

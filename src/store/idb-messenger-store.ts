@@ -5,6 +5,7 @@ import type { MailboxWriterState } from '../core/mailbox/writer.ts'
 import type { MurmurDatabase } from './open.ts'
 import type { RecordSealer } from './record-sealer.ts'
 import type { SealedGroupMessageRow, SealedMessageRow } from './schema.ts'
+import { blindedRefs } from './refs.ts'
 
 // A message a person sent or received must survive a crash right after we say so.
 const STRICT = { durability: 'strict' } as const
@@ -15,8 +16,9 @@ type GroupMessageBody = Omit<StoredGroupMessage, 'id' | 'clock'>
 
 /** The messenger's storage port on IndexedDB, every record sealed under the storage key. */
 export function createIdbMessengerStore (db: MurmurDatabase, sealer: RecordSealer): MessengerStore {
-  const conv = (contactId: string): string => sealer.blind('conversation', contactId)
-  const contactRef = (userId: string): string => sealer.blind('contact', userId)
+  const refs = blindedRefs(sealer)
+  const conv = refs.conversation
+  const contactRef = refs.contact
 
   const sealMessage = (m: StoredMessage): SealedMessageRow => ({
     id: m.id,
@@ -36,7 +38,7 @@ export function createIdbMessengerStore (db: MurmurDatabase, sealer: RecordSeale
     if (body.control != null) message.control = body.control
     return message
   }
-  const groupRef = (groupId: string): string => sealer.blind('group', groupId)
+  const groupRef = refs.group
   const sealGroup = (g: StoredGroup): { ref: string, sealed: Uint8Array } => {
     const ref = groupRef(g.state.groupId)
     return { ref, sealed: sealer.seal('groups', ref, g) }
@@ -44,13 +46,13 @@ export function createIdbMessengerStore (db: MurmurDatabase, sealer: RecordSeale
   const openGroup = (row: { ref: string, sealed: Uint8Array }): StoredGroup => sealer.open<StoredGroup>('groups', row.ref, row.sealed)
   const sealGroupMessage = (m: StoredGroupMessage): SealedGroupMessageRow => {
     const { id, clock, ...body } = m
-    return { id, conv: sealer.blind('group-conversation', m.groupId), clock, sealed: sealer.seal('groupMessages', id, body satisfies GroupMessageBody) }
+    return { id, conv: refs.groupConversation(m.groupId), clock, sealed: sealer.seal('groupMessages', id, body satisfies GroupMessageBody) }
   }
   const openGroupMessage = (row: SealedGroupMessageRow): StoredGroupMessage =>
     ({ id: row.id, clock: row.clock, ...sealer.open<GroupMessageBody>('groupMessages', row.id, row.sealed) })
   const openContact = (row: { ref: string, sealed: Uint8Array }): StoredContact =>
     sealer.open<StoredContact>('contacts', row.ref, row.sealed)
-  const sessionRef = (contactId: string): string => sealer.blind('session', contactId)
+  const sessionRef = refs.session
   const loadKv = async <T>(key: string): Promise<T | undefined> => {
     const sealed = await db.get('kv', key)
     return sealed == null ? undefined : sealer.open<T>('kv', key, sealed)
@@ -150,6 +152,19 @@ export function createIdbMessengerStore (db: MurmurDatabase, sealer: RecordSeale
       await tx.done
       return result == null ? undefined : openMessage(result)
     },
+    advanceOnReceipt: async (contactId, id, state) => {
+      // The conversation is blinded and the direction readable: checked without unsealing.
+      const tx = db.transaction('messages', 'readwrite', STRICT)
+      const row = await tx.store.get(id)
+      if (row == null || row.conv !== conv(contactId) || row.direction !== 'out') {
+        await tx.done
+        return undefined
+      }
+      const result = isAdvance(row.state, state) ? { ...row, state } : row
+      if (result !== row) await tx.store.put(result)
+      await tx.done
+      return openMessage(result)
+    },
     requeueMessage: async (id, now) => {
       const tx = db.transaction('messages', 'readwrite', STRICT)
       const row = await tx.store.get(id)
@@ -175,15 +190,15 @@ export function createIdbMessengerStore (db: MurmurDatabase, sealer: RecordSeale
       const rows = await db.getAllFromIndex('messages', 'by-state', [conv(contactId), 'delivered'])
       return rows.filter((m) => m.direction === 'in').map(openMessage).sort(compareMessages)
     },
-    loadMailboxWriter: async (contactId) => loadKv<MailboxWriterState>(`mailbox-writer:${sealer.blind('mailbox-writer', contactId)}`),
-    saveMailboxWriter: async (contactId, state) => { await saveKv(`mailbox-writer:${sealer.blind('mailbox-writer', contactId)}`, state) },
+    loadMailboxWriter: async (contactId) => loadKv<MailboxWriterState>(refs.mailboxWriter(contactId)),
+    saveMailboxWriter: async (contactId, state) => { await saveKv(refs.mailboxWriter(contactId), state) },
     listGroups: async () => (await db.getAll('groups')).map(openGroup),
     getGroup: async (groupId) => {
       const row = await db.get('groups', groupRef(groupId))
       return row == null ? undefined : openGroup(row)
     },
     listGroupMessages: async (groupId) => {
-      const c = sealer.blind('group-conversation', groupId)
+      const c = refs.groupConversation(groupId)
       const rows = await db.getAllFromIndex('groupMessages', 'by-group', IDBKeyRange.bound([c, -Infinity], [c, Infinity]))
       return rows.map(openGroupMessage).sort(compareGroupMessages)
     },

@@ -43,6 +43,12 @@ export function createMemoryMessengerStore (): MessengerStore {
       else if (state === 'stored' && m.state === 'stored' && holders != null) messages.set(id, { ...m, holders })
       return clone(messages.get(id)!)
     },
+    advanceOnReceipt: async (contactId, id, state) => {
+      const m = messages.get(id)
+      if (m == null || m.contactId !== contactId || m.direction !== 'out') return undefined
+      if (isAdvance(m.state, state)) messages.set(id, { ...m, state })
+      return clone(messages.get(id)!)
+    },
     requeueMessage: async (id, now) => {
       const m = messages.get(id)
       if (m == null) return undefined

@@ -1,6 +1,7 @@
 import type { DBSchema } from 'idb'
 import type { MessageState } from '../core/ports/index.ts'
 import type { KeyRecord } from './storage-key.ts'
+import type { RotationMarker } from './key-rotation.ts'
 
 /**
  * The whole IndexedDB schema of a profile in one typed file. Versions step forward in
@@ -12,10 +13,14 @@ import type { KeyRecord } from './storage-key.ts'
  * states. docs/ARCHITECTURE.md says what that reveals.
  */
 export interface MurmurDB extends DBSchema {
-  /** The wrapped storage key: the only record not sealed by it. */
+  /**
+   * The wrapped storage key: the only record not sealed by it. While the key is being
+   * replaced, 'rotation' holds the old and new wrappings and the stores re-sealed so far
+   * (src/store/key-rotation.ts).
+   */
   keys: {
-    key: 'storage'
-    value: KeyRecord
+    key: 'storage' | 'rotation'
+    value: KeyRecord | RotationMarker
   }
   /** Sealed singletons: the profile, own prekeys, the replay cache, settings. */
   kv: {

@@ -23,7 +23,7 @@ export class WrongPassphraseError extends Error {
   constructor () { super('That passphrase does not unlock this profile. Nothing was changed; try again.') }
 }
 
-export type KeyRecordErrorReason = 'passphrase-too-short' | 'damaged'
+export type KeyRecordErrorReason = 'passphrase-too-short' | 'damaged' | 'no-passphrase'
 
 export class KeyRecordError extends ReasonedError<KeyRecordErrorReason> {
   override name = 'KeyRecordError'

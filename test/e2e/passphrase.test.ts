@@ -8,7 +8,7 @@ let relay: RunningRelay
 beforeAll(async () => { relay = await startRelay() })
 afterAll(async () => { await relay?.stop() })
 
-it('a profile with a passphrase shows nothing after a reload until it is unlocked; a wrong passphrase changes nothing', async () => {
+it('a profile with a passphrase shows nothing until it is unlocked; a wrong passphrase changes nothing', async () => {
   const ann = await openPersonBrowser(relay.url)
   const bob = await openPersonBrowser(relay.url)
   try {
@@ -20,14 +20,17 @@ it('a profile with a passphrase shows nothing after a reload until it is unlocke
     await waitForMessage(bob.page, 'a secret for later')
 
     const page = bob.page
+    // A second tab of Bob's profile: it must close and start again while the key changes.
+    const second = await bob.context.newPage()
+    await second.goto(relay.url)
+    await second.getByLabel('Your ID').waitFor()
     await page.getByText('Settings').click()
     await page.getByLabel('New passphrase').fill('correct horse battery')
     await page.getByLabel('Confirm passphrase').fill('correct horse battery')
     await page.getByRole('button', { name: 'Set passphrase' }).click()
-    await page.getByRole('button', { name: 'Lock now' }).waitFor({ timeout: 30_000 })
-
-    await page.reload()
-    await page.getByRole('heading', { name: 'Murmur is locked' }).waitFor()
+    // Every record is sealed again under a new key; the page then starts again, locked.
+    await page.getByRole('heading', { name: 'Murmur is locked' }).waitFor({ timeout: 60_000 })
+    await second.getByRole('heading', { name: 'Murmur is locked' }).waitFor({ timeout: 30_000 })
     const locked = await page.locator('body').innerText()
     expect(locked).not.toContain('a secret for later')
     expect(locked).not.toContain('Ann')
@@ -46,6 +49,18 @@ it('a profile with a passphrase shows nothing after a reload until it is unlocke
     await sendMessage(page, 'unlocked and back')
     await openConversation(ann.page, 'Bob')
     await waitForMessage(ann.page, 'unlocked and back')
+
+    // Removing the passphrase asks for it; then both tabs start again without one.
+    await page.getByText('Settings').click()
+    await page.getByLabel('Current passphrase').fill('not the passphrase')
+    await page.getByRole('button', { name: 'Remove passphrase' }).click()
+    await page.getByRole('alert').filter({ hasText: 'does not unlock' }).waitFor({ timeout: 30_000 })
+    await page.getByLabel('Current passphrase').fill('correct horse battery')
+    await page.getByRole('button', { name: 'Remove passphrase' }).click()
+    await page.getByLabel('Your ID').waitFor({ timeout: 60_000 })
+    await second.getByLabel('Your ID').waitFor({ timeout: 30_000 })
+    await openConversation(page, 'Ann')
+    await waitForMessage(page, 'a secret for later')
   } finally {
     await ann.dispose()
     await bob.dispose()

@@ -108,7 +108,7 @@ export class GroupInbox {
         for (const m of delivered) {
           // Our own messages were stored with their text by the tab that wrote them.
           if (m.author === self.userId) continue
-          const opened = openGroupMessage(group, m, encodeGroupMessage(m))
+          const opened = openGroupMessage(group, m, encodeGroupMessage(m), this.now())
           group = opened.group
           rows.push(opened.row)
           if (opened.row.unreadable === 'waiting-key') waiting.add(m.author)

@@ -1,8 +1,7 @@
 import {
-  acceptSenderKey, decodeGroupMessage, distributionFor, encodeGroupControl, isMember, openGroupMessage, ourDistribution,
-  type GroupControl
+  acceptSenderKey, distributionFor, encodeGroupControl, isMember, ourDistribution, reopenWaiting, type GroupControl
 } from '../../core/group/index.ts'
-import type { StoredGroup, StoredGroupMessage } from '../../core/ports/index.ts'
+import type { StoredGroup } from '../../core/ports/index.ts'
 import type { Logger } from '../../diagnostics/index.ts'
 import type { GroupsComponents } from './group-context.ts'
 import type { GroupRecords } from './group-records.ts'
@@ -91,19 +90,12 @@ export class GroupKeyExchange {
       .catch((err: unknown) => { this.log.error('could not ask %s for their key', author, err) })
   }
 
-  /** A key arrived: messages that waited for it are read now, in render order. */
+  /** A key arrived: messages that waited for it (and were written by its sender) are read now, in render order. */
   private async commitReopened (start: StoredGroup): Promise<void> {
     const { store, bus } = this.components
-    let group = start
-    const rows: StoredGroupMessage[] = []
-    for (const row of await store.listGroupMessages(group.state.groupId)) {
-      if (row.unreadable !== 'waiting-key') continue
-      const opened = openGroupMessage(group, decodeGroupMessage(row.encoded), row.encoded)
-      group = opened.group
-      if (opened.row.unreadable !== 'waiting-key') rows.push(opened.row)
-    }
-    await store.commitGroup(group, rows)
+    const { group, opened } = reopenWaiting(start, await store.listGroupMessages(start.state.groupId), this.now())
+    await store.commitGroup(group, opened)
     this.records.remember(group)
-    if (rows.length > 0) bus.emit({ kind: 'group-messages', groupId: group.state.groupId, messages: rows })
+    if (opened.length > 0) bus.emit({ kind: 'group-messages', groupId: group.state.groupId, messages: opened })
   }
 }

@@ -114,14 +114,19 @@ export class Outbox {
 
   /** Receipts came for our messages: the mailbox copies are withdrawn. */
   async receiptsArrived (contactId: string, delivered: Uint8Array[], read: Uint8Array[]): Promise<void> {
+    // A receipt speaks only for messages we sent to the contact whose session carried it:
+    // the store checks that before moving anything, and only those copies are withdrawn.
+    const ours: Uint8Array[] = []
     for (const [ids, state] of [[delivered, 'delivered'], [read, 'read']] as const) {
       for (const id of ids) {
-        const updated = await this.store.advanceMessage(messageIdToString(id), state)
-        if (updated?.contactId === contactId && updated.direction === 'out') this.host.changed(updated)
+        const updated = await this.store.advanceOnReceipt(contactId, messageIdToString(id), state)
+        if (updated == null) continue
+        ours.push(id)
+        this.host.changed(updated)
       }
     }
     const contact = await this.store.getContact(contactId)
-    if (contact != null) await this.mailbox.withdraw(contact, [...delivered, ...read])
+    if (contact != null) await this.mailbox.withdraw(contact, ours)
   }
 
   /**

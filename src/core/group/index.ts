@@ -74,5 +74,5 @@ export { decodeGroupContent, encodeGroupContent, type GroupContent } from './gro
 export { decodeSyncRequest, encodeSyncRequest, messagesAfter, syncHeads, MAX_SYNC_HEADS, MAX_SYNC_MESSAGES, type SyncRequest } from './sync.ts'
 export {
   acceptSenderKey, distributionFor, ensureSenderKey, judgeGroupMessage, newGroupRecord, openGroupMessage, ourDistribution,
-  settleKeys, signingKeyOf, type Verdict
+  receiverId, reopenWaiting, settleKeys, signingKeyOf, MAX_KEYS_PER_AUTHOR, type Verdict
 } from './group-record.ts'

@@ -68,8 +68,11 @@ export interface Network extends Links, Directory, GroupTransport {
 
 /** What arrives on links, and how they come and go. */
 export interface LinkEvents {
-  /** An encrypted payload addressed to us, from the identity its link is bound to. */
-  onEnvelope: (envelope: SealedEnvelope) => void
+  /**
+   * An encrypted payload addressed to us, from the identity its link is bound to, over a
+   * connection to `via.peerId` (one PeerId may start sessions for a few identities only).
+   */
+  onEnvelope: (envelope: SealedEnvelope, via?: { peerId: string }) => void
   /** A direct link to this identity is up: time to flush what waits for it. */
   onLinkUp: (userId: string) => void
   onStatus: (userId: string, status: ConnectionStatus) => void

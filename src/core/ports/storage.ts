@@ -33,6 +33,12 @@ export interface HistoryStore {
    * to (or a repeat of) "stored". Returns the stored message.
    */
   advanceMessage: (id: string, state: MessageState, holders?: number) => Promise<StoredMessage | undefined>
+  /**
+   * A contact's receipt: moves forward (as advanceMessage) only a message WE sent to
+   * `contactId`. Any other message, theirs or ours to someone else, is left as it is and
+   * undefined returned: a contact's receipt speaks only for messages it received.
+   */
+  advanceOnReceipt: (contactId: string, id: string, state: 'delivered' | 'read') => Promise<StoredMessage | undefined>
   /** Incoming messages of a contact not yet marked read, oldest first. */
   unreadMessages: (contactId: string) => Promise<StoredMessage[]>
 }

@@ -1,4 +1,4 @@
-import { equals, toString } from 'uint8arrays'
+import { equals, fromString, toString } from 'uint8arrays'
 import { dhPublicKey, randomBytes, type RandomSource } from '../../crypto/index.ts'
 import {
   decodeRatchetState,
@@ -9,7 +9,7 @@ import {
   runStepsAsync,
   type X25519Steps
 } from '../ratchet/index.ts'
-import { checkAndRemember, decodeInitialMessage, x3dhRespond, type ReplayCache } from '../x3dh/index.ts'
+import { checkAndRemember, decodeInitialMessage, hasSeen, x3dhRespond, type ReplayCache } from '../x3dh/index.ts'
 import { encodeUserId } from '../user-id.ts'
 import { SessionError } from './errors.ts'
 import { INITIAL_TAG, untagPayload } from './payload.ts'
@@ -99,12 +99,12 @@ function * decryptSteps (
 
   const prekeySecret = ours.prekeys.get(initial.prekeyId)
   if (prekeySecret == null) throw new SessionError('unknown-prekey', 'A session start was made for a prekey this profile no longer holds.')
-  const check = checkAndRemember(replayCache, initial.prekeyId, initial.ephemeralPublic)
-  if (!check.fresh) {
-    throw check.reason === 'full'
-      ? new SessionError('replay-cache-full', 'Too many new sessions were started with this prekey; try again after it rotates.')
-      : new SessionError('replay', 'A session start was replayed and was dropped.')
-  }
+  if (hasSeen(replayCache, initial.prekeyId, initial.ephemeralPublic)) throw new SessionError('replay', 'A session start was replayed and was dropped.')
+  // A newcomer's session needs no room in the cache: it recognises its own start while we
+  // hold it. Only a session it pushes out (we keep a few per contact) must be remembered;
+  // room for that is checked here, before any crypto, and taken only once it decrypted.
+  const pushedOut = entries.slice(MAX_SESSIONS_PER_CONTACT - 1)
+  const cache = rememberPushedOut(replayCache, pushedOut, toString(theirIdentityKey, 'hex'), ours.prekeys)
   const { secrets, ad } = x3dhRespond(
     { identity: ours.identity, dh: ours.dh, prekeySecret },
     { identityKey: initial.identityKey, dhIdentityKey: initial.dhIdentityKey, dhIdentitySignature: initial.dhIdentitySignature, ephemeralPublic: initial.ephemeralPublic }
@@ -121,10 +121,36 @@ function * decryptSteps (
   }
   return {
     sessions: { entries: placeNewSession(entries, entry, theirIdentityKey, ours.identity.publicKey) },
-    replayCache: check.cache,
+    replayCache: cache,
     plaintext: opened.plaintext,
     theirDhIdentityKey: initial.dhIdentityKey
   }
+}
+
+/**
+ * The starts of sessions a new one pushes out, remembered for their sender (hex identity
+ * key) while we hold their prekey's secret: with the session gone, only the cache stops a
+ * replay of its start. Throws, changing nothing, when the sender or the cache has no room.
+ */
+function rememberPushedOut (cache: ReplayCache, pushedOut: SessionEntry[], owner: string, held: ReadonlyMap<number, Uint8Array>): ReplayCache {
+  let next = cache
+  for (const gone of pushedOut) {
+    const start = parseBaseKey(gone.baseKey)
+    if (start == null || !held.has(start.prekeyId)) continue
+    const check = checkAndRemember(next, start.prekeyId, start.ephemeralPublic, owner)
+    if (check.fresh) next = check.cache
+    else if (check.reason === 'sender-quota') throw new SessionError('replay-quota', 'This contact started over too many times lately; the newest session start was dropped.')
+    else if (check.reason === 'full') throw new SessionError('replay-cache-full', 'Too many contacts started over lately; this session start was dropped until older ones are forgotten.')
+  }
+  return next
+}
+
+/** `${prekeyId}:${hex ephemeral}` back to its parts; undefined for anything else. */
+function parseBaseKey (baseKey: string | undefined): { prekeyId: number, ephemeralPublic: Uint8Array } | undefined {
+  const match = baseKey == null ? null : /^(\d{1,10}):([0-9a-f]{64})$/.exec(baseKey)
+  if (match == null) return undefined
+  const prekeyId = Number(match[1])
+  return Number.isSafeInteger(prekeyId) && prekeyId <= 0xffffffff ? { prekeyId, ephemeralPublic: fromString(match[2]!, 'hex') } : undefined
 }
 
 /**

@@ -6,7 +6,9 @@ export type SessionErrorReason =
   | 'wrong-sender' // an initial message from another identity than the link's
   | 'unknown-prekey' // sent to a prekey we no longer (or never) held
   | 'replay' // an initial message we already accepted, and no session from it is left
-  | 'replay-cache-full'
+  | 'replay-cache-full' // a start that pushes a session out, with no room left to remember that session's start
+  | 'replay-quota' // the same, when this sender already holds its share of that room
+  | 'peer-quota' // one PeerId starting sessions for more identities than a tab has
   | 'no-session' // a ratchet message that no session of ours can read
 
 /** A session payload was refused (or could not be made); nothing was changed. */

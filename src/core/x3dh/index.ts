@@ -25,7 +25,7 @@ export {
   PREKEY_TTL_MS,
   type RetiredPrekey
 } from './prekey-rotation.ts'
-export { x3dhInitiate, x3dhRespond, type X3dhSecrets, type X3dhInitiatorInfo, type DhKeys } from './x3dh.ts'
+export { peerIdentityOfAd, x3dhInitiate, x3dhRespond, type X3dhSecrets, type X3dhInitiatorInfo, type DhKeys } from './x3dh.ts'
 export {
   encodeInitialMessage,
   decodeInitialMessage,
@@ -43,8 +43,15 @@ export {
   retainPrekeys,
   encodeReplayCache,
   decodeReplayCache,
+  entriesFor,
+  entriesOf,
+  roomFor,
   REPLAY_CACHE_MAX,
+  REPLAY_PER_PREKEY_MAX,
+  REPLAY_PER_SENDER_MAX,
+  REPLAY_ROTATE_AT,
   type ReplayCache,
-  type ReplayCheck
+  type ReplayCheck,
+  type ReplayRefusal
 } from './replay-cache.ts'
 export { safetyNumber, safetyNumberQrPayload, compareSafetyNumberQr } from './safety-number.ts'

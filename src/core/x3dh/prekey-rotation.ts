@@ -2,6 +2,7 @@ import { generateDhKeyPair, randomBytes, type RandomSource } from '../../crypto/
 import type { Identity } from '../identity.ts'
 import type { DhIdentity } from './dh-identity.ts'
 import { decodePrekeyBundle, encodePrekeyBundle, PREKEY_ID_MAX, PREKEY_MAX_FUTURE_MS, type PrekeyBundle } from './prekey.ts'
+import { REPLAY_ROTATE_AT } from './replay-cache.ts'
 
 // When to replace the signed prekey and when to forget the old ones (X3DH section 4.4 leaves
 // the period to the application). Pure: the shell keeps the secrets and asks these questions.
@@ -26,12 +27,14 @@ export interface RetiredPrekey {
 }
 
 /**
- * True when there is no current prekey, it is a week old, or it is dated so far ahead (the
- * clock was set back) that every validator would refuse the bundle as from the future.
+ * True when there is no current prekey, it is a week old, it is dated so far ahead (the
+ * clock was set back) that every validator would refuse the bundle as from the future, or
+ * its share of the replay cache (`replayEntries`) is filling: someone keeps starting over
+ * with it, and a fresh one gives honest contacts who start over a fresh share.
  */
-export function prekeyNeedsRotation (current: { createdAt: number } | undefined, now: number = Date.now()): boolean {
+export function prekeyNeedsRotation (current: { createdAt: number } | undefined, now: number = Date.now(), replayEntries = 0): boolean {
   if (current === undefined) return true
-  return now - current.createdAt >= PREKEY_ROTATE_MS || current.createdAt > now + PREKEY_MAX_FUTURE_MS
+  return now - current.createdAt >= PREKEY_ROTATE_MS || current.createdAt > now + PREKEY_MAX_FUTURE_MS || replayEntries >= REPLAY_ROTATE_AT
 }
 
 /** The ids of retired prekeys whose grace period is over: drop their secrets (and forgetPrekey). */

@@ -89,6 +89,20 @@ function deriveSecrets (dh1: Uint8Array, dh2: Uint8Array, dh3: Uint8Array): X3dh
   return secrets
 }
 
+/**
+ * The other side's Ed25519 identity key, read from a session's associated data (which names
+ * both, initiator first); undefined when `ad` is not X3DH associated data naming `ours`.
+ */
+export function peerIdentityOfAd (ad: Uint8Array, ours: Uint8Array): Uint8Array | undefined {
+  const context = utf8(AD_CONTEXT)
+  if (!(ad instanceof Uint8Array) || ad.length !== context.length + 2 * PUBLIC_KEY_BYTES + 2 * DH_KEY_BYTES) return undefined
+  if (!equals(ad.subarray(0, context.length), context)) return undefined
+  const initiator = ad.slice(context.length, context.length + PUBLIC_KEY_BYTES)
+  const responder = ad.slice(context.length + PUBLIC_KEY_BYTES, context.length + 2 * PUBLIC_KEY_BYTES)
+  if (equals(initiator, ours)) return responder
+  return equals(responder, ours) ? initiator : undefined
+}
+
 /** X3DH section 3.3: associated data that binds both identities, both kinds of key, in a fixed order. */
 function associatedData (initiatorEd: Uint8Array, responderEd: Uint8Array, initiatorDh: Uint8Array, responderDh: Uint8Array): Uint8Array {
   return concat([utf8(AD_CONTEXT), initiatorEd, responderEd, initiatorDh, responderDh])

@@ -54,7 +54,8 @@ const BY_NAME: Readonly<Record<string, Readonly<Record<string, Describe>>>> = {
   KeyChangedError: { '': (t, err) => t('error.keyChanged', { name: text(err, 'contactName') }) },
   KeyRecordError: {
     'passphrase-too-short': (t) => t('error.passphraseTooShort', { min: MIN_PASSPHRASE_CHARS }),
-    damaged: (t) => t('error.storageKeyDamaged')
+    damaged: (t) => t('error.storageKeyDamaged'),
+    'no-passphrase': (t) => t('error.noPassphrase')
   },
   WrongPassphraseError: { '': (t) => t('error.wrongPassphrase') },
   RelayAddressError: {

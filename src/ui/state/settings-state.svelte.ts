@@ -27,18 +27,27 @@ export class SettingsState {
     if (await this.boot.hasPushRegistration()) this.notifications = 'on'
   }
 
+  /**
+   * Replaces the storage key and re-seals the profile under the passphrase; then the page
+   * starts again and asks for it (every other tab of the profile does too).
+   */
   async setPassphrase (passphrase: string, confirmation: string): Promise<void> {
-    try {
-      await this.boot.setPassphrase(passphrase, confirmation, { onProgress: (f) => { this.kdfProgress = f } })
-      this.hasPassphrase = true
-    } finally {
-      this.kdfProgress = undefined
-    }
+    await this.changeKey(async () => { await this.boot.setPassphrase(passphrase, confirmation, { onProgress: (f) => { this.kdfProgress = f } }) })
   }
 
-  async removePassphrase (): Promise<void> {
-    await this.boot.removePassphrase()
-    this.hasPassphrase = false
+  /** Only with the current passphrase; then the page starts again without one. */
+  async removePassphrase (passphrase: string): Promise<void> {
+    await this.changeKey(async () => { await this.boot.removePassphrase(passphrase, { onProgress: (f) => { this.kdfProgress = f } }) })
+  }
+
+  private async changeKey (change: () => Promise<void>): Promise<void> {
+    try {
+      await change()
+    } finally {
+      this.kdfProgress = undefined
+      // Once the profile closed for the change (done, or cut short: the next unlock finishes it).
+      if (this.boot.closedForKeyChange) location.reload()
+    }
   }
 
   /** Forgets the key by starting over: nothing decrypted stays in this page's memory. */

@@ -36,7 +36,8 @@ function expectScanned (scan: { files: string[], imports: Import[] }, reaches: A
   }
 }
 
-describe('the dependency rule', () => {
+// Each scan parses every source file: seconds on a loaded 2-core machine, beyond vitest's 5 s default.
+describe('the dependency rule', { timeout: 60_000 }, () => {
   it('src/core imports only core and crypto, and only pure packages', () => {
     const scan = importsUnder('src/core')
     expectScanned(scan, ['core', 'crypto'])

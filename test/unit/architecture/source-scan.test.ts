@@ -4,7 +4,8 @@ import { describe, expect, it } from 'vitest'
 import { REPO, importsOf, importsUnder, layerOf, packageOf, show } from './source-scan.ts'
 
 /** The scanner the layer rules stand on: a form it misread would let an import through. */
-describe('the import scanner', () => {
+// Each scan parses every source file: seconds on a loaded 2-core machine, beyond vitest's 5 s default.
+describe('the import scanner', { timeout: 60_000 }, () => {
   const file = 'src/ui/state/example.svelte.ts'
   const text = `
 import {

@@ -79,6 +79,20 @@ export function messengerStoreSuite (name: string, create: () => Promise<Messeng
       expect(await store.hasMessage('nope')).toBe(false)
     })
 
+    it('moves a message on a receipt only when it is ours to that contact', async () => {
+      await store.addMessage(message({ id: 'out', state: 'sent' }))
+      await store.addMessage(message({ id: 'in', direction: 'in', state: 'delivered' }))
+      await store.addMessage(message({ id: 'carol', contactId: 'mmcarol', state: 'stored' }))
+      expect(await store.advanceOnReceipt('mmcarol', 'out', 'read')).toBeUndefined()
+      expect(await store.advanceOnReceipt('mmbob', 'in', 'read')).toBeUndefined()
+      expect(await store.advanceOnReceipt('mmbob', 'carol', 'delivered')).toBeUndefined()
+      expect(await store.advanceOnReceipt('mmbob', 'missing', 'delivered')).toBeUndefined()
+      expect((await store.advanceOnReceipt('mmbob', 'out', 'read'))?.state).toBe('read')
+      expect((await store.advanceOnReceipt('mmbob', 'out', 'delivered'))?.state).toBe('read')
+      const states = Object.fromEntries([...await store.listMessages('mmbob'), ...await store.listMessages('mmcarol')].map((m) => [m.id, m.state]))
+      expect(states).toEqual({ out: 'read', in: 'delivered', carol: 'stored' })
+    })
+
     it('lists unread incoming messages until they are marked read', async () => {
       await store.addMessage(message({ id: 'in1', direction: 'in', state: 'delivered', sentAt: 2 }))
       await store.addMessage(message({ id: 'in0', direction: 'in', state: 'delivered', sentAt: 1 }))

@@ -55,15 +55,24 @@ describe('sessions between two people', () => {
     expect(bob.sessions!.entries).toHaveLength(1)
   })
 
-  it('a replayed session start is refused and changes nothing, also once its session is gone', () => {
+  it('a replayed session start is refused and changes nothing, also once its session is pushed out', () => {
     const ann = person()
     const bob = person()
     const first = send(ann, bob, 'hello')
     receive(bob, ann, first)
     const before = snapshot(bob)
-    expect(() => receive(bob, ann, first)).toThrow()
+    // The session it started recognises it, and its first message key is used up.
+    expect(() => receive(bob, ann, first)).toThrow(expect.objectContaining({ name: 'SessionError', reason: 'no-session' }))
     expect(snapshot(bob)).toBe(before)
-    bob.sessions = undefined
+    expect(bob.replay.size).toBe(0)
+    // Ann starts over three times: Bob keeps three sessions, the first is pushed out and its
+    // start remembered for Ann.
+    for (let i = 0; i < 3; i++) {
+      ann.sessions = undefined
+      expect(receive(bob, ann, send(ann, bob, `again ${i}`))).toBe(`again ${i}`)
+    }
+    expect(bob.sessions!.entries).toHaveLength(3)
+    expect(bob.replay.size).toBe(1)
     expect(() => receive(bob, ann, first)).toThrow(expect.objectContaining({ name: 'SessionError', reason: 'replay' }))
   })
 

@@ -11,6 +11,7 @@ import {
   PREKEY_ROTATE_MS,
   PREKEY_TTL_MS
 } from '../../../../src/core/x3dh/prekey-rotation.ts'
+import { REPLAY_ROTATE_AT } from '../../../../src/core/x3dh/replay-cache.ts'
 import { DAY, MINUTE, NOW, fixedIdentity, fixedRandom } from './support.ts'
 
 const bob = fixedIdentity(2)
@@ -27,6 +28,9 @@ describe('prekey rotation', () => {
     expect(prekeyNeedsRotation({ createdAt: NOW }, NOW)).toBe(false)
     expect(prekeyNeedsRotation({ createdAt: NOW - PREKEY_ROTATE_MS + 1 }, NOW)).toBe(false)
     expect(prekeyNeedsRotation({ createdAt: NOW - PREKEY_ROTATE_MS }, NOW)).toBe(true)
+    // Early, when its share of the replay cache fills.
+    expect(prekeyNeedsRotation({ createdAt: NOW }, NOW, REPLAY_ROTATE_AT - 1)).toBe(false)
+    expect(prekeyNeedsRotation({ createdAt: NOW }, NOW, REPLAY_ROTATE_AT)).toBe(true)
   })
 
   it('replaces a prekey dated so far ahead that validators would refuse it (the clock went back)', () => {

@@ -1,0 +1,49 @@
+import { ChangeBus } from '../../../src/app/change-bus.ts'
+import { Connectivity } from '../../../src/app/connectivity.ts'
+import { Inbox } from '../../../src/app/inbox.ts'
+import { Outbox } from '../../../src/app/mailbox/outbox.ts'
+import { PushSharing } from '../../../src/app/push/push-sharing.ts'
+import { SessionCrypto } from '../../../src/app/session-crypto.ts'
+import { createProfile } from '../../../src/app/profile.ts'
+import type { MessengerStore, StoredMessage, StoredProfile } from '../../../src/core/ports/index.ts'
+import { encodeUserId } from '../../../src/core/user-id.ts'
+import { Diagnostics } from '../../../src/diagnostics/index.ts'
+import { createMemoryMessengerStore } from '../../../src/store/memory-messenger-store.ts'
+
+/** One profile in memory with the receive pipeline of the app, and no network. */
+export interface Person {
+  store: MessengerStore
+  profile: StoredProfile
+  userId: string
+  crypto: SessionCrypto
+  outbox: Outbox
+  inbox: Inbox
+  bus: ChangeBus
+  changed: StoredMessage[]
+  close: () => void
+}
+
+export async function person (name: string, now: () => number = Date.now): Promise<Person> {
+  const store = createMemoryMessengerStore()
+  const profile = await createProfile(store, name, now())
+  const userId = encodeUserId(profile.publicKey)
+  const diagnostics = new Diagnostics()
+  const crypto = new SessionCrypto(store, profile, { now })
+  const bus = new ChangeBus({ profileId: `${userId}-${Math.random()}`, logger: diagnostics })
+  const changed: StoredMessage[] = []
+  const outbox = new Outbox({
+    store, crypto, profile, network: () => undefined,
+    host: { changed: (m) => { changed.push(m) }, notice: () => {} }, events: diagnostics, logger: diagnostics
+  }, { now })
+  const pushSharing = new PushSharing(store, async () => false, now)
+  const inbox = new Inbox({
+    store, crypto, outbox, pushSharing, connectivity: new Connectivity(bus), bus, events: diagnostics, logger: diagnostics,
+    groupControl: async () => {}
+  })
+  return { store, profile, userId, crypto, outbox, inbox, bus, changed, close: () => { bus.close(); store.close() } }
+}
+
+/** `to` as a contact of someone who has its invite (its prekey record). */
+export async function contactOf (to: Person): Promise<{ userId: string, publicKey: Uint8Array, name: string, relays: string[], addedAt: number, prekeyRecord: Uint8Array }> {
+  return { userId: to.userId, publicKey: to.profile.publicKey, name: to.profile.name, relays: [], addedAt: 1, prekeyRecord: await to.crypto.currentPrekeyRecord() }
+}
