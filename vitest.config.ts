@@ -1,7 +1,9 @@
 import { defineConfig } from 'vitest/config'
 
-// Three projects: the pure core (fast, parallel), the relay as a real Node process,
-// and end-to-end runs that drive real Chromium processes through a real relay.
+// Four projects: the pure core (fast, parallel), the relay as a real Node process,
+// end-to-end runs that drive real Chromium processes through a real relay, and the
+// security tests (issue 15): one per hole closed, unit-style or against a real relay
+// process, so they take the relay project's timeouts.
 export default defineConfig({
   test: {
     projects: [
@@ -16,6 +18,15 @@ export default defineConfig({
         test: {
           name: 'relay',
           include: ['test/relay/**/*.test.ts'],
+          environment: 'node',
+          testTimeout: 60_000,
+          hookTimeout: 60_000
+        }
+      },
+      {
+        test: {
+          name: 'security',
+          include: ['test/security/**/*.test.ts'],
           environment: 'node',
           testTimeout: 60_000,
           hookTimeout: 60_000

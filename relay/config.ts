@@ -1,9 +1,9 @@
 import { resolve } from 'node:path'
-import type { HolderLimits } from '../src/core/mailbox/holder-quota.ts'
-import { DHT_REPLICATION_DEFAULT, DHT_REPLICATION_MAX, DHT_REPLICATION_MIN } from '../src/net/dht-replication.ts'
+import type { StoreLimits } from '../src/core/holder/store-limits.ts'
 import { ConfigError } from '../src/core/errors.ts'
-import { parseAddrList, parseBootstrap, parseCount, parseDhtReplication, parseHost, parseInteger, parseMiB, parsePort, parseVapidSubject, parseYesNo } from './option-values.ts'
+import { parseAddrList, parseBootstrap, parseCount, parseHost, parseInteger, parsePort, parseVapidSubject, parseYesNo } from './option-values.ts'
 import { PUBLIC_OPTIONS, checkPublicOptions, type PublicConfig } from './public-options.ts'
+import { STORAGE_OPTIONS } from './storage-options.ts'
 
 export { ConfigError }
 
@@ -28,8 +28,8 @@ export interface RelayConfig extends PublicConfig {
   maxReservationsPerIp: number
   maxConnections: number
   inboundConnectionsPerSecond: number
-  /** What the relay keeps of other people's mailbox records (src/net/holder-datastore.ts). */
-  holderLimits: HolderLimits
+  /** What the relay keeps in its DHT store for others (src/net/holder-datastore.ts, relay/storage-options.ts). */
+  storeLimits: StoreLimits
   /** Kademlia k: how many closest DHT nodes hold each record; handed to tabs too. */
   dhtReplication: number
   log: LogLevel
@@ -63,10 +63,6 @@ export interface OptionSpec {
 }
 
 const LOG_LEVELS: readonly LogLevel[] = ['error', 'info', 'debug']
-
-function setHolderLimit (config: RelayConfig, field: keyof HolderLimits, value: number): void {
-  config.holderLimits = { ...(config.holderLimits ?? {}), [field]: value } as HolderLimits
-}
 
 /** Every option, in the order --help lists them. The fallbacks are applied through `apply` too. */
 export const OPTIONS: readonly OptionSpec[] = [
@@ -129,33 +125,7 @@ export const OPTIONS: readonly OptionSpec[] = [
     meaning: 'new inbound libp2p connections accepted per second from one IP address',
     apply: (c, v, s) => { c.inboundConnectionsPerSecond = parseCount(v, s) }
   },
-  // A relay has a disk: it holds far more mail for others than a tab (TAB_HOLDER_LIMITS).
-  // Each record is at most 64 KiB, and kad-dht serves one for 48 hours after its PUT.
-  {
-    flag: '--mailbox-max-records', env: 'MURMUR_MAILBOX_MAX_RECORDS', fallback: '100000',
-    meaning: 'offline-message (mailbox) records kept for others in total',
-    apply: (c, v, s) => { setHolderLimit(c, 'totalCount', parseCount(v, s)) }
-  },
-  {
-    flag: '--mailbox-max-mib', env: 'MURMUR_MAILBOX_MAX_MIB', fallback: '1024',
-    meaning: 'MiB of mailbox records kept for others in total',
-    apply: (c, v, s) => { setHolderLimit(c, 'totalBytes', parseMiB(v, s)) }
-  },
-  {
-    flag: '--mailbox-max-records-per-writer', env: 'MURMUR_MAILBOX_MAX_RECORDS_PER_WRITER', fallback: '256',
-    meaning: 'mailbox records kept for one writer (the libp2p peer that stored them)',
-    apply: (c, v, s) => { setHolderLimit(c, 'perWriterCount', parseCount(v, s)) }
-  },
-  {
-    flag: '--mailbox-max-mib-per-writer', env: 'MURMUR_MAILBOX_MAX_MIB_PER_WRITER', fallback: '16',
-    meaning: 'MiB of mailbox records kept for one writer',
-    apply: (c, v, s) => { setHolderLimit(c, 'perWriterBytes', parseMiB(v, s)) }
-  },
-  {
-    flag: '--dht-replication', env: 'MURMUR_DHT_REPLICATION', fallback: String(DHT_REPLICATION_DEFAULT),
-    meaning: `how many closest DHT nodes (tabs and relays) store each record, mailboxes included: Kademlia's k, ${DHT_REPLICATION_MIN} to ${DHT_REPLICATION_MAX}; tabs take it from this relay`,
-    apply: (c, v, s) => { c.dhtReplication = parseDhtReplication(v, s) }
-  },
+  ...STORAGE_OPTIONS,
   ...PUBLIC_OPTIONS,
   {
     flag: '--log', env: 'MURMUR_LOG', fallback: 'info',

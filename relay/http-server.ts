@@ -9,8 +9,9 @@ import type { PushGateway } from './push/push-gateway.ts'
 
 export interface HttpRoutes {
   appDir: string
-  health: () => Promise<unknown>
-  metrics: () => Promise<string>
+  /** Both answer from counters, never from a walk over the datastore (relay/relay-stats.ts). */
+  health: () => unknown
+  metrics: () => string
   appConfig: () => unknown
   /** POST /push/*: the Web Push gateway (relay/push/). */
   push: PushGateway
@@ -41,11 +42,11 @@ async function route (routes: HttpRoutes, req: IncomingMessage, res: ServerRespo
   }
   switch (path) {
     case '/health':
-      sendJson(res, await routes.health())
+      sendJson(res, routes.health())
       return
     case '/metrics':
       res.writeHead(200, { 'Content-Type': METRICS_CONTENT_TYPE, 'Cache-Control': 'no-store' })
-      res.end(await routes.metrics())
+      res.end(routes.metrics())
       return
     case '/murmur-config.json':
       sendJson(res, routes.appConfig())

@@ -13,6 +13,7 @@ import { createHttpServer } from './http-server.ts'
 import { startRecordSweeper, sweepRecords } from '../src/net/record-sweeper.ts'
 import { dhtValidators } from '../src/net/dht-config.ts'
 import { HolderDatastore } from '../src/net/holder-datastore.ts'
+import { sourceOfPeer } from '../src/net/put-source.ts'
 import { PeersInMemory } from './peers-in-memory.ts'
 import { iceConfiguration } from './ice-servers.ts'
 import { readTlsFiles, TlsError } from './tls.ts'
@@ -97,12 +98,16 @@ export async function startRelay (config: RelayConfig, log: RelayLog): Promise<R
   let node: RelayNode
   let holder: HolderDatastore
   try {
-    // Mailbox records held for others are counted and capped; the count starts from disk.
+    // What strangers store here is counted and capped per pool and per source (an address
+    // prefix, src/net/put-source.ts); the count starts from disk. The node is made after its
+    // datastore, so the datastore reaches the node's connections through this late binding.
+    let late: RelayNode | undefined
     holder = await HolderDatastore.open(datastore, {
-      limits: config.holderLimits,
-      onRefused: ({ reason }) => { log.debug(`refused a mailbox record: ${reason}`) }
+      limits: config.storeLimits,
+      sourceOf: (peer) => sourceOfPeer(late?.getConnections(peer) ?? [], peer),
+      onRefused: ({ pool, reason, source }) => { log.debug(`refused a ${pool} record from ${source}: ${reason}`) }
     })
-    node = await createRelayNode(config, privateKey, await PeersInMemory.over(holder), log, tls)
+    node = late = await createRelayNode(config, privateKey, await PeersInMemory.over(holder), log, tls)
   } catch (err) {
     await datastore.close()
     throw err
@@ -121,11 +126,11 @@ export async function startRelay (config: RelayConfig, log: RelayLog): Promise<R
     maxSubscriptions: config.push.maxSubscriptions,
     allowPrivateEndpoints: config.push.allowPrivateEndpoints
   })
-  const stats = createRelayStats(node, datastore, startedAt, push.counters)
+  const stats = createRelayStats(node, () => holder.usage(), startedAt, push.counters)
   const server = createHttpServer({
     appDir: config.appDir,
-    health: async () => healthOf(await stats.snapshot()),
-    metrics: async () => renderMetrics(await stats.snapshot()),
+    health: () => healthOf(stats.snapshot()),
+    metrics: () => renderMetrics(stats.snapshot()),
     // This relay first, then the relays of the same network it is connected to: a tab
     // keeps reservations on two and fails over to the others (docs/ARCHITECTURE.md).
     // Built per request: every tab gets its own TURN credential, valid from now.

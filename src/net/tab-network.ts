@@ -14,6 +14,7 @@ import { createLinkBinding } from './link-binding.ts'
 import { LinkTable } from './link-table.ts'
 import { getMailboxRecords, putMailboxRecord } from './mailbox-records.ts'
 import { createMurmurNode, type MurmurNode } from './node.ts'
+import { storeLimitsForQuota } from './store-quota.ts'
 import { PresencePublisher } from './presence-publisher.ts'
 import { isNotFound } from './presence-records.ts'
 import { keepRelaysConnected, reservationsFor } from './relay-keeper.ts'
@@ -46,6 +47,7 @@ export async function startNetwork (host: NetworkHost, init: StartNetworkInit): 
   const datastore = new IDBDatastore(init.datastoreName)
   await datastore.open()
   const node = await createMurmurNode({
+    storeLimits: await storeLimitsForQuota(log),
     rtcConfiguration: createRtcConfigurationSource(init.config, async () => fetchConfig(AbortSignal.timeout(CONFIG_TIMEOUT_MS)), { log }),
     datastore,
     allowPrivateAddresses: init.allowPrivateAddresses,

@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest'
 import { ConfigError, OPTIONS, helpText, parseCommand, type RelayConfig } from '../../relay/config.ts'
 import { announcedAddrs } from '../../relay/public-address.ts'
+import { TAB_STORE_LIMITS } from '../../src/core/holder/store-limits.ts'
+
+const MIB = 1024 * 1024
 
 function run (argv: string[], env: Record<string, string> = {}): RelayConfig {
   const command = parseCommand(argv, env, '/srv/murmur')
@@ -22,7 +25,11 @@ describe('relay configuration', () => {
       maxReservationsPerIp: 1024,
       maxConnections: 8192,
       inboundConnectionsPerSecond: 100,
-      holderLimits: { totalCount: 100_000, totalBytes: 1024 * 1024 * 1024, perWriterCount: 256, perWriterBytes: 16 * 1024 * 1024 },
+      storeLimits: {
+        mailbox: { count: 100_000, bytes: 1024 * MIB, perSourceCount: 4096, perSourceBytes: 64 * MIB },
+        directory: { count: 200_000, bytes: 256 * MIB, perSourceCount: 8192, perSourceBytes: 32 * MIB },
+        peers: TAB_STORE_LIMITS.peers
+      },
       dhtReplication: 20,
       stunUrls: [],
       turnUrls: [],
@@ -45,10 +52,11 @@ describe('relay configuration', () => {
     expect(run(['--vapid-subject', 'auto']).push.vapidSubject).toBeUndefined()
   })
 
-  it('reads the mailbox holder limits, sizes in MiB', () => {
-    const config = run(['--mailbox-max-records', '5', '--mailbox-max-mib-per-writer', '2'],
-      { MURMUR_MAILBOX_MAX_MIB: '3', MURMUR_MAILBOX_MAX_RECORDS_PER_WRITER: '4' })
-    expect(config.holderLimits).toEqual({ totalCount: 5, totalBytes: 3 * 1024 * 1024, perWriterCount: 4, perWriterBytes: 2 * 1024 * 1024 })
+  it('reads the DHT store limits per pool and per source, sizes in MiB', () => {
+    const config = run(['--mailbox-max-records', '5', '--mailbox-max-mib-per-source', '2', '--directory-max-records-per-source', '7'],
+      { MURMUR_MAILBOX_MAX_MIB: '3', MURMUR_MAILBOX_MAX_RECORDS_PER_SOURCE: '4', MURMUR_DIRECTORY_MAX_MIB: '9' })
+    expect(config.storeLimits.mailbox).toEqual({ count: 5, bytes: 3 * MIB, perSourceCount: 4, perSourceBytes: 2 * MIB })
+    expect(config.storeLimits.directory).toMatchObject({ bytes: 9 * MIB, perSourceCount: 7 })
   })
 
   it('reads the DHT replication (Kademlia k) from the flag or the environment', () => {
@@ -159,7 +167,8 @@ describe('relay configuration', () => {
     [['--log', 'loud'], /--log must be one of error, info, debug/],
     [['--announce', 'not-a-multiaddr'], /"not-a-multiaddr" is not one/],
     [['--mailbox-max-mib', '0'], /--mailbox-max-mib must be between 1/],
-    [['--mailbox-max-records-per-writer', '1.5'], /--mailbox-max-records-per-writer must be a whole number/],
+    [['--mailbox-max-records-per-source', '1.5'], /--mailbox-max-records-per-source must be a whole number/],
+    [['--mailbox-max-records-per-writer', '2'], /Unknown option "--mailbox-max-records-per-writer"/],
     [['--dht-replication', '4'], /--dht-replication must be a whole number from 5 to 64/],
     [['--dht-replication', '65'], /--dht-replication must be a whole number from 5 to 64/]
   ])('refuses %j with a one-line sentence', (argv, message) => {
