@@ -1,7 +1,8 @@
 import { resolve } from 'node:path'
 import type { StoreLimits } from '../src/core/holder/store-limits.ts'
 import { ConfigError } from '../src/core/errors.ts'
-import { parseAddrList, parseBootstrap, parseCount, parseHost, parseInteger, parsePort, parseVapidSubject, parseYesNo } from './option-values.ts'
+import { parseAddrList, parseBootstrap, parseCount, parseHost, parseInteger, parsePort, parseTrustedProxies, parseVapidSubject, parseYesNo } from './option-values.ts'
+import type { TrustedProxy } from './client-address.ts'
 import { PUBLIC_OPTIONS, checkPublicOptions, type PublicConfig } from './public-options.ts'
 import { STORAGE_OPTIONS } from './storage-options.ts'
 
@@ -27,7 +28,11 @@ export interface RelayConfig extends PublicConfig {
   maxReservations: number
   maxReservationsPerIp: number
   maxConnections: number
+  /** Connections one IPv4 address or IPv6 /64 holds open at once (relay/connection-cap.ts). */
+  maxConnectionsPerIp: number
   inboundConnectionsPerSecond: number
+  /** Reverse proxies whose X-Real-IP / X-Forwarded-For header is believed (relay/client-address.ts). */
+  trustedProxies: TrustedProxy[]
   /** What the relay keeps in its DHT store for others (src/net/holder-datastore.ts, relay/storage-options.ts). */
   storeLimits: StoreLimits
   /** Kademlia k: how many closest DHT nodes hold each record; handed to tabs too. */
@@ -119,6 +124,16 @@ export const OPTIONS: readonly OptionSpec[] = [
     flag: '--max-connections', env: 'MURMUR_MAX_CONNECTIONS', fallback: '8192',
     meaning: 'libp2p connections open at once',
     apply: (c, v, s) => { c.maxConnections = parseCount(v, s) }
+  },
+  {
+    flag: '--max-connections-per-ip', env: 'MURMUR_MAX_CONNECTIONS_PER_IP', fallback: '1024',
+    meaning: 'libp2p connections one IPv4 address or IPv6 /64 holds open at once (a tab holds one or two; a carrier NAT hides many people)',
+    apply: (c, v, s) => { c.maxConnectionsPerIp = parseCount(v, s) }
+  },
+  {
+    flag: '--trusted-proxy', env: 'MURMUR_TRUSTED_PROXY', fallback: '',
+    meaning: 'comma-separated addresses or networks of your reverse proxy (e.g. 127.0.0.1,::1): only requests from these are believed when their X-Real-IP or X-Forwarded-For names the client',
+    apply: (c, v, s) => { c.trustedProxies = parseTrustedProxies(v, s) }
   },
   {
     flag: '--connections-per-ip-per-second', env: 'MURMUR_CONNECTIONS_PER_IP_PER_SECOND', fallback: '100',

@@ -6,6 +6,8 @@ export interface RelaySnapshot {
   uptimeSeconds: number
   connections: number
   reservations: number
+  /** Inbound connections refused for --max-connections-per-ip, and the most one address holds now. */
+  perIp: { refused: number, busiest: number }
   /** The DHT store's accounting (src/net/holder-datastore.ts): counts kept as records come and go. */
   store: HolderUsage
   push: { sent: number, errors: number, rateLimited: number, subscriptions: number }
@@ -46,6 +48,8 @@ function metricsOf (s: RelaySnapshot): Metric[] {
   return [
     { name: 'murmur_relay_connections', type: 'gauge', help: 'Open libp2p connections.', value: s.connections },
     { name: 'murmur_relay_reservations', type: 'gauge', help: 'Circuit relay reservations held (one per reachable tab).', value: s.reservations },
+    { name: 'murmur_relay_connections_refused_per_ip_total', type: 'counter', help: 'Inbound connections refused because their address held --max-connections-per-ip already.', value: s.perIp.refused },
+    { name: 'murmur_relay_connections_busiest_ip', type: 'gauge', help: 'The most connections one IPv4 address or IPv6 /64 holds open now.', value: s.perIp.busiest },
     ...storeMetrics(s.store),
     { name: 'murmur_push_sent_total', type: 'counter', help: 'Pushes the push services accepted since the relay started.', value: s.push.sent },
     { name: 'murmur_push_errors_total', type: 'counter', help: 'Pushes that failed (push service refused or unreachable) since the relay started.', value: s.push.errors },

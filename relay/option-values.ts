@@ -2,6 +2,7 @@ import { isIP } from 'node:net'
 import { multiaddr } from '@multiformats/multiaddr'
 import { ConfigError } from '../src/core/errors.ts'
 import { DHT_REPLICATION_MAX, DHT_REPLICATION_MIN } from '../src/net/dht-replication.ts'
+import { parseTrustedProxy, type TrustedProxy } from './client-address.ts'
 
 // The value parsers of the relay's options (relay/config.ts): each takes the text and the
 // flag or variable it came from, and throws a ConfigError that names it.
@@ -75,4 +76,13 @@ export function parseBootstrap (value: string, source: string): string[] {
     }
   }
   return addrs
+}
+
+/** Addresses or networks (10.0.0.0/8, ::1) of reverse proxies; none by default. */
+export function parseTrustedProxies (value: string, source: string): TrustedProxy[] {
+  return splitList(value).map((entry) => {
+    const proxy = parseTrustedProxy(entry)
+    if (proxy == null) throw new ConfigError(`${source} must be comma-separated IP addresses or networks such as 127.0.0.1 or 10.0.0.0/8, and "${entry}" is not one.`)
+    return proxy
+  })
 }

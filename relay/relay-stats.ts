@@ -29,6 +29,7 @@ export function createRelayStats (
         uptimeSeconds: Math.floor((now() - startedAt) / 1000),
         connections: node.getConnections().length,
         reservations: node.services.relay.reservations.size,
+        perIp: node.services.connectionCap.counters(),
         store: storeUsage(),
         push: pushCounters(),
         memory: { rss, heapUsed, heapTotal, external }

@@ -24,7 +24,9 @@ describe('relay configuration', () => {
       maxReservations: 4096,
       maxReservationsPerIp: 1024,
       maxConnections: 8192,
+      maxConnectionsPerIp: 1024,
       inboundConnectionsPerSecond: 100,
+      trustedProxies: [],
       storeLimits: {
         mailbox: { count: 100_000, bytes: 1024 * MIB, perSourceCount: 4096, perSourceBytes: 64 * MIB },
         directory: { count: 200_000, bytes: 256 * MIB, perSourceCount: 8192, perSourceBytes: 32 * MIB },
@@ -57,6 +59,13 @@ describe('relay configuration', () => {
       { MURMUR_MAILBOX_MAX_MIB: '3', MURMUR_MAILBOX_MAX_RECORDS_PER_SOURCE: '4', MURMUR_DIRECTORY_MAX_MIB: '9' })
     expect(config.storeLimits.mailbox).toEqual({ count: 5, bytes: 3 * MIB, perSourceCount: 4, perSourceBytes: 2 * MIB })
     expect(config.storeLimits.directory).toMatchObject({ bytes: 9 * MIB, perSourceCount: 7 })
+  })
+
+  it('reads the per-address connection cap and the trusted proxies', () => {
+    const config = run(['--max-connections-per-ip', '8'], { MURMUR_TRUSTED_PROXY: '127.0.0.1, ::1,10.0.0.0/8' })
+    expect(config.maxConnectionsPerIp).toBe(8)
+    expect(config.trustedProxies.map((p) => p.bits)).toEqual([32, 128, 8])
+    expect(() => run(['--trusted-proxy', 'nginx.local'])).toThrow(/--trusted-proxy must be comma-separated IP addresses or networks/)
   })
 
   it('reads the DHT replication (Kademlia k) from the flag or the environment', () => {

@@ -14,7 +14,7 @@ import { from, freshPeerId, presence, stored } from './support/records.ts'
 const node = {
   peerId: { toString: () => '12D3KooWGC6TvWhfapngX6wvJHMYvKpDMXPb3ZnCZ6dMoaMtimQ5' },
   getConnections: () => [],
-  services: { relay: { reservations: new Map() } }
+  services: { relay: { reservations: new Map() }, connectionCap: { counters: () => ({ refused: 0, busiest: 0 }) } }
 } as unknown as RelayNode
 
 describe('/health and /metrics under a large DHT store', () => {
