@@ -11,6 +11,8 @@ export interface RelaySnapshot {
   /** The DHT store's accounting (src/net/holder-datastore.ts): counts kept as records come and go. */
   store: HolderUsage
   push: { sent: number, errors: number, rateLimited: number, subscriptions: number }
+  /** TURN credentials handed to peers with a reservation, and refused to peers without. */
+  turn: { handed: number, refused: number }
   memory: Pick<NodeJS.MemoryUsage, 'rss' | 'heapUsed' | 'heapTotal' | 'external'>
 }
 
@@ -55,6 +57,7 @@ function metricsOf (s: RelaySnapshot): Metric[] {
     { name: 'murmur_push_errors_total', type: 'counter', help: 'Pushes that failed (push service refused or unreachable) since the relay started.', value: s.push.errors },
     { name: 'murmur_push_rate_limited_total', type: 'counter', help: 'Pokes refused because their token had a push within the interval.', value: s.push.rateLimited },
     { name: 'murmur_push_subscriptions', type: 'gauge', help: 'Push subscriptions the gateway holds.', value: s.push.subscriptions },
+    { name: 'murmur_relay_turn_credentials_total', type: 'counter', help: 'TURN credential requests over libp2p since start: handed to peers holding a reservation, refused to others.', value: [['outcome="handed"', s.turn.handed], ['outcome="refused"', s.turn.refused]] },
     { name: 'murmur_relay_uptime_seconds', type: 'gauge', help: 'Seconds since the relay started.', value: s.uptimeSeconds },
     { name: 'process_resident_memory_bytes', type: 'gauge', help: 'Resident set size in bytes.', value: s.memory.rss },
     { name: 'nodejs_heap_used_bytes', type: 'gauge', help: 'V8 heap in use, in bytes.', value: s.memory.heapUsed },

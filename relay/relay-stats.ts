@@ -2,6 +2,7 @@ import type { RelayNode } from './libp2p-node.ts'
 import type { RelaySnapshot } from './metrics.ts'
 import type { HolderUsage } from '../src/net/holder-datastore.ts'
 import type { PushCounters } from './push/push-gateway.ts'
+import type { TurnCounters } from './turn-service.ts'
 
 export interface RelayStats {
   /** Everything /metrics shows. Reads counters only: no datastore walk, whatever it holds. */
@@ -19,6 +20,7 @@ export function createRelayStats (
   storeUsage: () => HolderUsage,
   startedAt: number,
   pushCounters: () => PushCounters,
+  turnCounters: () => TurnCounters = () => ({ handed: 0, refused: 0 }),
   now: () => number = Date.now
 ): RelayStats {
   return {
@@ -32,6 +34,7 @@ export function createRelayStats (
         perIp: node.services.connectionCap.counters(),
         store: storeUsage(),
         push: pushCounters(),
+        turn: turnCounters(),
         memory: { rss, heapUsed, heapTotal, external }
       }
     }

@@ -16,6 +16,7 @@ import { HolderDatastore } from '../src/net/holder-datastore.ts'
 import { sourceOfPeer } from '../src/net/put-source.ts'
 import { PeersInMemory } from './peers-in-memory.ts'
 import { iceConfiguration } from './ice-servers.ts'
+import { serveTurnCredentials } from './turn-service.ts'
 import { readTlsFiles, TlsError } from './tls.ts'
 import { browserDialable, joinRelayMesh } from './relay-mesh.ts'
 import { loadOrCreateVapidKeys } from './push/vapid-keys.ts'
@@ -126,14 +127,16 @@ export async function startRelay (config: RelayConfig, log: RelayLog): Promise<R
     maxSubscriptions: config.push.maxSubscriptions,
     allowPrivateEndpoints: config.push.allowPrivateEndpoints
   })
-  const stats = createRelayStats(node, () => holder.usage(), startedAt, push.counters)
+  const turn = serveTurnCredentials(node, config, log)
+  const stats = createRelayStats(node, () => holder.usage(), startedAt, push.counters, turn)
   const server = createHttpServer({
     appDir: config.appDir,
     health: () => healthOf(stats.snapshot()),
     metrics: () => renderMetrics(stats.snapshot()),
     // This relay first, then the relays of the same network it is connected to: a tab
     // keeps reservations on two and fails over to the others (docs/ARCHITECTURE.md).
-    // Built per request: every tab gets its own TURN credential, valid from now.
+    // TURN servers appear without credentials: a tab asks for those over libp2p while it
+    // holds a reservation here (relay/turn-service.ts).
     appConfig: () => ({
       relays: [...new Set([...websocketAddrs(node), ...mesh.peerRelayAddrs()])],
       ...iceConfiguration(config),
