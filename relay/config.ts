@@ -1,10 +1,13 @@
 import { resolve } from 'node:path'
 import type { StoreLimits } from '../src/core/holder/store-limits.ts'
 import { ConfigError } from '../src/core/errors.ts'
-import { parseAddrList, parseBootstrap, parseCount, parseHost, parseInteger, parsePort, parseTrustedProxies, parseVapidSubject, parseYesNo } from './option-values.ts'
+import { parseAddrList, parseBootstrap, parseCount, parseHost, parsePort, parseTrustedProxies } from './option-values.ts'
 import type { TrustedProxy } from './client-address.ts'
 import { PUBLIC_OPTIONS, checkPublicOptions, type PublicConfig } from './public-options.ts'
 import { STORAGE_OPTIONS } from './storage-options.ts'
+import { PUSH_OPTIONS, type PushConfig } from './push/push-options.ts'
+
+export type { PushConfig }
 
 export { ConfigError }
 
@@ -39,20 +42,6 @@ export interface RelayConfig extends PublicConfig {
   dhtReplication: number
   log: LogLevel
   push: PushConfig
-}
-
-/** The Web Push gateway (relay/push/). */
-export interface PushConfig {
-  /**
-   * RFC 8292 `sub`: how a push service's operators reach whoever runs this relay, as
-   * --vapid-subject gave it; unset, relay/push/vapid-subject.ts picks one.
-   */
-  vapidSubject?: string
-  /** At most one push per token per this many seconds. */
-  intervalSeconds: number
-  maxSubscriptions: number
-  /** Accept endpoints on loopback and private addresses (tests, a push service on a private network). */
-  allowPrivateEndpoints: boolean
 }
 
 export type ParsedCommand =
@@ -152,27 +141,7 @@ export const OPTIONS: readonly OptionSpec[] = [
       c.log = v as LogLevel
     }
   },
-  // The push gateway's options: `apply` fills config.push, created by the first one.
-  {
-    flag: '--vapid-subject', env: 'MURMUR_VAPID_SUBJECT', fallback: 'auto',
-    meaning: 'contact sent to push services with every push (RFC 8292 sub): a mailto: or https: URL of yours; auto = https://<--public-host> when that is set (the relay then asks you to set this), else mailto:postmaster@localhost, fine on loopback',
-    apply: (c, v, s) => { c.push = { ...c.push, vapidSubject: v === 'auto' ? undefined : parseVapidSubject(v, s) } }
-  },
-  {
-    flag: '--push-interval', env: 'MURMUR_PUSH_INTERVAL', fallback: '30',
-    meaning: 'seconds between two pushes to one token; pokes in between are answered 429',
-    apply: (c, v, s) => { c.push.intervalSeconds = parseInteger(v, s, 1, 86_400) }
-  },
-  {
-    flag: '--push-max-subscriptions', env: 'MURMUR_PUSH_MAX_SUBSCRIPTIONS', fallback: '100000',
-    meaning: 'push subscriptions kept at once; registrations beyond it are answered 503',
-    apply: (c, v, s) => { c.push.maxSubscriptions = parseCount(v, s) }
-  },
-  {
-    flag: '--push-allow-private-endpoints', env: 'MURMUR_PUSH_ALLOW_PRIVATE_ENDPOINTS', fallback: 'no',
-    meaning: 'yes: accept push endpoints on loopback or private addresses (tests only; otherwise anyone could make the relay probe its own network)',
-    apply: (c, v, s) => { c.push.allowPrivateEndpoints = parseYesNo(v, s) }
-  }
+  ...PUSH_OPTIONS
 ]
 
 /**

@@ -15,6 +15,8 @@ export interface HttpRoutes {
   appConfig: () => unknown
   /** POST /push/*: the Web Push gateway (relay/push/). */
   push: PushGateway
+  /** The requester's address, for per-address limits (relay/client-address.ts). */
+  clientAddress: (req: IncomingMessage) => string
   onError: (err: unknown) => void
 }
 
@@ -32,7 +34,7 @@ function sendJson (res: ServerResponse, body: unknown): void {
 async function route (routes: HttpRoutes, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const path = (req.url ?? '/').split('?')[0]!
   if (isPushPath(path)) {
-    await handlePushRequest(routes.push, path, req, res)
+    await handlePushRequest(routes.push, path, req, res, routes.clientAddress(req))
     return
   }
   if (req.method !== 'GET' && req.method !== 'HEAD') {

@@ -1,4 +1,5 @@
 import type { HolderUsage } from '../src/net/holder-datastore.ts'
+import type { PushCounters } from './push/push-gateway.ts'
 
 /** What the relay reports about itself at one moment; gathered by relay-stats.ts without reading the datastore. */
 export interface RelaySnapshot {
@@ -10,7 +11,7 @@ export interface RelaySnapshot {
   perIp: { refused: number, busiest: number }
   /** The DHT store's accounting (src/net/holder-datastore.ts): counts kept as records come and go. */
   store: HolderUsage
-  push: { sent: number, errors: number, rateLimited: number, subscriptions: number }
+  push: PushCounters
   /** TURN credentials handed to peers with a reservation, and refused to peers without. */
   turn: { handed: number, refused: number }
   memory: Pick<NodeJS.MemoryUsage, 'rss' | 'heapUsed' | 'heapTotal' | 'external'>
@@ -57,6 +58,8 @@ function metricsOf (s: RelaySnapshot): Metric[] {
     { name: 'murmur_push_errors_total', type: 'counter', help: 'Pushes that failed (push service refused or unreachable) since the relay started.', value: s.push.errors },
     { name: 'murmur_push_rate_limited_total', type: 'counter', help: 'Pokes refused because their token had a push within the interval.', value: s.push.rateLimited },
     { name: 'murmur_push_subscriptions', type: 'gauge', help: 'Push subscriptions the gateway holds.', value: s.push.subscriptions },
+    { name: 'murmur_push_registrations_refused_total', type: 'counter', help: 'Push registrations refused because their address made --push-registrations-per-ip in the last hour.', value: s.push.registrationsRefused },
+    { name: 'murmur_push_expired_total', type: 'counter', help: 'Push registrations forgotten since start because nobody poked or renewed them for --push-expire-days.', value: s.push.expired },
     { name: 'murmur_relay_turn_credentials_total', type: 'counter', help: 'TURN credential requests over libp2p since start: handed to peers holding a reservation, refused to others.', value: [['outcome="handed"', s.turn.handed], ['outcome="refused"', s.turn.refused]] },
     { name: 'murmur_relay_uptime_seconds', type: 'gauge', help: 'Seconds since the relay started.', value: s.uptimeSeconds },
     { name: 'process_resident_memory_bytes', type: 'gauge', help: 'Resident set size in bytes.', value: s.memory.rss },

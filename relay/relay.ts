@@ -22,6 +22,7 @@ import { browserDialable, joinRelayMesh } from './relay-mesh.ts'
 import { loadOrCreateVapidKeys } from './push/vapid-keys.ts'
 import { chooseVapidSubject } from './push/vapid-subject.ts'
 import { createPushGateway } from './push/push-gateway.ts'
+import { clientAddress } from './client-address.ts'
 
 /** Presence records live up to a day; an hourly sweep keeps at most an hour of dead ones. */
 const SWEEP_INTERVAL_MS = 60 * 60 * 1000
@@ -125,7 +126,10 @@ export async function startRelay (config: RelayConfig, log: RelayLog): Promise<R
     subject: vapidSubject.subject,
     minIntervalMs: config.push.intervalSeconds * 1000,
     maxSubscriptions: config.push.maxSubscriptions,
-    allowPrivateEndpoints: config.push.allowPrivateEndpoints
+    registrationsPerIpPerHour: config.push.registrationsPerIpPerHour,
+    expireAfterMs: config.push.expireAfterDays * 24 * 60 * 60 * 1000,
+    allowPrivateEndpoints: config.push.allowPrivateEndpoints,
+    onSendError: (message) => { log.info(`push not sent: ${message}`) }
   })
   const turn = serveTurnCredentials(node, config, log)
   const stats = createRelayStats(node, () => holder.usage(), startedAt, push.counters, turn)
@@ -144,6 +148,7 @@ export async function startRelay (config: RelayConfig, log: RelayLog): Promise<R
       dhtReplication: config.dhtReplication
     }),
     push,
+    clientAddress: (req) => clientAddress(req, config.trustedProxies),
     onError: (err) => { log.error(`HTTP request failed: ${(err as Error)?.message ?? err}`) }
   }, tls)
 
@@ -165,6 +170,15 @@ export async function startRelay (config: RelayConfig, log: RelayLog): Promise<R
     },
     (err) => { log.error(`DHT record sweep failed: ${(err as Error)?.message ?? err}`) }
   )
+  // Push registrations nobody poked or renewed for --push-expire-days go too.
+  const pushSweeper = startRecordSweeper(
+    async () => ({ removed: await push.sweep(), kept: push.counters().subscriptions }),
+    SWEEP_INTERVAL_MS,
+    ({ kept, removed }) => {
+      (removed > 0 ? log.info : log.debug)(`push registrations: forgot ${removed} unused for ${config.push.expireAfterDays} days, kept ${kept}`)
+    },
+    (err) => { log.error(`push registration sweep failed: ${(err as Error)?.message ?? err}`) }
+  )
 
   return {
     url: displayUrl(config.host, port, tls != null),
@@ -179,6 +193,7 @@ export async function startRelay (config: RelayConfig, log: RelayLog): Promise<R
     },
     stop: async () => {
       sweeper.stop()
+      pushSweeper.stop()
       mesh.stop()
       const closed = new Promise<void>((resolve) => server.close(() => { resolve() }))
       server.closeAllConnections()

@@ -41,6 +41,8 @@ describe('relay configuration', () => {
       push: {
         intervalSeconds: 30,
         maxSubscriptions: 100_000,
+        registrationsPerIpPerHour: 30,
+        expireAfterDays: 60,
         allowPrivateEndpoints: false
       }
     })
@@ -97,9 +99,11 @@ describe('relay configuration', () => {
   })
 
   it('reads the push gateway options', () => {
-    const config = run(['--vapid-subject', 'https://relay.example/contact', '--push-interval', '5', '--push-allow-private-endpoints', 'yes'],
-      { MURMUR_PUSH_MAX_SUBSCRIPTIONS: '10' })
-    expect(config.push).toEqual({ vapidSubject: 'https://relay.example/contact', intervalSeconds: 5, maxSubscriptions: 10, allowPrivateEndpoints: true })
+    const config = run(['--vapid-subject', 'https://relay.example/contact', '--push-interval', '5', '--push-allow-private-endpoints', 'yes', '--push-expire-days', '7'],
+      { MURMUR_PUSH_MAX_SUBSCRIPTIONS: '10', MURMUR_PUSH_REGISTRATIONS_PER_IP: '4' })
+    expect(config.push).toEqual({
+      vapidSubject: 'https://relay.example/contact', intervalSeconds: 5, maxSubscriptions: 10, registrationsPerIpPerHour: 4, expireAfterDays: 7, allowPrivateEndpoints: true
+    })
   })
 
   it('reads the TLS, public name and ICE options', () => {

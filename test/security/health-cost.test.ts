@@ -31,7 +31,7 @@ describe('/health and /metrics under a large DHT store', () => {
     // Handed over as the store's usage; it also answers query(), the way the old stats read
     // their datastore, so a walk is counted whichever way the stats look.
     const usage = Object.assign(() => holder.usage(), { query: inner.query.bind(inner) })
-    const stats = createRelayStats(node, usage, Date.now(), () => ({ sent: 0, errors: 0, rateLimited: 0, subscriptions: 0 }))
+    const stats = createRelayStats(node, usage, Date.now(), () => ({ sent: 0, errors: 0, rateLimited: 0, subscriptions: 0, registrationsRefused: 0, expired: 0 }))
     for (let i = 0; i < 20; i++) expect(healthOf(await stats.snapshot())).toMatchObject({ status: 'ok' })
     expect(walks).toBe(0)
     for (let i = 0; i < 20; i++) {
