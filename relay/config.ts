@@ -1,7 +1,7 @@
 import { resolve } from 'node:path'
 import type { StoreLimits } from '../src/core/holder/store-limits.ts'
 import { ConfigError } from '../src/core/errors.ts'
-import { parseAddrList, parseBootstrap, parseCount, parseHost, parsePort, parseTrustedProxies } from './option-values.ts'
+import { parseAddrList, parseBootstrap, parseCount, parseHost, parseNeighbours, parsePort, parseTrustedProxies } from './option-values.ts'
 import type { TrustedProxy } from './client-address.ts'
 import { PUBLIC_OPTIONS, checkPublicOptions, type PublicConfig } from './public-options.ts'
 import { STORAGE_OPTIONS } from './storage-options.ts'
@@ -28,6 +28,8 @@ export interface RelayConfig extends PublicConfig {
   announce: string[]
   /** Other relays of the same network to join at start and keep connected to. */
   bootstrap: string[]
+  /** Peer ids of relays this operator vouches for: handed to tabs when they connect here. */
+  neighbours: string[]
   maxReservations: number
   maxReservationsPerIp: number
   maxConnections: number
@@ -98,6 +100,11 @@ export const OPTIONS: readonly OptionSpec[] = [
     flag: '--bootstrap', env: 'MURMUR_BOOTSTRAP', fallback: '',
     meaning: 'comma-separated multiaddrs (ending in /p2p/<id>) of other relays of the same network, to join and stay connected to',
     apply: (c, v, s) => { c.bootstrap = parseBootstrap(v, s) }
+  },
+  {
+    flag: '--neighbour', env: 'MURMUR_NEIGHBOURS', fallback: '',
+    meaning: 'comma-separated peer ids (or addresses ending in /p2p/<id>) of relays of your network that join this one: with --bootstrap, the only relays handed to tabs',
+    apply: (c, v, s) => { c.neighbours = parseNeighbours(v, s) }
   },
   {
     flag: '--max-reservations', env: 'MURMUR_MAX_RESERVATIONS', fallback: '4096',

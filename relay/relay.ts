@@ -117,7 +117,12 @@ export async function startRelay (config: RelayConfig, log: RelayLog): Promise<R
   node.addEventListener('peer:connect', (e) => { log.debug(`peer connected ${e.detail.toString()}`) })
   node.addEventListener('peer:disconnect', (e) => { log.debug(`peer disconnected ${e.detail.toString()}`) })
 
-  const mesh = joinRelayMesh(node, config.bootstrap, (message) => { log.info(message) })
+  const mesh = joinRelayMesh(node, {
+    bootstrap: config.bootstrap,
+    neighbours: config.neighbours,
+    onError: (message) => { log.info(message) },
+    onUnnamed: (id) => { log.info(`${id} speaks the relay protocols but no --bootstrap or --neighbour names it: it is not handed to tabs`) }
+  })
   const vapidSubject = chooseVapidSubject(config)
   if (vapidSubject.notice != null) log.info(vapidSubject.notice)
   const push = await createPushGateway({

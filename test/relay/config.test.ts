@@ -21,6 +21,7 @@ describe('relay configuration', () => {
       appDir: '/srv/murmur/dist',
       announce: [],
       bootstrap: [],
+      neighbours: [],
       maxReservations: 4096,
       maxReservationsPerIp: 1024,
       maxConnections: 8192,
@@ -61,6 +62,15 @@ describe('relay configuration', () => {
       { MURMUR_MAILBOX_MAX_MIB: '3', MURMUR_MAILBOX_MAX_RECORDS_PER_SOURCE: '4', MURMUR_DIRECTORY_MAX_MIB: '9' })
     expect(config.storeLimits.mailbox).toEqual({ count: 5, bytes: 3 * MIB, perSourceCount: 4, perSourceBytes: 2 * MIB })
     expect(config.storeLimits.directory).toMatchObject({ bytes: 9 * MIB, perSourceCount: 7 })
+  })
+
+  it('reads the neighbours by peer id or by address, and refuses anything else', () => {
+    const id = '12D3KooWGC6TvWhfapngX6wvJHMYvKpDMXPb3ZnCZ6dMoaMtimQ5'
+    const other = '12D3KooWRBy97UB99e3J6hiPesre1MZeuNQvfan4gBziswrRJsNK'
+    expect(run(['--neighbour', `${id}, /dns4/b.example/tcp/443/tls/ws/p2p/${other}`]).neighbours).toEqual([id, other])
+    expect(run([], { MURMUR_NEIGHBOURS: id }).neighbours).toEqual([id])
+    expect(() => run(['--neighbour', '/ip4/1.2.3.4/tcp/1/ws'])).toThrow(/--neighbour must be comma-separated peer ids/)
+    expect(() => run(['--neighbour', 'not-a-peer'])).toThrow(/"not-a-peer" is neither/)
   })
 
   it('reads the per-address connection cap and the trusted proxies', () => {
