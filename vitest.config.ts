@@ -1,9 +1,10 @@
 import { defineConfig } from 'vitest/config'
 import { svelte } from '@sveltejs/vite-plugin-svelte'
 
-// Four projects: the pure core (fast, parallel), the security tests (one per hole a review
-// found; unit speed, some render Svelte components on the server), the relay as a real Node
-// process, and end-to-end runs that drive real Chromium processes through a real relay.
+// Four projects: the pure core (fast, parallel); the security tests (issue 15: one per hole
+// closed, unit-style, some rendering Svelte components on the server, some against a real
+// relay process, so they take the relay project's timeouts or longer); the relay as a real
+// Node process; and end-to-end runs that drive real Chromium processes through a real relay.
 export default defineConfig({
   test: {
     projects: [
@@ -21,7 +22,8 @@ export default defineConfig({
           name: 'security',
           include: ['test/security/**/*.test.ts'],
           environment: 'node',
-          testTimeout: 120_000
+          testTimeout: 120_000,
+          hookTimeout: 60_000
         }
       },
       {

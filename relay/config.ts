@@ -1,9 +1,13 @@
 import { resolve } from 'node:path'
-import type { HolderLimits } from '../src/core/mailbox/holder-quota.ts'
-import { DHT_REPLICATION_DEFAULT, DHT_REPLICATION_MAX, DHT_REPLICATION_MIN } from '../src/net/dht-replication.ts'
+import type { StoreLimits } from '../src/core/holder/store-limits.ts'
 import { ConfigError } from '../src/core/errors.ts'
-import { parseAddrList, parseBootstrap, parseCount, parseDhtReplication, parseHost, parseInteger, parseMiB, parsePort, parseVapidSubject, parseYesNo } from './option-values.ts'
+import { parseAddrList, parseBootstrap, parseCount, parseHost, parseNeighbours, parsePort, parseTrustedProxies } from './option-values.ts'
+import type { TrustedProxy } from './client-address.ts'
 import { PUBLIC_OPTIONS, checkPublicOptions, type PublicConfig } from './public-options.ts'
+import { STORAGE_OPTIONS } from './storage-options.ts'
+import { PUSH_OPTIONS, type PushConfig } from './push/push-options.ts'
+
+export type { PushConfig }
 
 export { ConfigError }
 
@@ -24,30 +28,22 @@ export interface RelayConfig extends PublicConfig {
   announce: string[]
   /** Other relays of the same network to join at start and keep connected to. */
   bootstrap: string[]
+  /** Peer ids of relays this operator vouches for: handed to tabs when they connect here. */
+  neighbours: string[]
   maxReservations: number
   maxReservationsPerIp: number
   maxConnections: number
+  /** Connections one IPv4 address or IPv6 /64 holds open at once (relay/connection-cap.ts). */
+  maxConnectionsPerIp: number
   inboundConnectionsPerSecond: number
-  /** What the relay keeps of other people's mailbox records (src/net/holder-datastore.ts). */
-  holderLimits: HolderLimits
+  /** Reverse proxies whose X-Real-IP / X-Forwarded-For header is believed (relay/client-address.ts). */
+  trustedProxies: TrustedProxy[]
+  /** What the relay keeps in its DHT store for others (src/net/holder-datastore.ts, relay/storage-options.ts). */
+  storeLimits: StoreLimits
   /** Kademlia k: how many closest DHT nodes hold each record; handed to tabs too. */
   dhtReplication: number
   log: LogLevel
   push: PushConfig
-}
-
-/** The Web Push gateway (relay/push/). */
-export interface PushConfig {
-  /**
-   * RFC 8292 `sub`: how a push service's operators reach whoever runs this relay, as
-   * --vapid-subject gave it; unset, relay/push/vapid-subject.ts picks one.
-   */
-  vapidSubject?: string
-  /** At most one push per token per this many seconds. */
-  intervalSeconds: number
-  maxSubscriptions: number
-  /** Accept endpoints on loopback and private addresses (tests, a push service on a private network). */
-  allowPrivateEndpoints: boolean
 }
 
 export type ParsedCommand =
@@ -63,10 +59,6 @@ export interface OptionSpec {
 }
 
 const LOG_LEVELS: readonly LogLevel[] = ['error', 'info', 'debug']
-
-function setHolderLimit (config: RelayConfig, field: keyof HolderLimits, value: number): void {
-  config.holderLimits = { ...(config.holderLimits ?? {}), [field]: value } as HolderLimits
-}
 
 /** Every option, in the order --help lists them. The fallbacks are applied through `apply` too. */
 export const OPTIONS: readonly OptionSpec[] = [
@@ -110,6 +102,11 @@ export const OPTIONS: readonly OptionSpec[] = [
     apply: (c, v, s) => { c.bootstrap = parseBootstrap(v, s) }
   },
   {
+    flag: '--neighbour', env: 'MURMUR_NEIGHBOURS', fallback: '',
+    meaning: 'comma-separated peer ids (or addresses ending in /p2p/<id>) of relays of your network that join this one: with --bootstrap, the only relays handed to tabs',
+    apply: (c, v, s) => { c.neighbours = parseNeighbours(v, s) }
+  },
+  {
     flag: '--max-reservations', env: 'MURMUR_MAX_RESERVATIONS', fallback: '4096',
     meaning: 'relay reservations held at once (one per browser tab)',
     apply: (c, v, s) => { c.maxReservations = parseCount(v, s) }
@@ -125,37 +122,21 @@ export const OPTIONS: readonly OptionSpec[] = [
     apply: (c, v, s) => { c.maxConnections = parseCount(v, s) }
   },
   {
+    flag: '--max-connections-per-ip', env: 'MURMUR_MAX_CONNECTIONS_PER_IP', fallback: '1024',
+    meaning: 'libp2p connections one IPv4 address or IPv6 /64 holds open at once (a tab holds one or two; a carrier NAT hides many people)',
+    apply: (c, v, s) => { c.maxConnectionsPerIp = parseCount(v, s) }
+  },
+  {
+    flag: '--trusted-proxy', env: 'MURMUR_TRUSTED_PROXY', fallback: '',
+    meaning: 'comma-separated addresses or networks of your reverse proxy (e.g. 127.0.0.1,::1): only requests from these are believed when their X-Real-IP or X-Forwarded-For names the client',
+    apply: (c, v, s) => { c.trustedProxies = parseTrustedProxies(v, s) }
+  },
+  {
     flag: '--connections-per-ip-per-second', env: 'MURMUR_CONNECTIONS_PER_IP_PER_SECOND', fallback: '100',
     meaning: 'new inbound libp2p connections accepted per second from one IP address',
     apply: (c, v, s) => { c.inboundConnectionsPerSecond = parseCount(v, s) }
   },
-  // A relay has a disk: it holds far more mail for others than a tab (TAB_HOLDER_LIMITS).
-  // Each record is at most 64 KiB, and kad-dht serves one for 48 hours after its PUT.
-  {
-    flag: '--mailbox-max-records', env: 'MURMUR_MAILBOX_MAX_RECORDS', fallback: '100000',
-    meaning: 'offline-message (mailbox) records kept for others in total',
-    apply: (c, v, s) => { setHolderLimit(c, 'totalCount', parseCount(v, s)) }
-  },
-  {
-    flag: '--mailbox-max-mib', env: 'MURMUR_MAILBOX_MAX_MIB', fallback: '1024',
-    meaning: 'MiB of mailbox records kept for others in total',
-    apply: (c, v, s) => { setHolderLimit(c, 'totalBytes', parseMiB(v, s)) }
-  },
-  {
-    flag: '--mailbox-max-records-per-writer', env: 'MURMUR_MAILBOX_MAX_RECORDS_PER_WRITER', fallback: '256',
-    meaning: 'mailbox records kept for one writer (the libp2p peer that stored them)',
-    apply: (c, v, s) => { setHolderLimit(c, 'perWriterCount', parseCount(v, s)) }
-  },
-  {
-    flag: '--mailbox-max-mib-per-writer', env: 'MURMUR_MAILBOX_MAX_MIB_PER_WRITER', fallback: '16',
-    meaning: 'MiB of mailbox records kept for one writer',
-    apply: (c, v, s) => { setHolderLimit(c, 'perWriterBytes', parseMiB(v, s)) }
-  },
-  {
-    flag: '--dht-replication', env: 'MURMUR_DHT_REPLICATION', fallback: String(DHT_REPLICATION_DEFAULT),
-    meaning: `how many closest DHT nodes (tabs and relays) store each record, mailboxes included: Kademlia's k, ${DHT_REPLICATION_MIN} to ${DHT_REPLICATION_MAX}; tabs take it from this relay`,
-    apply: (c, v, s) => { c.dhtReplication = parseDhtReplication(v, s) }
-  },
+  ...STORAGE_OPTIONS,
   ...PUBLIC_OPTIONS,
   {
     flag: '--log', env: 'MURMUR_LOG', fallback: 'info',
@@ -167,27 +148,7 @@ export const OPTIONS: readonly OptionSpec[] = [
       c.log = v as LogLevel
     }
   },
-  // The push gateway's options: `apply` fills config.push, created by the first one.
-  {
-    flag: '--vapid-subject', env: 'MURMUR_VAPID_SUBJECT', fallback: 'auto',
-    meaning: 'contact sent to push services with every push (RFC 8292 sub): a mailto: or https: URL of yours; auto = https://<--public-host> when that is set (the relay then asks you to set this), else mailto:postmaster@localhost, fine on loopback',
-    apply: (c, v, s) => { c.push = { ...c.push, vapidSubject: v === 'auto' ? undefined : parseVapidSubject(v, s) } }
-  },
-  {
-    flag: '--push-interval', env: 'MURMUR_PUSH_INTERVAL', fallback: '30',
-    meaning: 'seconds between two pushes to one token; pokes in between are answered 429',
-    apply: (c, v, s) => { c.push.intervalSeconds = parseInteger(v, s, 1, 86_400) }
-  },
-  {
-    flag: '--push-max-subscriptions', env: 'MURMUR_PUSH_MAX_SUBSCRIPTIONS', fallback: '100000',
-    meaning: 'push subscriptions kept at once; registrations beyond it are answered 503',
-    apply: (c, v, s) => { c.push.maxSubscriptions = parseCount(v, s) }
-  },
-  {
-    flag: '--push-allow-private-endpoints', env: 'MURMUR_PUSH_ALLOW_PRIVATE_ENDPOINTS', fallback: 'no',
-    meaning: 'yes: accept push endpoints on loopback or private addresses (tests only; otherwise anyone could make the relay probe its own network)',
-    apply: (c, v, s) => { c.push.allowPrivateEndpoints = parseYesNo(v, s) }
-  }
+  ...PUSH_OPTIONS
 ]
 
 /**

@@ -9,11 +9,14 @@ import type { PushGateway } from './push/push-gateway.ts'
 
 export interface HttpRoutes {
   appDir: string
-  health: () => Promise<unknown>
-  metrics: () => Promise<string>
+  /** Both answer from counters, never from a walk over the datastore (relay/relay-stats.ts). */
+  health: () => unknown
+  metrics: () => string
   appConfig: () => unknown
   /** POST /push/*: the Web Push gateway (relay/push/). */
   push: PushGateway
+  /** The requester's address, for per-address limits (relay/client-address.ts). */
+  clientAddress: (req: IncomingMessage) => string
   onError: (err: unknown) => void
 }
 
@@ -31,7 +34,7 @@ function sendJson (res: ServerResponse, body: unknown): void {
 async function route (routes: HttpRoutes, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const path = (req.url ?? '/').split('?')[0]!
   if (isPushPath(path)) {
-    await handlePushRequest(routes.push, path, req, res)
+    await handlePushRequest(routes.push, path, req, res, routes.clientAddress(req))
     return
   }
   if (req.method !== 'GET' && req.method !== 'HEAD') {
@@ -41,11 +44,11 @@ async function route (routes: HttpRoutes, req: IncomingMessage, res: ServerRespo
   }
   switch (path) {
     case '/health':
-      sendJson(res, await routes.health())
+      sendJson(res, routes.health())
       return
     case '/metrics':
       res.writeHead(200, { 'Content-Type': METRICS_CONTENT_TYPE, 'Cache-Control': 'no-store' })
-      res.end(await routes.metrics())
+      res.end(routes.metrics())
       return
     case '/murmur-config.json':
       sendJson(res, routes.appConfig())

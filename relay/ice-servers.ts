@@ -36,16 +36,28 @@ export function turnCredential (secret: string, expiresAt: number, label: string
 /** A label per credential, so a TURN server's per-user quotas count tabs, not everyone at once. */
 const randomLabel = (): string => randomBytes(9).toString('base64url')
 
+/**
+ * What /murmur-config.json says about ICE: STUN servers, and the TURN servers' URLs without
+ * any credential. That file is served to anyone over plain HTTP, before libp2p: a
+ * credential in it would be a credential for everyone. Tabs get TURN credentials over
+ * libp2p, only while they hold a reservation here (relay/turn-service.ts).
+ */
 export function iceConfiguration (
-  config: Pick<PublicConfig, 'stunUrls' | 'turnUrls' | 'turnSecret' | 'turnCredentialTtlSeconds' | 'iceTransportPolicy'>,
-  now: number = Date.now(),
-  label: () => string = randomLabel
+  config: Pick<PublicConfig, 'stunUrls' | 'turnUrls' | 'iceTransportPolicy'>
 ): IceConfiguration {
   const iceServers: IceServer[] = []
   if (config.stunUrls.length > 0) iceServers.push({ urls: [...config.stunUrls] })
-  if (config.turnUrls.length > 0 && config.turnSecret != null) {
-    const expiresAt = Math.floor(now / 1000) + config.turnCredentialTtlSeconds
-    iceServers.push({ urls: [...config.turnUrls], ...turnCredential(config.turnSecret, expiresAt, label()) })
-  }
+  if (config.turnUrls.length > 0) iceServers.push({ urls: [...config.turnUrls] })
   return { iceServers, iceTransportPolicy: config.iceTransportPolicy }
+}
+
+/** The TURN servers with a fresh credential, valid for the configured TTL from `now`. */
+export function turnServers (
+  config: Pick<PublicConfig, 'turnUrls' | 'turnSecret' | 'turnCredentialTtlSeconds'>,
+  now: number = Date.now(),
+  label: () => string = randomLabel
+): IceServer[] {
+  if (config.turnUrls.length === 0 || config.turnSecret == null) return []
+  const expiresAt = Math.floor(now / 1000) + config.turnCredentialTtlSeconds
+  return [{ urls: [...config.turnUrls], ...turnCredential(config.turnSecret, expiresAt, label()) }]
 }

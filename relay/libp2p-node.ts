@@ -8,6 +8,7 @@ import { circuitRelayServer, type CircuitRelayService } from '@libp2p/circuit-re
 import { kadDHT, type KadDHT } from '@libp2p/kad-dht'
 import type { PrivateKey, TLSCertificate } from '@libp2p/interface'
 import type { Datastore } from 'interface-datastore'
+import type { ServerOptions } from 'node:http'
 import { murmurDhtInit } from '../src/net/dht-config.ts'
 import { addDhtPeersWhenAddressed } from '../src/net/dht-routing.ts'
 import { dropDhtPeersWhenGone } from './dht-routing.ts'
@@ -18,8 +19,12 @@ import { announcedAddrs, listenAddress } from './public-address.ts'
 import { certificateRenewal, type CertificateRenewal } from './tls.ts'
 import { startLiveness } from './liveness.ts'
 import { startForgettingGonePeers } from './peers-in-memory.ts'
+import { connectionCap, type ConnectionCap } from './connection-cap.ts'
+import { clientEndpointHook, type TrustedProxy } from './client-address.ts'
+import { CLIENT_ENDPOINT_HOOK } from '../patches/websockets-client-address.ts'
 
 export type RelayServices = {
+  connectionCap: ConnectionCap
   identify: Identify
   ping: Ping
   relay: CircuitRelayService
@@ -36,6 +41,11 @@ const CIRCUIT_DURATION_LIMIT_MS = 2 * 60 * 1000
 const RESERVATION_TTL_MS = 60 * 60 * 1000
 /** Connections still negotiating noise and yamux; the default (10) stalls a burst of tabs. */
 const MAX_PENDING_INBOUND = 256
+
+/** @libp2p/websockets passes `http` to Node's http.createServer, which ignores the hook's key. */
+function clientEndpointOptions (proxies: readonly TrustedProxy[]): ServerOptions {
+  return { [CLIENT_ENDPOINT_HOOK]: clientEndpointHook(proxies) } as ServerOptions
+}
 
 export async function createRelayNode (
   config: RelayConfig,
@@ -55,7 +65,9 @@ export async function createRelayNode (
       listen: [listenAddress(config.host, config.wsPort, tls != null)],
       announce: announcedAddrs(config)
     },
-    transports: [webSockets(tls != null ? { https: tls } : {})],
+    // The hook on `http` is read by patches/websockets-client-address.ts (both ws and wss):
+    // behind a trusted proxy, a connection's remote address is the client's.
+    transports: [webSockets({ http: clientEndpointOptions(config.trustedProxies), ...(tls != null ? { https: tls } : {}) })],
     connectionEncrypters: [noise()],
     streamMuxers: [yamux()],
     connectionManager: {
@@ -69,12 +81,14 @@ export async function createRelayNode (
     // instead of all of them in one tick.
     connectionMonitor: { enabled: false },
     connectionGater: {
+      denyInboundConnection: (maConn) => node != null && node.services.connectionCap.deny(maConn.remoteAddr),
       denyInboundEncryptedConnection: (peer) => node != null && shouldRefuseConnection(node.getConnections(peer)),
       denyInboundRelayReservation: (peer) => node != null && shouldRefuseReservation(
         node.services.relay.reservations, peer, node.getConnections(peer), config.maxReservationsPerIp
       )
     },
     services: {
+      connectionCap: connectionCap({ maxPerIp: config.maxConnectionsPerIp, log: log.info }),
       identify: identify(),
       // Receives tabs' pushes: a tab's reachable address (its circuit) comes after it connects.
       identifyPush: identifyPush(),

@@ -1,7 +1,9 @@
 import { isIP } from 'node:net'
 import { multiaddr } from '@multiformats/multiaddr'
+import { peerIdFromString } from '@libp2p/peer-id'
 import { ConfigError } from '../src/core/errors.ts'
 import { DHT_REPLICATION_MAX, DHT_REPLICATION_MIN } from '../src/net/dht-replication.ts'
+import { parseTrustedProxy, type TrustedProxy } from './client-address.ts'
 
 // The value parsers of the relay's options (relay/config.ts): each takes the text and the
 // flag or variable it came from, and throws a ConfigError that names it.
@@ -75,4 +77,34 @@ export function parseBootstrap (value: string, source: string): string[] {
     }
   }
   return addrs
+}
+
+/** Addresses or networks (10.0.0.0/8, ::1) of reverse proxies; none by default. */
+export function parseTrustedProxies (value: string, source: string): TrustedProxy[] {
+  return splitList(value).map((entry) => {
+    const proxy = parseTrustedProxy(entry)
+    if (proxy == null) throw new ConfigError(`${source} must be comma-separated IP addresses or networks such as 127.0.0.1 or 10.0.0.0/8, and "${entry}" is not one.`)
+    return proxy
+  })
+}
+
+/** Relays named by peer id, or by an address that ends in /p2p/<id>; returns the peer ids. */
+export function parseNeighbours (value: string, source: string): string[] {
+  return splitList(value).map((entry) => {
+    const id = entry.startsWith('/') ? multiaddrPeerId(entry) : entry
+    try {
+      if (id == null) throw new Error('no peer id')
+      return peerIdFromString(id).toString()
+    } catch {
+      throw new ConfigError(`${source} must be comma-separated peer ids (12D3KooW...) or addresses ending in /p2p/<peer id>, and "${entry}" is neither.`)
+    }
+  })
+}
+
+function multiaddrPeerId (addr: string): string | undefined {
+  try {
+    return multiaddr(addr).getComponents().findLast((c) => c.name === 'p2p')?.value
+  } catch {
+    return undefined
+  }
 }

@@ -33,25 +33,44 @@ export function browserDialable (addrs: readonly Multiaddr[], peerId: string): s
     .map((ma) => ma.includes('/p2p/') ? ma : `${ma}/p2p/${peerId}`)
 }
 
+export interface RelayMeshInit {
+  /** Relays to dial at start and keep connected to (--bootstrap). */
+  bootstrap: readonly string[]
+  /** Peer ids of other relays the operator vouches for without dialling them (--neighbour). */
+  neighbours: readonly string[]
+  /** What went wrong (a bootstrap relay out of reach). */
+  onError: (message: string) => void
+  /** A relay-speaking peer nobody named: it is not handed to tabs (said once per peer). */
+  onUnnamed?: (peerId: string) => void
+}
+
 /**
  * Joins this relay to the other relays of its network and keeps it there: dials the
- * bootstrap relays at start and again whenever a connection is missing, and remembers
- * every connected peer that is a Murmur relay (serves both the hop protocol and the
- * Murmur DHT), so /murmur-config.json can hand tabs more than one relay.
+ * bootstrap relays at start and again whenever a connection is missing, and remembers the
+ * connected relays the operator named (--bootstrap or --neighbour) that serve both the hop
+ * protocol and the Murmur DHT, so /murmur-config.json can hand tabs more than one relay.
+ *
+ * Only named ones (issue 15 item 8): speaking the protocols proves nothing, and every tab
+ * of this relay reserves on what it hands out, so a stranger's node in that list would
+ * see (and could refuse or drop) the circuits of the tabs that picked it. The peer id is
+ * checked, and libp2p's encryption handshake has proved the peer holds its key.
  */
-export function joinRelayMesh (
-  node: Libp2p,
-  bootstrap: readonly string[],
-  onError: (message: string) => void
-): RelayMesh {
+export function joinRelayMesh (node: Libp2p, init: RelayMeshInit): RelayMesh {
   const peers = new Map<string, string[]>()
-  const targets = bootstrap.map((a) => multiaddr(a))
+  const targets = init.bootstrap.map((a) => multiaddr(a))
+  const named = new Set([...targets.map(peerIdOf).filter((id) => id != null), ...init.neighbours])
+  const warned = new Set<string>()
+  const onError = init.onError
   const shutdown = new AbortController()
 
   const onIdentify = (event: CustomEvent<IdentifyResult>): void => {
     const { peerId, protocols, listenAddrs } = event.detail
     const id = peerId.toString()
     if (!protocols.includes(HOP_PROTOCOL) || !protocols.includes(DHT_PROTOCOL)) return
+    if (!named.has(id)) {
+      if (warned.size < 1000 && !warned.has(id)) { warned.add(id); init.onUnnamed?.(id) }
+      return
+    }
     const addrs = browserDialable(listenAddrs, id)
     if (addrs.length === 0) return
     peers.delete(id)

@@ -1,37 +1,40 @@
-import type { Datastore } from 'interface-datastore'
 import type { RelayNode } from './libp2p-node.ts'
 import type { RelaySnapshot } from './metrics.ts'
-import { createRecordTally } from './record-tally.ts'
+import type { HolderUsage } from '../src/net/holder-datastore.ts'
 import type { PushCounters } from './push/push-gateway.ts'
-
-/** At most one walk over the stored DHT records per this period (relay/record-tally.ts). */
-const RECORD_TALLY_MAX_AGE_MS = 5000
+import type { TurnCounters } from './turn-service.ts'
 
 export interface RelayStats {
-  snapshot: () => Promise<RelaySnapshot>
+  /** Everything /metrics shows. Reads counters only: no datastore walk, whatever it holds. */
+  snapshot: () => RelaySnapshot
 }
 
+/**
+ * The relay's numbers. The DHT store's come from the holder datastore's accounting, kept as
+ * records come and go, so neither /health nor /metrics ever reads the datastore: an earlier
+ * version walked every record (cached a few seconds), which a large store made slow and
+ * anyone who can reach /health could make the relay repeat.
+ */
 export function createRelayStats (
   node: RelayNode,
-  datastore: Datastore,
+  storeUsage: () => HolderUsage,
   startedAt: number,
   pushCounters: () => PushCounters,
+  turnCounters: () => TurnCounters = () => ({ handed: 0, refused: 0 }),
   now: () => number = Date.now
 ): RelayStats {
-  const tally = createRecordTally(datastore, RECORD_TALLY_MAX_AGE_MS, now)
   return {
-    snapshot: async () => {
+    snapshot: () => {
       const { rss, heapUsed, heapTotal, external } = process.memoryUsage()
-      const records = await tally()
       return {
         peerId: node.peerId.toString(),
         uptimeSeconds: Math.floor((now() - startedAt) / 1000),
         connections: node.getConnections().length,
         reservations: node.services.relay.reservations.size,
-        dhtRecords: records.records,
-        mailboxRecords: records.mailboxRecords,
-        mailboxBytes: records.mailboxBytes,
+        perIp: node.services.connectionCap.counters(),
+        store: storeUsage(),
         push: pushCounters(),
+        turn: turnCounters(),
         memory: { rss, heapUsed, heapTotal, external }
       }
     }

@@ -13,13 +13,16 @@ import { createHttpServer } from './http-server.ts'
 import { startRecordSweeper, sweepRecords } from '../src/net/record-sweeper.ts'
 import { dhtValidators } from '../src/net/dht-config.ts'
 import { HolderDatastore } from '../src/net/holder-datastore.ts'
+import { sourceOfPeer } from '../src/net/put-source.ts'
 import { PeersInMemory } from './peers-in-memory.ts'
 import { iceConfiguration } from './ice-servers.ts'
+import { serveTurnCredentials } from './turn-service.ts'
 import { readTlsFiles, TlsError } from './tls.ts'
 import { browserDialable, joinRelayMesh } from './relay-mesh.ts'
 import { loadOrCreateVapidKeys } from './push/vapid-keys.ts'
 import { chooseVapidSubject } from './push/vapid-subject.ts'
 import { createPushGateway } from './push/push-gateway.ts'
+import { clientAddress } from './client-address.ts'
 
 /** Presence records live up to a day; an hourly sweep keeps at most an hour of dead ones. */
 const SWEEP_INTERVAL_MS = 60 * 60 * 1000
@@ -97,12 +100,16 @@ export async function startRelay (config: RelayConfig, log: RelayLog): Promise<R
   let node: RelayNode
   let holder: HolderDatastore
   try {
-    // Mailbox records held for others are counted and capped; the count starts from disk.
+    // What strangers store here is counted and capped per pool and per source (an address
+    // prefix, src/net/put-source.ts); the count starts from disk. The node is made after its
+    // datastore, so the datastore reaches the node's connections through this late binding.
+    let late: RelayNode | undefined
     holder = await HolderDatastore.open(datastore, {
-      limits: config.holderLimits,
-      onRefused: ({ reason }) => { log.debug(`refused a mailbox record: ${reason}`) }
+      limits: config.storeLimits,
+      sourceOf: (peer) => sourceOfPeer(late?.getConnections(peer) ?? [], peer),
+      onRefused: ({ pool, reason, source }) => { log.debug(`refused a ${pool} record from ${source}: ${reason}`) }
     })
-    node = await createRelayNode(config, privateKey, await PeersInMemory.over(holder), log, tls)
+    node = late = await createRelayNode(config, privateKey, await PeersInMemory.over(holder), log, tls)
   } catch (err) {
     await datastore.close()
     throw err
@@ -110,7 +117,12 @@ export async function startRelay (config: RelayConfig, log: RelayLog): Promise<R
   node.addEventListener('peer:connect', (e) => { log.debug(`peer connected ${e.detail.toString()}`) })
   node.addEventListener('peer:disconnect', (e) => { log.debug(`peer disconnected ${e.detail.toString()}`) })
 
-  const mesh = joinRelayMesh(node, config.bootstrap, (message) => { log.info(message) })
+  const mesh = joinRelayMesh(node, {
+    bootstrap: config.bootstrap,
+    neighbours: config.neighbours,
+    onError: (message) => { log.info(message) },
+    onUnnamed: (id) => { log.info(`${id} speaks the relay protocols but no --bootstrap or --neighbour names it: it is not handed to tabs`) }
+  })
   const vapidSubject = chooseVapidSubject(config)
   if (vapidSubject.notice != null) log.info(vapidSubject.notice)
   const push = await createPushGateway({
@@ -119,16 +131,21 @@ export async function startRelay (config: RelayConfig, log: RelayLog): Promise<R
     subject: vapidSubject.subject,
     minIntervalMs: config.push.intervalSeconds * 1000,
     maxSubscriptions: config.push.maxSubscriptions,
-    allowPrivateEndpoints: config.push.allowPrivateEndpoints
+    registrationsPerIpPerHour: config.push.registrationsPerIpPerHour,
+    expireAfterMs: config.push.expireAfterDays * 24 * 60 * 60 * 1000,
+    allowPrivateEndpoints: config.push.allowPrivateEndpoints,
+    onSendError: (message) => { log.info(`push not sent: ${message}`) }
   })
-  const stats = createRelayStats(node, datastore, startedAt, push.counters)
+  const turn = serveTurnCredentials(node, config, log)
+  const stats = createRelayStats(node, () => holder.usage(), startedAt, push.counters, turn)
   const server = createHttpServer({
     appDir: config.appDir,
-    health: async () => healthOf(await stats.snapshot()),
-    metrics: async () => renderMetrics(await stats.snapshot()),
+    health: () => healthOf(stats.snapshot()),
+    metrics: () => renderMetrics(stats.snapshot()),
     // This relay first, then the relays of the same network it is connected to: a tab
     // keeps reservations on two and fails over to the others (docs/ARCHITECTURE.md).
-    // Built per request: every tab gets its own TURN credential, valid from now.
+    // TURN servers appear without credentials: a tab asks for those over libp2p while it
+    // holds a reservation here (relay/turn-service.ts).
     appConfig: () => ({
       relays: [...new Set([...websocketAddrs(node), ...mesh.peerRelayAddrs()])],
       ...iceConfiguration(config),
@@ -136,6 +153,7 @@ export async function startRelay (config: RelayConfig, log: RelayLog): Promise<R
       dhtReplication: config.dhtReplication
     }),
     push,
+    clientAddress: (req) => clientAddress(req, config.trustedProxies),
     onError: (err) => { log.error(`HTTP request failed: ${(err as Error)?.message ?? err}`) }
   }, tls)
 
@@ -157,6 +175,15 @@ export async function startRelay (config: RelayConfig, log: RelayLog): Promise<R
     },
     (err) => { log.error(`DHT record sweep failed: ${(err as Error)?.message ?? err}`) }
   )
+  // Push registrations nobody poked or renewed for --push-expire-days go too.
+  const pushSweeper = startRecordSweeper(
+    async () => ({ removed: await push.sweep(), kept: push.counters().subscriptions }),
+    SWEEP_INTERVAL_MS,
+    ({ kept, removed }) => {
+      (removed > 0 ? log.info : log.debug)(`push registrations: forgot ${removed} unused for ${config.push.expireAfterDays} days, kept ${kept}`)
+    },
+    (err) => { log.error(`push registration sweep failed: ${(err as Error)?.message ?? err}`) }
+  )
 
   return {
     url: displayUrl(config.host, port, tls != null),
@@ -171,6 +198,7 @@ export async function startRelay (config: RelayConfig, log: RelayLog): Promise<R
     },
     stop: async () => {
       sweeper.stop()
+      pushSweeper.stop()
       mesh.stop()
       const closed = new Promise<void>((resolve) => server.close(() => { resolve() }))
       server.closeAllConnections()

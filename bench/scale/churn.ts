@@ -8,6 +8,7 @@ import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { connectDhtClient } from '../../test/harness/dht-client.ts'
+import { prepareRelayIdentity } from '../../test/harness/relay-identity.ts'
 import { mailboxSlot, slotEpoch } from '../../src/core/mailbox/slots.ts'
 import { encodeMailboxRecord } from '../../src/core/mailbox/record.ts'
 import { slope } from '../stats.ts'
@@ -28,16 +29,19 @@ const WARM_UP_SHARE = 0.25
 
 const root = await mkdtemp(join(tmpdir(), 'murmur-bench-churn-'))
 const relays: RelayProcess[] = []
-const startOne = async (name: string, bootstrap: string[]): Promise<RelayProcess> => {
+// Only relays an operator names are handed to tabs: each names those that join it later.
+const ids = Object.fromEntries(await Promise.all(['a', 'b', 'c'].map(async (n) => [n, await prepareRelayIdentity(join(root, n))])))
+const startOne = async (name: string, bootstrap: string[], neighbours: string[] = []): Promise<RelayProcess> => {
   const relay = await startRelayProcess(['--data', join(root, name), '--app', root, '--log', 'error',
-    '--connections-per-ip-per-second', '100000', '--max-reservations-per-ip', '100000',
-    ...(bootstrap.length > 0 ? ['--bootstrap', bootstrap.join(',')] : [])])
+    '--connections-per-ip-per-second', '100000', '--max-reservations-per-ip', '100000', '--max-connections-per-ip', '100000',
+    ...(bootstrap.length > 0 ? ['--bootstrap', bootstrap.join(',')] : []),
+    ...(neighbours.length > 0 ? ['--neighbour', neighbours.join(',')] : [])])
   relays.push(relay)
   killOnExit(relay.child)
   return relay
 }
-const a = await startOne('a', [])
-const b = await startOne('b', [a.relayAddr])
+const a = await startOne('a', [], [ids.b!, ids.c!])
+const b = await startOne('b', [a.relayAddr], [ids.c!])
 await startOne('c', [a.relayAddr, b.relayAddr])
 const relayAddrs = relays.map((r) => r.relayAddr)
 const workers = startWorkers(2)

@@ -89,7 +89,7 @@ async function lookup (from: DhtPeer, key: Uint8Array): Promise<{ ms: number, fi
 try {
   const start = async (name: string, bootstrap: string[]): Promise<RelayProcess> => {
     const relay = await startRelayProcess(['--data', join(root, name), '--app', root, '--log', 'error',
-      '--connections-per-ip-per-second', '100000', ...(bootstrap.length > 0 ? ['--bootstrap', bootstrap.join(',')] : [])])
+      '--connections-per-ip-per-second', '100000', '--max-connections-per-ip', '100000', ...(bootstrap.length > 0 ? ['--bootstrap', bootstrap.join(',')] : [])])
     relays.push(relay)
     killOnExit(relay.child)
     return relay

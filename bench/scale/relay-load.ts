@@ -44,7 +44,7 @@ interface StepResult {
 const root = await mkdtemp(join(tmpdir(), 'murmur-bench-load-'))
 const cap = String(Math.max(...STEPS) * 2)
 const relay = await startRelayProcess(['--data', join(root, 'relay'), '--app', root,
-  '--max-reservations', cap, '--max-reservations-per-ip', cap, '--max-connections', cap,
+  '--max-reservations', cap, '--max-reservations-per-ip', cap, '--max-connections', cap, '--max-connections-per-ip', cap,
   // Every simulated tab is 127.0.0.1: the per-IP connection rate must not be what is measured.
   '--connections-per-ip-per-second', '100000', '--log', 'error'])
 killOnExit(relay.child)

@@ -4,6 +4,8 @@ import type { SendResult, RequestOptions, PushSubscription } from 'web-push'
 import { webPush } from './web-push-lib.ts'
 import type { VapidKeys } from './vapid-keys.ts'
 import { PushRequestError, REVOKE_SECRET_BYTES, TOKEN_BYTES, type PushSubscriptionData } from './push-requests.ts'
+import { checkEndpointHost, EndpointAddressError, PinnedAgent, systemResolve, type Resolve } from './endpoint-address.ts'
+import { createRegistrationLimit } from './registration-limit.ts'
 import { propertyOf } from '../../src/diagnostics/index.ts'
 
 /** Datastore prefix of the gateway's records, beside kad-dht's `/dht/...`. */
@@ -17,6 +19,7 @@ const EMPTY_PAYLOAD = Buffer.alloc(0)
 const PUSH_TTL_SECONDS = 24 * 60 * 60
 /** A push service that answers slower than this is treated as failed. */
 const SEND_TIMEOUT_MS = 15_000
+const DAY_MS = 24 * 60 * 60 * 1000
 
 export type SendPush = (subscription: PushSubscription, payload: Buffer, options: RequestOptions) => Promise<SendResult>
 
@@ -28,8 +31,16 @@ export interface PushGatewayInit {
   /** At most one push per token per this many milliseconds. */
   minIntervalMs: number
   maxSubscriptions: number
+  /** Registrations one IPv4 address or IPv6 /64 may make per hour. */
+  registrationsPerIpPerHour?: number
+  /** A registration neither poked nor renewed for this long is forgotten by `sweep`. */
+  expireAfterMs?: number
   allowPrivateEndpoints: boolean
+  /** How endpoint host names are resolved; tests inject one that never asks DNS. */
+  resolve?: Resolve
   send?: SendPush
+  /** Why a push failed, for the relay's log; the poker is told only that it failed. */
+  onSendError?: (message: string) => void
   now?: () => number
   random?: (bytes: number) => Buffer
 }
@@ -39,6 +50,9 @@ export interface PushCounters {
   errors: number
   rateLimited: number
   subscriptions: number
+  /** Registrations refused by --push-registrations-per-ip, and forgotten as unused. */
+  registrationsRefused: number
+  expired: number
 }
 
 interface StoredSubscription {
@@ -46,14 +60,21 @@ interface StoredSubscription {
   /** SHA-256 of the revoke secret: the datastore alone cannot revoke anything. */
   revokeHash: string
   createdAt: number
+  /** Last successful push or renewal (day precision is enough); createdAt until then. */
+  usedAt?: number
 }
 
 export interface PushGateway {
   readonly allowPrivateEndpoints: boolean
   readonly vapidPublicKey: string
-  register: (subscription: PushSubscriptionData) => Promise<{ token: string, revokeSecret: string }>
+  /** `client` is the requester's address (relay/client-address.ts), for the per-address limit. */
+  register: (subscription: PushSubscriptionData, client: string) => Promise<{ token: string, revokeSecret: string }>
   revoke: (token: string, revokeSecret: string) => Promise<void>
+  /** The owner says it still wants its pushes: the registration does not expire. */
+  renew: (token: string, revokeSecret: string) => Promise<void>
   poke: (token: string) => Promise<void>
+  /** Forgets registrations unused for expireAfterMs; returns how many. */
+  sweep: () => Promise<number>
   counters: () => PushCounters
 }
 
@@ -65,6 +86,8 @@ const sha256 = (text: string): Buffer => createHash('sha256').update(text).diges
  * in what it gave its contacts.
  */
 const recordKey = (token: string): Key => new Key(`${PUSH_RECORD_PREFIX}/${sha256(token).toString('hex')}`)
+const decode = (bytes: Uint8Array): StoredSubscription => JSON.parse(new TextDecoder().decode(bytes)) as StoredSubscription
+const encode = (record: StoredSubscription): Uint8Array => new TextEncoder().encode(JSON.stringify(record))
 
 async function countRecords (datastore: Datastore): Promise<number> {
   let count = 0
@@ -74,28 +97,48 @@ async function countRecords (datastore: Datastore): Promise<number> {
 
 /**
  * The relay's Web Push gateway: keeps token -> PushSubscription, and on a poke sends an
- * empty, encrypted, VAPID-signed push (RFC 8291, RFC 8292) through the `web-push` library.
+ * empty, encrypted, VAPID-signed push (RFC 8291, RFC 8292) through the `web-push` library,
+ * to the address the endpoint resolved to and was checked against (endpoint-address.ts).
  * It learns a token and a time, never a sender, a recipient's name or a message.
  */
 export async function createPushGateway (init: PushGatewayInit): Promise<PushGateway> {
   const { datastore, vapid, subject, minIntervalMs, maxSubscriptions } = init
   const send = init.send ?? (async (s, p, o) => webPush.sendNotification(s, p, o))
+  const resolve = init.resolve ?? systemResolve
   const now = init.now ?? Date.now
   const random = init.random ?? randomBytes
-  const counters: PushCounters = { sent: 0, errors: 0, rateLimited: 0, subscriptions: await countRecords(datastore) }
+  const expireAfterMs = init.expireAfterMs ?? 60 * DAY_MS
+  const counters: PushCounters = { sent: 0, errors: 0, rateLimited: 0, subscriptions: await countRecords(datastore), registrationsRefused: 0, expired: 0 }
+  const registrationLimit = createRegistrationLimit(init.registrationsPerIpPerHour ?? 30, now)
   /** token key -> time of its last push; entries older than the interval are dropped. */
   const lastPush = new Map<string, number>()
 
   const load = async (token: string): Promise<StoredSubscription | undefined> => {
     const key = recordKey(token)
     if (!await datastore.has(key)) return undefined
-    return JSON.parse(new TextDecoder().decode(await datastore.get(key))) as StoredSubscription
+    return decode(await datastore.get(key))
   }
 
   const forget = async (token: string): Promise<void> => {
     await datastore.delete(recordKey(token))
     counters.subscriptions = Math.max(0, counters.subscriptions - 1)
     lastPush.delete(recordKey(token).toString())
+  }
+
+  /** The record, once its owner has proved it holds the revoke secret. */
+  const owned = async (token: string, revokeSecret: string): Promise<StoredSubscription> => {
+    const record = await load(token)
+    if (record == null) throw new PushRequestError(404, 'No push subscription has this token.')
+    if (!timingSafeEqual(sha256(revokeSecret), Buffer.from(record.revokeHash, 'hex'))) {
+      throw new PushRequestError(403, 'The revoke secret does not belong to this token; only the browser that registered it can revoke or renew it.')
+    }
+    return record
+  }
+
+  /** Marks a record used, writing at most once a day. */
+  const touch = async (token: string, record: StoredSubscription): Promise<void> => {
+    if (now() - (record.usedAt ?? record.createdAt) < DAY_MS) return
+    await datastore.put(recordKey(token), encode({ ...record, usedAt: now() }))
   }
 
   /** Claims this token's slot, or throws 429 saying when to come back. */
@@ -114,56 +157,104 @@ export async function createPushGateway (init: PushGatewayInit): Promise<PushGat
     lastPush.set(key, at)
   }
 
+  const failed = (why: string): PushRequestError => {
+    counters.errors++
+    init.onSendError?.(why)
+    // What went wrong stays in the relay's log: the answer must not tell a prober anything
+    // about what sits behind an endpoint (its status, its reachability).
+    return new PushRequestError(502, 'The push service did not take the push; it was not sent.')
+  }
+
   return {
     allowPrivateEndpoints: init.allowPrivateEndpoints,
     vapidPublicKey: vapid.publicKey,
 
-    async register (subscription) {
+    async register (subscription, client) {
+      const retryAfter = registrationLimit(client)
+      if (retryAfter != null) {
+        counters.registrationsRefused++
+        throw new PushRequestError(429, `Too many push registrations from this address in the last hour; try again in ${retryAfter} s.`, { 'Retry-After': String(retryAfter) })
+      }
       if (counters.subscriptions >= maxSubscriptions) {
         throw new PushRequestError(503, 'This relay holds as many push subscriptions as it is configured for; try again later or use another relay.')
       }
+      try {
+        await checkEndpointHost(subscription.endpoint, resolve, init.allowPrivateEndpoints)
+      } catch (err) {
+        if (err instanceof EndpointAddressError) throw new PushRequestError(400, `subscription.endpoint: ${err.message}`)
+        throw err
+      }
       const token = random(TOKEN_BYTES).toString('base64url')
       const revokeSecret = random(REVOKE_SECRET_BYTES).toString('base64url')
-      const record: StoredSubscription = { subscription, revokeHash: sha256(revokeSecret).toString('hex'), createdAt: now() }
-      await datastore.put(recordKey(token), new TextEncoder().encode(JSON.stringify(record)))
+      await datastore.put(recordKey(token), encode({ subscription, revokeHash: sha256(revokeSecret).toString('hex'), createdAt: now() }))
       counters.subscriptions++
       return { token, revokeSecret }
     },
 
     async revoke (token, revokeSecret) {
-      const record = await load(token)
-      if (record == null) throw new PushRequestError(404, 'No push subscription has this token.')
-      const expected = Buffer.from(record.revokeHash, 'hex')
-      if (!timingSafeEqual(sha256(revokeSecret), expected)) {
-        throw new PushRequestError(403, 'The revoke secret does not belong to this token; only the browser that registered it can revoke it.')
-      }
+      await owned(token, revokeSecret)
       await forget(token)
+    },
+
+    async renew (token, revokeSecret) {
+      await touch(token, await owned(token, revokeSecret))
     },
 
     async poke (token) {
       const record = await load(token)
       if (record == null) throw new PushRequestError(404, 'No push subscription has this token.')
       claimSlot(token)
+      let agent: PinnedAgent
+      try {
+        // Checked again at every push: the name may resolve elsewhere since it registered.
+        agent = new PinnedAgent(await checkEndpointHost(record.subscription.endpoint, resolve, init.allowPrivateEndpoints))
+      } catch (err) {
+        if (err instanceof EndpointAddressError) throw failed(err.message)
+        throw err
+      }
       try {
         await send(record.subscription, EMPTY_PAYLOAD, {
           TTL: PUSH_TTL_SECONDS,
           urgency: 'high',
           contentEncoding: 'aes128gcm',
           vapidDetails: { subject, publicKey: vapid.publicKey, privateKey: vapid.privateKey },
-          timeout: SEND_TIMEOUT_MS
+          timeout: SEND_TIMEOUT_MS,
+          agent
         })
         counters.sent++
       } catch (err) {
-        counters.errors++
         const statusCode = propertyOf(err, 'statusCode')
         // RFC 8030 section 7.3: 404 and 410 mean the subscription is gone for good.
         if (statusCode === 404 || statusCode === 410) {
+          counters.errors++
           await forget(token)
           throw new PushRequestError(410, 'The push service says this subscription has expired; its owner must enable notifications again.')
         }
-        const status = typeof statusCode === 'number' ? `answered HTTP ${statusCode}` : 'could not be reached'
-        throw new PushRequestError(502, `The push service ${status}; the push was not sent.`)
+        throw failed(typeof statusCode === 'number' ? `a push service answered HTTP ${statusCode}` : `a push service could not be reached: ${String(propertyOf(err, 'message') ?? err)}`)
+      } finally {
+        agent.destroy()
       }
+      await touch(token, record)
+    },
+
+    async sweep () {
+      const cutoff = now() - expireAfterMs
+      const stale: Key[] = []
+      for await (const { key, value } of datastore.query({ prefix: PUSH_RECORD_PREFIX })) {
+        let record: StoredSubscription
+        try {
+          record = decode(value)
+        } catch {
+          // Unreadable: nothing could ever push with it.
+          stale.push(key)
+          continue
+        }
+        if ((record.usedAt ?? record.createdAt) < cutoff) stale.push(key)
+      }
+      for (const key of stale) await datastore.delete(key)
+      counters.expired += stale.length
+      counters.subscriptions = Math.max(0, counters.subscriptions - stale.length)
+      return stale.length
     },
 
     counters: () => ({ ...counters })

@@ -1,5 +1,6 @@
 import { createECDH } from 'node:crypto'
-import { isIP } from 'node:net'
+import { parseIp } from '../../src/core/ip-address.ts'
+import { notPublicBecause } from './endpoint-address.ts'
 
 /**
  * The push gateway's request bodies, checked where they enter. Every refusal is a
@@ -42,21 +43,16 @@ function base64url (value: unknown, field: string, bytes: number): string {
   return value
 }
 
-/** Loopback, private, link-local and unspecified addresses: what an SSRF probe aims at. */
-export function isPrivateHost (hostname: string): boolean {
-  const host = hostname.replace(/^\[|\]$/g, '').toLowerCase()
-  if (host === 'localhost' || host.endsWith('.localhost')) return true
-  const family = isIP(host)
-  if (family === 4) {
-    const [a, b] = host.split('.').map(Number) as [number, number]
-    return a === 0 || a === 10 || a === 127 || (a === 169 && b === 254) ||
-      (a === 172 && b >= 16 && b <= 31) || (a === 192 && b === 168) || (a === 100 && b >= 64 && b <= 127)
-  }
-  if (family === 6) {
-    return host === '::' || host === '::1' || /^f[cd]/.test(host) || /^fe[89ab]/.test(host) ||
-      (host.startsWith('::ffff:') && isPrivateHost(host.slice(7)))
-  }
-  return false
+/**
+ * Why an endpoint's host, read as written, is not a public push service: localhost names
+ * (a trailing dot included) and non-public IP literals in any spelling. Names are judged
+ * by what they resolve to when the gateway registers and sends (endpoint-address.ts).
+ */
+export function literalHostRefusal (hostname: string): string | undefined {
+  const host = hostname.replace(/^\[|\]$/g, '').replace(/\.$/, '').toLowerCase()
+  if (host === 'localhost' || host.endsWith('.localhost')) return 'localhost'
+  const ip = parseIp(host)
+  return ip == null ? undefined : notPublicBecause(ip)
 }
 
 function endpoint (value: unknown, allowPrivate: boolean): string {
@@ -75,8 +71,9 @@ function endpoint (value: unknown, allowPrivate: boolean): string {
   }
   // The gateway POSTs to whatever endpoint it is given: without this check anyone could
   // make the relay probe its own private network.
-  if (!allowPrivate && isPrivateHost(url.hostname)) {
-    throw new PushRequestError(400, 'subscription.endpoint points at a private or loopback address; push services are public.')
+  const refusal = allowPrivate ? undefined : literalHostRefusal(url.hostname)
+  if (refusal != null) {
+    throw new PushRequestError(400, `subscription.endpoint points at a ${refusal} address, not a public push service.`)
   }
   return value
 }
@@ -102,6 +99,8 @@ export function parseRegisterRequest (body: unknown, allowPrivateEndpoints: bool
     keys: { p256dh: p256Point(keys.p256dh), auth: base64url(keys.auth, 'subscription.keys.auth', 16) }
   }
 }
+
+export const parseRenewRequest = (body: unknown): { token: string, revokeSecret: string } => parseRevokeRequest(body)
 
 export function parsePokeRequest (body: unknown): { token: string } {
   return { token: base64url(object(body, 'The request body').token, 'token', TOKEN_BYTES) }

@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { PushGateway } from './push-gateway.ts'
-import { parsePokeRequest, parseRegisterRequest, parseRevokeRequest, PushRequestError } from './push-requests.ts'
+import { parsePokeRequest, parseRegisterRequest, parseRenewRequest, parseRevokeRequest, PushRequestError } from './push-requests.ts'
 
 /** A subscription is a few hundred bytes; nothing the gateway accepts comes near this. */
 export const MAX_PUSH_BODY_BYTES = 4096
@@ -37,12 +37,17 @@ function reply (res: ServerResponse, status: number, body: unknown, headers: Rec
   res.end(JSON.stringify(body))
 }
 
-const ACTIONS: Record<string, (gateway: PushGateway, body: unknown) => Promise<[number, unknown]>> = {
-  '/push/register': async (gateway, body) => [201, await gateway.register(parseRegisterRequest(body, gateway.allowPrivateEndpoints))],
+const ACTIONS: Record<string, (gateway: PushGateway, body: unknown, client: string) => Promise<[number, unknown]>> = {
+  '/push/register': async (gateway, body, client) => [201, await gateway.register(parseRegisterRequest(body, gateway.allowPrivateEndpoints), client)],
   '/push/revoke': async (gateway, body) => {
     const { token, revokeSecret } = parseRevokeRequest(body)
     await gateway.revoke(token, revokeSecret)
     return [200, { revoked: true }]
+  },
+  '/push/renew': async (gateway, body) => {
+    const { token, revokeSecret } = parseRenewRequest(body)
+    await gateway.renew(token, revokeSecret)
+    return [200, { renewed: true }]
   },
   '/push/poke': async (gateway, body) => {
     await gateway.poke(parsePokeRequest(body).token)
@@ -54,7 +59,7 @@ const ACTIONS: Record<string, (gateway: PushGateway, body: unknown) => Promise<[
  * A sender pokes its contact's gateway, which is often another relay than the one that
  * served the sender's page: /push/poke alone answers cross-origin requests. Any origin, and
  * no credentials: the token in the body is the whole authority, there is no cookie or
- * session to ride on, and the answer says only whether a push went out. Register and revoke
+ * session to ride on, and the answer says only whether a push went out. Register, revoke and renew
  * stay same-origin (no CORS headers), so no other site can script them in a browser.
  */
 const POKE_CORS = { 'Access-Control-Allow-Origin': '*' }
@@ -69,8 +74,8 @@ export function isPushPath (path: string): boolean {
   return Object.hasOwn(ACTIONS, path)
 }
 
-/** POST /push/register, /push/revoke, /push/poke (docs/PROTOCOL.md, "Push gateway"). */
-export async function handlePushRequest (gateway: PushGateway, path: string, req: IncomingMessage, res: ServerResponse): Promise<void> {
+/** POST /push/register, /push/revoke, /push/renew, /push/poke (docs/PROTOCOL.md, "Push gateway"). */
+export async function handlePushRequest (gateway: PushGateway, path: string, req: IncomingMessage, res: ServerResponse, client: string): Promise<void> {
   const cors = path === '/push/poke' ? POKE_CORS : {}
   if (req.method === 'OPTIONS' && path === '/push/poke') {
     res.writeHead(204, { ...POKE_PREFLIGHT, 'Cache-Control': 'no-store' })
@@ -79,7 +84,7 @@ export async function handlePushRequest (gateway: PushGateway, path: string, req
   }
   try {
     if (req.method !== 'POST') throw new PushRequestError(405, `${path} takes POST only.`, { Allow: 'POST' })
-    const [status, body] = await ACTIONS[path]!(gateway, await readJson(req))
+    const [status, body] = await ACTIONS[path]!(gateway, await readJson(req), client)
     reply(res, status, body, cors)
   } catch (err) {
     if (!(err instanceof PushRequestError)) throw err

@@ -5,7 +5,7 @@ import { ProfileVault, type KeyChange, type VaultLocks } from '../store/vault.ts
 import { fetchAppConfig, isLocalOrigin, type AppConfig } from '../net/app-config.ts'
 import { Messenger } from './messenger.ts'
 import { assertDisplayName, ProfileError } from './profile.ts'
-import { createPushClient, loadPushRegistration, type PushClient } from './push/push-client.ts'
+import { createPushClient, loadPushRegistration, renewPushRegistration, type PushClient } from './push/push-client.ts'
 import { mergeRelays, parseRelayListSetting } from './relay-list.ts'
 
 /** What the relay that served the app configured: relays, ICE servers (Settings shows them). */
@@ -182,6 +182,7 @@ export class Boot {
       logger: this.diagnostics
     })
     await messenger.attachNetwork(network)
+    this.renewPush()
     return this.config
   }
 
@@ -200,6 +201,17 @@ export class Boot {
     this.config ??= await fetchAppConfig()
     this.push ??= createPushClient({ store: this.store, vapidPublicKey: this.config.vapidPublicKey, gatewayOrigin: location.origin, serviceWorker })
     return this.push
+  }
+
+  /** Keeps this profile's push registration from expiring at the gateway; best effort, logged. */
+  private renewPush (): void {
+    const store = this.store
+    if (store == null) return
+    const log = this.diagnostics.forComponent('murmur:push')
+    renewPushRegistration(store).then(
+      (outcome) => { if (outcome === 'forgotten') log('the push gateway had forgotten this registration: notifications are off until enabled again') },
+      (err: unknown) => { log('could not renew the push registration, trying again next start: %s', err) }
+    )
   }
 
   private async openStore (store: MessengerStore): Promise<StartPhase> {

@@ -18,7 +18,8 @@ export { ConfigError }
 
 const ICE_URL = /^(stun|stuns|turn|turns):\S+$/
 
-function isIceServer (value: unknown): value is RTCIceServer {
+/** An ICE server entry as the relay hands it out: stun:/turn: URLs, string credentials if any. */
+export function isIceServer (value: unknown): value is RTCIceServer {
   if (typeof value !== 'object' || value == null) return false
   const { urls, username, credential } = value as Record<string, unknown>
   const list = typeof urls === 'string' ? [urls] : urls

@@ -1,136 +1,132 @@
 import { BaseDatastore } from 'datastore-core'
-import type { Datastore, Key, KeyQuery, Pair, Query } from 'interface-datastore'
-import type { AbortOptions } from '@libp2p/interface'
-import { fromString, toString } from 'uint8arrays'
-import { MAILBOX_NAMESPACE } from '../core/mailbox/slots.ts'
-import { HolderLedger, HolderQuotaError } from '../core/mailbox/holder-ledger.ts'
-import { TAB_HOLDER_LIMITS, type HolderLimits, type QuotaRefusal } from '../core/mailbox/holder-quota.ts'
+import { Key, type Datastore, type KeyQuery, type Pair, type Query } from 'interface-datastore'
+import type { AbortOptions, PeerId } from '@libp2p/interface'
+import type { Selectors } from '@libp2p/kad-dht'
+import { HolderQuotaError, SELF, STORED_BEFORE_START, StoreLedger, type Charge, type StoreRefusal, type Tally } from '../core/holder/store-ledger.ts'
+import { POOLS, TAB_STORE_LIMITS, type Pool, type StoreLimits } from '../core/holder/store-limits.ts'
+import { classifyKey, PEERS_PREFIX } from './holder-keys.ts'
 import { DHT_RECORD_PREFIX } from './record-sweeper.ts'
-import { putFromOf } from './put-from.ts'
+import { putFromPeer } from './put-from.ts'
+import { dhtSelectors } from './dht-config.ts'
+import { olderThanHeld, ProviderRecordRefusedError, StaleRecordError } from './stale-record.ts'
 
-// The storage every node (tab or relay) gives libp2p, wrapped so that the mailbox records it
-// keeps for other people are counted and capped (src/core/mailbox/holder-ledger.ts).
+export { mailboxSlotOfDatastoreKey } from './holder-keys.ts'
+export { StaleRecordError, ProviderRecordRefusedError }
+
+// The storage every node (tab or relay) gives libp2p, wrapped so that what strangers can make
+// it store is counted and capped (src/core/holder/store-ledger.ts says who is charged and
+// what is evicted), and so that no PUT rolls a record back to an older version.
 //
-// kad-dht stores a PUT record at `/dht/record/<base32 of the record key>`, the value being a
-// serialized Libp2pRecord around the mailbox record. A put that names its sender (kad-dht's
-// PUT_VALUE handler, patched: patches/kad-dht-put-from.ts) is charged to that PeerId, and
-// refused with a HolderQuotaError beyond the limits: the handler fails and kad-dht resets the
-// writer's stream. A put without a sender is our own (our dht.put, kad-dht correcting its own
-// copy after a GET): never charged. Every delete of a mailbox record (the sweep, kad-dht's 48 h
-// rule on GET) releases its charge. Everything else passes straight through.
+// A put that names its sender (kad-dht's PUT_VALUE handler, patched:
+// patches/kad-dht-put-from.ts) is charged to the sender's source (`sourceOf`: an address
+// prefix on a relay) and refused with a HolderQuotaError beyond its cap: the handler fails
+// and kad-dht resets the writer's stream. A put without a sender is our own (our dht.put,
+// kad-dht correcting its copy after a GET): counted, never refused. Every delete releases
+// its charge. Provider records are refused outright: Murmur uses none, and kad-dht would
+// store one for anyone who asks.
 
-const MAILBOX_RECORD_KEY_PREFIX = new TextEncoder().encode(`/${MAILBOX_NAMESPACE}/`)
-/**
- * Datastore keys of mailbox records start with this: base32 turns each 5 bits into a letter,
- * so the first floor(bits / 5) letters depend on the `/murmur-mailbox/` prefix alone. Start-up
- * reads just these records, not every presence and prekey record next to them.
- */
-const MAILBOX_DATASTORE_PREFIX = `${DHT_RECORD_PREFIX}/` +
-  toString(MAILBOX_RECORD_KEY_PREFIX, 'base32').slice(0, Math.floor(MAILBOX_RECORD_KEY_PREFIX.length * 8 / 5))
-
-/** The mailbox slot key a datastore key stores, or undefined for any other key. */
-export function mailboxSlotOfDatastoreKey (key: Key): Uint8Array | undefined {
-  const text = key.toString()
-  if (!text.startsWith(MAILBOX_DATASTORE_PREFIX)) return undefined
-  let recordKey: Uint8Array
-  try {
-    recordKey = fromString(text.slice(DHT_RECORD_PREFIX.length + 1), 'base32')
-  } catch {
-    return undefined
-  }
-  if (recordKey.length <= MAILBOX_RECORD_KEY_PREFIX.length) return undefined
-  for (let i = 0; i < MAILBOX_RECORD_KEY_PREFIX.length; i++) {
-    if (recordKey[i] !== MAILBOX_RECORD_KEY_PREFIX[i]) return undefined
-  }
-  return recordKey
-}
+/** Source of the peer store's entries (local writes, but made for every peer that connects). */
+export const PEER_STORE_SOURCE = 'peer-store'
 
 export interface HolderDatastoreInit {
-  /** Tabs hold TAB_HOLDER_LIMITS; relays pass their own (relay/config.ts). */
-  limits?: HolderLimits
-  /** Called on every refused put, e.g. to log it; the put throws HolderQuotaError anyway. */
-  onRefused?: (refusal: { writer: string, reason: QuotaRefusal }) => void
+  /** Tabs hold TAB_STORE_LIMITS; relays pass their own (relay/config.ts). */
+  limits?: StoreLimits
+  /** Who a remote PUT is charged to; by default the peer itself (src/net/put-source.ts). */
+  sourceOf?: (peer: PeerId) => string
+  /** How two versions of a record compare (kad-dht's selectors); Murmur's by default. */
+  selectors?: Selectors
+  /** Called on every refused put, e.g. to log it; the put throws anyway. */
+  onRefused?: (refusal: { source: string, pool: Pool | 'providers', reason: StoreRefusal | 'stale' | 'provider' }) => void
 }
 
-/** How much a holder keeps for others now; cheap enough to read on every /metrics scrape. */
+/** What the store holds now, without reading it: cheap enough for every /health and /metrics. */
 export interface HolderUsage {
-  records: number
-  bytes: number
-  /** Puts refused since start. */
-  refused: number
+  pools: Record<Pool, Tally>
+  /** Per namespace (murmur-presence, murmur-prekey, murmur-mailbox) and 'peers'. */
+  kinds: Record<string, Tally>
+  /** Puts refused since start, by reason; records evicted to make room. */
+  refused: Record<StoreRefusal | 'stale' | 'provider', number>
+  evicted: number
 }
 
 export class HolderDatastore extends BaseDatastore implements Datastore {
-  private readonly ledger: HolderLedger
-  private refused = 0
+  private readonly ledger: StoreLedger
+  private readonly queues = new Map<string, Promise<unknown>>()
+  private readonly refused: HolderUsage['refused'] = { 'per-source-count': 0, 'per-source-bytes': 0, 'pool-full': 0, stale: 0, provider: 0 }
+  private evicted = 0
 
   private constructor (private readonly inner: Datastore, private readonly init: HolderDatastoreInit) {
     super()
-    this.ledger = new HolderLedger(init.limits ?? TAB_HOLDER_LIMITS)
+    this.ledger = new StoreLedger(init.limits ?? TAB_STORE_LIMITS)
   }
 
   /**
-   * Wraps an open datastore and charges every mailbox record it already holds to
+   * Wraps an open datastore and charges every record it already holds to
    * STORED_BEFORE_START (who wrote them is not stored), so a restart keeps the totals right.
    */
   static async open (inner: Datastore, init: HolderDatastoreInit = {}, options: AbortOptions = {}): Promise<HolderDatastore> {
     const holder = new HolderDatastore(inner, init)
-    for await (const { key, value } of inner.query({ prefix: MAILBOX_DATASTORE_PREFIX }, options)) {
-      const slot = mailboxSlotOfDatastoreKey(key)
-      if (slot !== undefined) holder.ledger.charge(slot, value.byteLength)
+    for (const prefix of [DHT_RECORD_PREFIX, PEERS_PREFIX]) {
+      for await (const { key, value } of inner.query({ prefix }, options)) {
+        const charge = holder.chargeOf(key, STORED_BEFORE_START, value.byteLength)
+        if (charge !== undefined) holder.ledger.charge(key.toString(), charge)
+      }
     }
     return holder
   }
 
-  get limits (): Readonly<HolderLimits> { return this.ledger.limits }
+  get limits (): StoreLimits { return this.ledger.limits }
 
   usage (): HolderUsage {
-    return { records: this.ledger.totalCount, bytes: this.ledger.totalBytes, refused: this.refused }
+    const pools = Object.fromEntries(POOLS.map((p) => [p, this.ledger.pool(p)])) as Record<Pool, Tally>
+    return { pools, kinds: this.ledger.byKind(), refused: { ...this.refused }, evicted: this.evicted }
   }
 
-  /** Bytes of mailbox records held for others (for a "mailbox bytes held" gauge). */
-  heldBytes (): number {
-    return this.ledger.totalBytes
-  }
-
-  /** What one writer (a PeerId string) is charged for now. */
-  heldFor (writer: string): { count: number, bytes: number } {
-    return this.ledger.account(writer)
+  /** What one source is charged for in a pool now. */
+  heldFor (source: string, pool: Pool = 'mailbox'): Tally {
+    return this.ledger.account(pool, source)
   }
 
   override async put (key: Key, value: Uint8Array, options?: AbortOptions): Promise<Key> {
-    const slot = mailboxSlotOfDatastoreKey(key)
-    if (slot === undefined) return this.inner.put(key, value, options)
-    const writer = putFromOf(options)
-    const before = this.ledger.held(slot)
-    if (writer === undefined) {
-      // Our own record now sits in this slot: nobody else is charged for it.
-      this.ledger.release(slot)
-    } else {
+    const stored = classifyKey(key)
+    if (stored.kind === 'other') return this.inner.put(key, value, options)
+    const from = putFromPeer(options)
+    if (stored.kind === 'provider') {
+      this.refuse(from, 'providers', 'provider')
+      throw new ProviderRecordRefusedError()
+    }
+    return this.serialized(key.toString(), async () => {
+      if (stored.kind === 'record') await this.refuseRollback(key, value, from, stored.pool, options)
+      const source = stored.kind === 'peer' ? PEER_STORE_SOURCE : from === undefined ? SELF : (this.init.sourceOf?.(from) ?? `peer:${from.toString()}`)
+      const id = key.toString()
+      let admitted
       try {
-        this.ledger.admitOrThrow({ writer, slotKey: slot, bytes: value.byteLength })
+        admitted = this.ledger.admitOrThrow({ id, ...this.chargeOf(key, source, value.byteLength)!, rotate: source === PEER_STORE_SOURCE })
       } catch (err) {
-        if (err instanceof HolderQuotaError) {
-          this.refused++
-          this.init.onRefused?.({ writer, reason: err.reason })
-        }
+        if (err instanceof HolderQuotaError) this.refuse(from, stored.pool, err.reason, source)
         throw err
       }
-    }
-    try {
-      return await this.inner.put(key, value, options)
-    } catch (err) {
-      // Nothing was written: put the slot's charge back as it was.
-      this.ledger.release(slot)
-      if (before !== undefined) this.ledger.charge(slot, before.bytes, before.writer)
-      throw err
-    }
+      const pending = [...admitted.evicted]
+      try {
+        while (pending.length > 0) {
+          await this.inner.delete(new Key(pending[0]!.id, false), options)
+          pending.shift()
+          this.evicted++
+        }
+        return await this.inner.put(key, value, options)
+      } catch (err) {
+        // Nothing more was written: put the charges back as they were.
+        this.ledger.release(id)
+        if (admitted.replaced !== undefined) this.ledger.charge(id, admitted.replaced)
+        for (const e of pending) this.ledger.charge(e.id, e)
+        throw err
+      }
+    })
   }
 
   override async delete (key: Key, options?: AbortOptions): Promise<void> {
     await this.inner.delete(key, options)
-    const slot = mailboxSlotOfDatastoreKey(key)
-    if (slot !== undefined) this.ledger.release(slot)
+    this.ledger.release(key.toString())
   }
 
   override async get (key: Key, options?: AbortOptions): Promise<Uint8Array> {
@@ -154,5 +150,48 @@ export class HolderDatastore extends BaseDatastore implements Datastore {
 
   override async * queryKeys (query: KeyQuery, options?: AbortOptions): AsyncGenerator<Key> {
     yield * this.inner.queryKeys(query, options)
+  }
+
+  private chargeOf (key: Key, source: string, bytes: number): Charge | undefined {
+    const stored = classifyKey(key)
+    if (stored.kind !== 'record' && stored.kind !== 'peer') return undefined
+    return { pool: stored.pool, kind: stored.namespace, source, bytes }
+  }
+
+  /**
+   * Issue 15 item 5: a PUT must never replace a newer version of a record with an older one,
+   * on any holder, whoever sends it (a stranger replaying a record it saw, or a stale copy).
+   * Checked here, where every write of a record passes, not only by readers' selectors.
+   */
+  private async refuseRollback (key: Key, value: Uint8Array, from: PeerId | undefined, pool: Pool, options?: AbortOptions): Promise<void> {
+    let held: Uint8Array
+    try {
+      held = await this.inner.get(key, options)
+    } catch (err) {
+      if ((err as { name?: unknown })?.name === 'NotFoundError') return
+      throw err
+    }
+    if (olderThanHeld(value, held, this.init.selectors ?? dhtSelectors)) {
+      this.refuse(from, pool, 'stale')
+      throw new StaleRecordError()
+    }
+  }
+
+  private refuse (from: PeerId | undefined, pool: Pool | 'providers', reason: StoreRefusal | 'stale' | 'provider', source?: string): void {
+    this.refused[reason]++
+    this.init.onRefused?.({ source: source ?? (from === undefined ? SELF : `peer:${from.toString()}`), pool, reason })
+  }
+
+  /** Runs writes to one key one at a time, so a check and its write see the same record. */
+  private async serialized<T> (id: string, run: () => Promise<T>): Promise<T> {
+    const before = this.queues.get(id) ?? Promise.resolve()
+    const result = before.then(run)
+    const settled = result.then(() => undefined, () => undefined)
+    this.queues.set(id, settled)
+    try {
+      return await result
+    } finally {
+      if (this.queues.get(id) === settled) this.queues.delete(id)
+    }
   }
 }

@@ -14,7 +14,8 @@ import { dhtValidators, murmurDhtInit } from './dht-config.ts'
 import { addDhtPeersWhenAddressed } from './dht-routing.ts'
 import { HolderDatastore } from './holder-datastore.ts'
 import { recordSweeper, type RecordSweeper } from './record-sweeper.ts'
-import { TAB_HOLDER_LIMITS } from '../core/mailbox/holder-quota.ts'
+import { TAB_STORE_LIMITS, type StoreLimits } from '../core/holder/store-limits.ts'
+import { sourceOfPeer } from './put-source.ts'
 import type { GossipSub } from '@libp2p/gossipsub'
 import { groupPubsub } from './group-pubsub.ts'
 import type { Logger } from '../diagnostics/index.ts'
@@ -30,6 +31,8 @@ export interface MurmurNodeInit {
   rtcConfiguration: () => Promise<RTCConfiguration>
   /** Where this tab keeps the DHT records it holds for the network (IndexedDB in tabs). */
   datastore: Datastore
+  /** What that store keeps for others; TAB_STORE_LIMITS, or less on a small quota (storeLimitsForQuota). */
+  storeLimits?: StoreLimits
   /**
    * Allow dialing ws:// and private addresses. Only for a relay on loopback or a LAN,
    * where the browser's default gater would refuse the relay itself.
@@ -70,10 +73,15 @@ export function isBareCircuit (addr: string): boolean {
  * to direct WebRTC (`/webrtc`) for everything a person sends.
  */
 export async function createMurmurNode (init: MurmurNodeInit): Promise<MurmurNode> {
-  // Mailbox records held for others are counted and capped (src/net/holder-datastore.ts);
-  // the count starts from what the tab already stores.
-  const datastore = await HolderDatastore.open(init.datastore, { limits: TAB_HOLDER_LIMITS })
-  const node = await createLibp2p({
+  // What strangers make this tab store is counted and capped (src/net/holder-datastore.ts);
+  // the count starts from what the tab already stores. The datastore reaches the node's
+  // connections (a PUT's source) through this late binding.
+  let late: MurmurNode | undefined
+  const datastore = await HolderDatastore.open(init.datastore, {
+    limits: init.storeLimits ?? TAB_STORE_LIMITS,
+    sourceOf: (peer) => sourceOfPeer(late?.getConnections(peer) ?? [], peer)
+  })
+  const node = late = await createLibp2p({
     addresses: {
       // One `/p2p-circuit` per reservation to hold: circuit-relay-v2 takes each on the next
       // relay that connects, and looks for another when one is lost.

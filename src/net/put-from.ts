@@ -12,9 +12,13 @@ export interface PutFromOptions {
   [PUT_FROM_OPTION]?: PeerId
 }
 
+/** The remote writer of a put; undefined for our own puts. */
+export function putFromPeer (options: unknown): PeerId | undefined {
+  if (typeof options !== 'object' || options === null) return undefined
+  return (options as PutFromOptions)[PUT_FROM_OPTION] ?? undefined
+}
+
 /** The remote writer of a put, as a PeerId string; undefined for our own puts. */
 export function putFromOf (options: unknown): string | undefined {
-  if (typeof options !== 'object' || options === null) return undefined
-  const from = (options as PutFromOptions)[PUT_FROM_OPTION]
-  return from == null ? undefined : from.toString()
+  return putFromPeer(options)?.toString()
 }

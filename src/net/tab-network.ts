@@ -15,6 +15,8 @@ import { LinkTable } from './link-table.ts'
 import { getMailboxRecords, putMailboxRecord } from './mailbox-records.ts'
 import { createMurmurNode, type MurmurNode } from './node.ts'
 import { openTabDatastore } from './tab-datastore.ts'
+import { storeLimitsForQuota } from './store-quota.ts'
+import { fetchTurnServers, TurnCredentialsError } from './turn-credentials.ts'
 import { PresencePublisher } from './presence-publisher.ts'
 import { isNotFound } from './presence-records.ts'
 import { keepRelaysConnected, reservationsFor } from './relay-keeper.ts'
@@ -23,6 +25,8 @@ const LOOKUP_TIMEOUT_MS = 10_000
 const MAILBOX_TIMEOUT_MS = 20_000
 const SYNC_TIMEOUT_MS = 20_000
 const CONFIG_TIMEOUT_MS = 5_000
+/** Waiting for a first reservation included (src/net/turn-credentials.ts). */
+const TURN_TIMEOUT_MS = 15_000
 
 export interface StartNetworkInit {
   config: AppConfig
@@ -48,8 +52,15 @@ export async function startNetwork (host: NetworkHost, init: StartNetworkInit): 
   await disk.open()
   // Nothing on disk names this profile (src/net/tab-datastore.ts).
   const datastore = await openTabDatastore(disk, host.identity.publicKey)
-  const node = await createMurmurNode({
-    rtcConfiguration: createRtcConfigurationSource(init.config, async () => fetchConfig(AbortSignal.timeout(CONFIG_TIMEOUT_MS)), { log }),
+  // TURN credentials come over the node's relay connection: bound once the node exists.
+  let late: MurmurNode | undefined
+  const turn = async (): Promise<RTCIceServer[]> => {
+    if (late == null) throw new TurnCredentialsError('The network is still starting.')
+    return fetchTurnServers(late, AbortSignal.timeout(TURN_TIMEOUT_MS))
+  }
+  const node = late = await createMurmurNode({
+    storeLimits: await storeLimitsForQuota(log),
+    rtcConfiguration: createRtcConfigurationSource(init.config, async () => fetchConfig(AbortSignal.timeout(CONFIG_TIMEOUT_MS)), { log, turn }),
     datastore,
     allowPrivateAddresses: init.allowPrivateAddresses,
     reservations: reservationsFor(init.config.relays),

@@ -10,9 +10,9 @@ import { decodeUserId } from '../../src/core/user-id.ts'
 import { decodePresence, presenceKey } from '../../src/core/presence.ts'
 import { mailboxSlot, slotEpoch } from '../../src/core/mailbox/slots.ts'
 import { encodeMailboxRecord } from '../../src/core/mailbox/record.ts'
-import { TAB_HOLDER_LIMITS } from '../../src/core/mailbox/holder-quota.ts'
+import { TAB_STORE_LIMITS } from '../../src/core/holder/store-limits.ts'
 
-// A tab holds other people's mailbox records within TAB_HOLDER_LIMITS. A Node peer (one
+// A tab holds other people's mailbox records within TAB_STORE_LIMITS. A Node peer (one
 // PeerId, so one writer) PUTs valid records through kad-dht until the tab refuses: this
 // checks the patched kad-dht in the real bundle, the holder datastore on real IndexedDB.
 
@@ -75,7 +75,7 @@ it('a tab keeps a writer\'s mailbox records up to its share, then refuses by res
   const routingTable = (peer.services.dht as any).routingTable as { find: (id: unknown) => Promise<unknown> }
   await waitUntil(async () => (await routingTable.find(connection.remotePeer)) != null, 'the tab in the peer\'s DHT routing table')
 
-  const share = TAB_HOLDER_LIMITS.perWriterCount
+  const share = TAB_STORE_LIMITS.mailbox.perSourceCount
   const records = Array.from({ length: share + 1 }, (_, n) => mailboxRecord(n))
   for (let n = 0; n < share; n++) {
     expect(await putToTab(records[n]!.key, records[n]!.value, tabPeerId), `record ${n}`).toBe('accepted')

@@ -1,6 +1,10 @@
 import { afterAll, beforeAll, expect, it } from 'vitest'
 import type { Browser, Page } from 'playwright-core'
-import { startRelay, type RunningRelay } from '../harness/relay.ts'
+import { mkdtemp } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { removeDir, startRelay, type RunningRelay } from '../harness/relay.ts'
+import { prepareRelayIdentity } from '../harness/relay-identity.ts'
 import { launchSharedBrowser, openPersonInBrowser } from '../harness/browser.ts'
 import {
   addContact, createProfile, inviteLink, openConversation, sendMessage, waitForMessage, waitForStatus, waitUntil
@@ -24,11 +28,18 @@ async function waitForRelays (page: Page, text: string, timeout = 60_000): Promi
   await waitUntil(async () => (await relayLine(page)).includes(text), `"${text}" in the relay line`, timeout)
 }
 
+let root: string
+
 beforeAll(async () => {
-  // Three relays of one network, as operators start them: each names those already up.
-  a = await startRelay()
-  b = await startRelay({ args: ['--bootstrap', a.relayAddr] })
-  c = await startRelay({ args: ['--bootstrap', `${a.relayAddr},${b.relayAddr}`] })
+  // Three relays of one network, as operators start them: each names those already up
+  // (--bootstrap) and those that will join it (--neighbour, by peer id): only relays named
+  // so are handed to tabs.
+  root = await mkdtemp(join(tmpdir(), 'murmur-relays-'))
+  const [dirA, dirB, dirC] = ['a', 'b', 'c'].map((n) => join(root, n)) as [string, string, string]
+  const [idB, idC] = await Promise.all([prepareRelayIdentity(dirB), prepareRelayIdentity(dirC)])
+  a = await startRelay({ dataDir: dirA, args: ['--neighbour', `${idB},${idC}`] })
+  b = await startRelay({ dataDir: dirB, args: ['--bootstrap', a.relayAddr, '--neighbour', idC!] })
+  c = await startRelay({ dataDir: dirC, args: ['--bootstrap', `${a.relayAddr},${b.relayAddr}`] })
   for (const relay of [a, b, c]) {
     const others = [a, b, c].filter((r) => r !== relay).map((r) => r.relayAddr)
     await waitUntil(async () => { const l = await servedRelays(relay); return others.every((o) => l.includes(o)) }, 'the relays to know each other')
@@ -39,6 +50,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close()
   await Promise.allSettled([a, b, c].map(async (r) => r?.stop()))
+  await removeDir(root)
 })
 
 it('two people on different relays find each other, and keep chatting when a relay dies', async () => {

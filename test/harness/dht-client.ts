@@ -7,7 +7,9 @@ import { identify, type Identify } from '@libp2p/identify'
 import { ping, type Ping } from '@libp2p/ping'
 import { kadDHT, type KadDHT } from '@libp2p/kad-dht'
 import { multiaddr } from '@multiformats/multiaddr'
+import type WebSocket from 'ws'
 import { DHT_PROTOCOL, murmurDhtInit } from '../../src/net/dht-config.ts'
+import { withWebSocketOptions } from './websocket-options.ts'
 
 export type DhtClient = Libp2p<{ identify: Identify, ping: Ping, dht: KadDHT }>
 
@@ -16,7 +18,7 @@ export type DhtClient = Libp2p<{ identify: Identify, ping: Ping, dht: KadDHT }>
  * selectors) but in client mode, so every record it reads or writes goes to the relay.
  * It keeps records in memory only: a fresh client knows nothing but what the relay holds.
  */
-export async function connectDhtClient (relayAddr: string): Promise<DhtClient> {
+export async function connectDhtClient (relayAddr: string, options: { webSocket?: WebSocket.ClientOptions } = {}): Promise<DhtClient> {
   const node = await createLibp2p({
     transports: [webSockets()],
     connectionEncrypters: [noise()],
@@ -30,7 +32,7 @@ export async function connectDhtClient (relayAddr: string): Promise<DhtClient> {
   })
   try {
     const relay = multiaddr(relayAddr)
-    await node.dial(relay)
+    await withWebSocketOptions(options.webSocket ?? {}, async () => node.dial(relay))
     const relayId = relay.getComponents().find((c) => c.name === 'p2p')?.value
     await waitFor(async () => {
       const peer = await node.peerStore.get(node.getConnections()[0]!.remotePeer).catch(() => undefined)

@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest'
 import { ConfigError, OPTIONS, helpText, parseCommand, type RelayConfig } from '../../relay/config.ts'
 import { announcedAddrs } from '../../relay/public-address.ts'
+import { TAB_STORE_LIMITS } from '../../src/core/holder/store-limits.ts'
+
+const MIB = 1024 * 1024
 
 function run (argv: string[], env: Record<string, string> = {}): RelayConfig {
   const command = parseCommand(argv, env, '/srv/murmur')
@@ -18,11 +21,18 @@ describe('relay configuration', () => {
       appDir: '/srv/murmur/dist',
       announce: [],
       bootstrap: [],
+      neighbours: [],
       maxReservations: 4096,
       maxReservationsPerIp: 1024,
       maxConnections: 8192,
+      maxConnectionsPerIp: 1024,
       inboundConnectionsPerSecond: 100,
-      holderLimits: { totalCount: 100_000, totalBytes: 1024 * 1024 * 1024, perWriterCount: 256, perWriterBytes: 16 * 1024 * 1024 },
+      trustedProxies: [],
+      storeLimits: {
+        mailbox: { count: 100_000, bytes: 1024 * MIB, perSourceCount: 4096, perSourceBytes: 64 * MIB },
+        directory: { count: 200_000, bytes: 256 * MIB, perSourceCount: 8192, perSourceBytes: 32 * MIB },
+        peers: TAB_STORE_LIMITS.peers
+      },
       dhtReplication: 20,
       stunUrls: [],
       turnUrls: [],
@@ -32,6 +42,8 @@ describe('relay configuration', () => {
       push: {
         intervalSeconds: 30,
         maxSubscriptions: 100_000,
+        registrationsPerIpPerHour: 30,
+        expireAfterDays: 60,
         allowPrivateEndpoints: false
       }
     })
@@ -45,10 +57,27 @@ describe('relay configuration', () => {
     expect(run(['--vapid-subject', 'auto']).push.vapidSubject).toBeUndefined()
   })
 
-  it('reads the mailbox holder limits, sizes in MiB', () => {
-    const config = run(['--mailbox-max-records', '5', '--mailbox-max-mib-per-writer', '2'],
-      { MURMUR_MAILBOX_MAX_MIB: '3', MURMUR_MAILBOX_MAX_RECORDS_PER_WRITER: '4' })
-    expect(config.holderLimits).toEqual({ totalCount: 5, totalBytes: 3 * 1024 * 1024, perWriterCount: 4, perWriterBytes: 2 * 1024 * 1024 })
+  it('reads the DHT store limits per pool and per source, sizes in MiB', () => {
+    const config = run(['--mailbox-max-records', '5', '--mailbox-max-mib-per-source', '2', '--directory-max-records-per-source', '7'],
+      { MURMUR_MAILBOX_MAX_MIB: '3', MURMUR_MAILBOX_MAX_RECORDS_PER_SOURCE: '4', MURMUR_DIRECTORY_MAX_MIB: '9' })
+    expect(config.storeLimits.mailbox).toEqual({ count: 5, bytes: 3 * MIB, perSourceCount: 4, perSourceBytes: 2 * MIB })
+    expect(config.storeLimits.directory).toMatchObject({ bytes: 9 * MIB, perSourceCount: 7 })
+  })
+
+  it('reads the neighbours by peer id or by address, and refuses anything else', () => {
+    const id = '12D3KooWGC6TvWhfapngX6wvJHMYvKpDMXPb3ZnCZ6dMoaMtimQ5'
+    const other = '12D3KooWRBy97UB99e3J6hiPesre1MZeuNQvfan4gBziswrRJsNK'
+    expect(run(['--neighbour', `${id}, /dns4/b.example/tcp/443/tls/ws/p2p/${other}`]).neighbours).toEqual([id, other])
+    expect(run([], { MURMUR_NEIGHBOURS: id }).neighbours).toEqual([id])
+    expect(() => run(['--neighbour', '/ip4/1.2.3.4/tcp/1/ws'])).toThrow(/--neighbour must be comma-separated peer ids/)
+    expect(() => run(['--neighbour', 'not-a-peer'])).toThrow(/"not-a-peer" is neither/)
+  })
+
+  it('reads the per-address connection cap and the trusted proxies', () => {
+    const config = run(['--max-connections-per-ip', '8'], { MURMUR_TRUSTED_PROXY: '127.0.0.1, ::1,10.0.0.0/8' })
+    expect(config.maxConnectionsPerIp).toBe(8)
+    expect(config.trustedProxies.map((p) => p.bits)).toEqual([32, 128, 8])
+    expect(() => run(['--trusted-proxy', 'nginx.local'])).toThrow(/--trusted-proxy must be comma-separated IP addresses or networks/)
   })
 
   it('reads the DHT replication (Kademlia k) from the flag or the environment', () => {
@@ -80,9 +109,11 @@ describe('relay configuration', () => {
   })
 
   it('reads the push gateway options', () => {
-    const config = run(['--vapid-subject', 'https://relay.example/contact', '--push-interval', '5', '--push-allow-private-endpoints', 'yes'],
-      { MURMUR_PUSH_MAX_SUBSCRIPTIONS: '10' })
-    expect(config.push).toEqual({ vapidSubject: 'https://relay.example/contact', intervalSeconds: 5, maxSubscriptions: 10, allowPrivateEndpoints: true })
+    const config = run(['--vapid-subject', 'https://relay.example/contact', '--push-interval', '5', '--push-allow-private-endpoints', 'yes', '--push-expire-days', '7'],
+      { MURMUR_PUSH_MAX_SUBSCRIPTIONS: '10', MURMUR_PUSH_REGISTRATIONS_PER_IP: '4' })
+    expect(config.push).toEqual({
+      vapidSubject: 'https://relay.example/contact', intervalSeconds: 5, maxSubscriptions: 10, registrationsPerIpPerHour: 4, expireAfterDays: 7, allowPrivateEndpoints: true
+    })
   })
 
   it('reads the TLS, public name and ICE options', () => {
@@ -159,7 +190,8 @@ describe('relay configuration', () => {
     [['--log', 'loud'], /--log must be one of error, info, debug/],
     [['--announce', 'not-a-multiaddr'], /"not-a-multiaddr" is not one/],
     [['--mailbox-max-mib', '0'], /--mailbox-max-mib must be between 1/],
-    [['--mailbox-max-records-per-writer', '1.5'], /--mailbox-max-records-per-writer must be a whole number/],
+    [['--mailbox-max-records-per-source', '1.5'], /--mailbox-max-records-per-source must be a whole number/],
+    [['--mailbox-max-records-per-writer', '2'], /Unknown option "--mailbox-max-records-per-writer"/],
     [['--dht-replication', '4'], /--dht-replication must be a whole number from 5 to 64/],
     [['--dht-replication', '65'], /--dht-replication must be a whole number from 5 to 64/]
   ])('refuses %j with a one-line sentence', (argv, message) => {

@@ -77,7 +77,6 @@ describe('relay DHT', () => {
     const peerId = (addr: string): string => addr.split('/p2p/')[1]!
     expect(peerId(relay.relayAddr)).toBe(peerId(before))
     expect(await getFromRelay(relay, key)).toEqual(value)
-    // The tally is recomputed at most every few seconds (relay/record-tally.ts).
     await waitFor(async () => await dhtRecordCount(relay!) === 1, 'the record in the metrics', 20_000)
   })
 
@@ -90,8 +89,11 @@ describe('relay DHT', () => {
     const record = encodeMailboxRecord(slot.writeKey, fields)
     await putThroughClient(relay!, slot.key, record)
     expect(await getFromRelay(relay!, slot.key)).toEqual(record)
-    // /metrics counts the mailbox bytes held: the stored value is exactly the record.
-    await waitFor(async () => await metric(relay!, 'murmur_relay_mailbox_bytes') === record.byteLength, 'the mailbox bytes in the metrics', 20_000)
+    // /metrics counts the mailbox bytes held as stored: the record in kad-dht's envelope (its
+    // key and the time it was received), a little more than the record itself.
+    const held = await metric(relay!, 'murmur_relay_mailbox_bytes')
+    expect(held).toBeGreaterThan(record.byteLength)
+    expect(held).toBeLessThan(record.byteLength + 200)
     expect(await metric(relay!, 'murmur_relay_mailbox_records')).toBe(1)
   })
 })

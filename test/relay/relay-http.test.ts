@@ -30,11 +30,11 @@ function parsePrometheus (text: string): Map<string, number> {
       else if (/^(gauge|counter)$/.test(comment[3]!)) typed.add(comment[2]!)
       continue
     }
-    const sample = /^([a-zA-Z_:][a-zA-Z0-9_:]*) (-?[0-9.e+]+)$/.exec(line)
+    const sample = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(\{[a-z_]+="[^"]*"\})? (-?[0-9.e+]+)$/.exec(line)
     if (sample == null) throw new Error(`not a Prometheus line: ${line}`)
     const name = sample[1]!
     if (!described.has(name) || !typed.has(name)) throw new Error(`${name} has no HELP or TYPE line before it`)
-    samples.set(name, Number(sample[2]))
+    samples.set(`${name}${sample[2] ?? ''}`, Number(sample[3]))
   }
   return samples
 }

@@ -5,6 +5,7 @@ import { join } from 'node:path'
 import { startRelayProcess, type RelayProcess } from '../harness/relay-process.ts'
 import { connectDhtClient, waitFor } from '../harness/dht-client.ts'
 import { validPresenceRecord } from './support/presence-fixture.ts'
+import { prepareRelayIdentity } from '../harness/relay-identity.ts'
 
 async function configuredRelays (relay: RelayProcess): Promise<string[]> {
   return (await (await fetch(new URL('/murmur-config.json', relay.url))).json()).relays
@@ -12,7 +13,9 @@ async function configuredRelays (relay: RelayProcess): Promise<string[]> {
 
 /**
  * Three relays of one network, each started the way an operator would: the second names
- * the first with --bootstrap, the third names both through MURMUR_BOOTSTRAP.
+ * the first with --bootstrap, the third names both through MURMUR_BOOTSTRAP, and the ones
+ * started first name those that will join them with --neighbour (only named relays are
+ * handed to tabs).
  */
 describe('relays as one network', () => {
   let root: string
@@ -25,8 +28,9 @@ describe('relays as one network', () => {
       relays.push(relay)
       return relay
     }
-    const a = await start('a')
-    const b = await start('b', ['--bootstrap', a.relayAddr])
+    const [idB, idC] = await Promise.all([prepareRelayIdentity(join(root, 'b')), prepareRelayIdentity(join(root, 'c'))])
+    const a = await start('a', ['--neighbour', `${idB},${idC}`])
+    const b = await start('b', ['--bootstrap', a.relayAddr, '--neighbour', idC!])
     await start('c', [], { MURMUR_BOOTSTRAP: `${a.relayAddr},${b.relayAddr}` })
   })
 

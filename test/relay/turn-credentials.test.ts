@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { execFileSync } from 'node:child_process'
-import { iceConfiguration, turnCredential } from '../../relay/ice-servers.ts'
+import { iceConfiguration, turnCredential, turnServers } from '../../relay/ice-servers.ts'
 
 /** base64(HMAC-SHA1(key, message)) computed by openssl, not by node:crypto. */
 function opensslHmacSha1Base64 (key: string, message: string): string {
@@ -33,16 +33,22 @@ describe('TURN REST API credentials', () => {
     expect(iceConfiguration(BASE)).toEqual({ iceServers: [], iceTransportPolicy: 'all' })
   })
 
-  it('gives each request a credential that expires ttl seconds from now, under its own label', () => {
+  it('names the TURN servers in the served configuration without any credential', () => {
     const config = { ...BASE, stunUrls: ['stun:turn.example.org'], turnUrls: ['turn:turn.example.org:3478?transport=udp'], turnSecret: 's' }
+    expect(iceConfiguration(config)).toEqual({
+      iceServers: [{ urls: ['stun:turn.example.org'] }, { urls: ['turn:turn.example.org:3478?transport=udp'] }],
+      iceTransportPolicy: 'all'
+    })
+  })
+
+  it('gives each request over libp2p a credential that expires ttl seconds from now, under its own label', () => {
+    const config = { ...BASE, turnUrls: ['turn:turn.example.org:3478?transport=udp'], turnSecret: 's' }
     const labels = ['a', 'b']
     const now = 1_750_000_000_500
-    const first = iceConfiguration(config, now, () => labels.shift()!)
-    expect(first.iceServers).toEqual([
-      { urls: ['stun:turn.example.org'] },
+    expect(turnServers(config, now, () => labels.shift()!)).toEqual([
       { urls: ['turn:turn.example.org:3478?transport=udp'], username: '1750003600:a', credential: opensslHmacSha1Base64('s', '1750003600:a') }
     ])
-    const second = iceConfiguration(config, now, () => labels.shift()!)
-    expect(second.iceServers[1]!.username).toBe('1750003600:b')
+    expect(turnServers(config, now, () => labels.shift()!)[0]!.username).toBe('1750003600:b')
+    expect(turnServers(BASE)).toEqual([])
   })
 })

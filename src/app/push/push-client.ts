@@ -21,6 +21,8 @@ export interface StoredPushRegistration {
   /** The push service endpoint it was made for. */
   endpoint: string
   createdAt: number
+  /** When the gateway last heard that this profile still wants its pushes (/push/renew). */
+  renewedAt?: number
 }
 
 /** The profile setting (MessengerStore.saveSetting) that holds the registration; null when none. */
@@ -208,4 +210,34 @@ export async function pokePushToken (
   if (status === 200) return 'sent'
   if (status === 429) return 'recently-sent'
   throw gatewayError(status, json)
+}
+
+/** How often an open app tells the gateway it still wants its pushes (the gateway forgets a registration unused for --push-expire-days, 60 by default). */
+export const PUSH_RENEW_INTERVAL_MS = 24 * 60 * 60 * 1000
+
+export type RenewOutcome = 'none' | 'not-due' | 'renewed' | 'forgotten'
+
+/**
+ * Tells the gateway this profile's registration is still wanted, at most once a day. When
+ * the gateway has forgotten it (404), the registration is dropped here too: its token wakes
+ * nobody, and Settings then offers to enable notifications again. Throws PushGatewayError
+ * on any other refusal or when the gateway cannot be reached.
+ */
+export async function renewPushRegistration (
+  store: SettingsStore,
+  options: { fetch?: typeof fetch, now?: () => number } = {}
+): Promise<RenewOutcome> {
+  const now = options.now ?? Date.now
+  const registration = await loadPushRegistration(store)
+  if (registration == null) return 'none'
+  if (now() - (registration.renewedAt ?? registration.createdAt) < PUSH_RENEW_INTERVAL_MS) return 'not-due'
+  const { status, json } = await postJson(options.fetch ?? globalThis.fetch.bind(globalThis), `${registration.gatewayOrigin}/push/renew`,
+    { token: registration.token, revokeSecret: registration.revokeSecret })
+  if (status === 404) {
+    await store.saveSetting(PUSH_REGISTRATION_SETTING, null)
+    return 'forgotten'
+  }
+  if (status !== 200) throw gatewayError(status, json)
+  await store.saveSetting(PUSH_REGISTRATION_SETTING, { ...registration, renewedAt: now() } satisfies StoredPushRegistration)
+  return 'renewed'
 }

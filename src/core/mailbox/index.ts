@@ -28,23 +28,6 @@ export {
   type MailboxRecordFields
 } from './record.ts'
 export {
-  emptyQuota,
-  admit,
-  release,
-  TAB_HOLDER_LIMITS,
-  type HolderLimits,
-  type HolderQuota,
-  type AdmitRequest,
-  type AdmitResult,
-  type QuotaRefusal
-} from './holder-quota.ts'
-export {
-  HolderLedger,
-  HolderQuotaError,
-  STORED_BEFORE_START,
-  type LedgerAdmitResult
-} from './holder-ledger.ts'
-export {
   nextAttempt,
   republishDue,
   thinRepublishDue,

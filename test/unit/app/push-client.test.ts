@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import { createPushClient, loadPushRegistration, pokePushToken, PushGatewayError, PushUnavailableError } from '../../../src/app/push/push-client.ts'
+import { createPushClient, loadPushRegistration, pokePushToken, PushGatewayError, PushUnavailableError, renewPushRegistration } from '../../../src/app/push/push-client.ts'
 import { createMemoryMessengerStore } from '../../../src/store/memory-messenger-store.ts'
 
 // The browser's Push API is faked here: a real pushManager.subscribe() needs the browser
@@ -118,5 +118,38 @@ describe('poking a token', () => {
     await expect(refused).rejects.toThrow(PushGatewayError)
     await expect(pokePushToken('https://relay.example', 't', { fetch: answering(404, { error: 'No push subscription has this token.' }) }))
       .rejects.toMatchObject({ status: 404, message: /No push subscription has this token/ })
+  })
+})
+
+describe('renewing the push registration', () => {
+  const DAY = 24 * 60 * 60 * 1000
+  const saved = { gatewayOrigin: 'https://relay.example', token: 't', revokeSecret: 's', endpoint: ENDPOINT, createdAt: 0 }
+
+  async function withRegistration () {
+    const store = createMemoryMessengerStore()
+    await store.saveSetting('push-registration', saved)
+    return store
+  }
+
+  it('tells the gateway at most once a day, and remembers when', async () => {
+    const store = await withRegistration()
+    const asked: string[] = []
+    const fetch = (async (url: string) => { asked.push(url); return new Response('{"renewed":true}', { status: 200 }) }) as unknown as typeof globalThis.fetch
+    expect(await renewPushRegistration(store, { fetch, now: () => DAY / 2 })).toBe('not-due')
+    expect(await renewPushRegistration(store, { fetch, now: () => DAY + 1 })).toBe('renewed')
+    expect(await renewPushRegistration(store, { fetch, now: () => DAY + 2 })).toBe('not-due')
+    expect(asked).toEqual(['https://relay.example/push/renew'])
+    expect((await loadPushRegistration(store))?.renewedAt).toBe(DAY + 1)
+  })
+
+  it('drops a registration the gateway has forgotten, and throws on other refusals', async () => {
+    const gone = await withRegistration()
+    const answer = (status: number) => (async () => new Response('{"error":"x"}', { status })) as unknown as typeof globalThis.fetch
+    expect(await renewPushRegistration(gone, { fetch: answer(404), now: () => 2 * DAY })).toBe('forgotten')
+    expect(await loadPushRegistration(gone)).toBeUndefined()
+    expect(await renewPushRegistration(gone, { fetch: answer(404) })).toBe('none')
+    const refused = await withRegistration()
+    await expect(renewPushRegistration(refused, { fetch: answer(403), now: () => 2 * DAY })).rejects.toBeInstanceOf(PushGatewayError)
+    expect(await loadPushRegistration(refused)).toMatchObject({ token: 't' })
   })
 })

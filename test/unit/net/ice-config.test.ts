@@ -48,3 +48,53 @@ describe('the RTCConfiguration each peer connection gets', () => {
     expect(asked).toBe(0)
   })
 })
+
+describe('TURN credentials asked for over libp2p', () => {
+  const placeholder: AppConfig = {
+    relays: ['/ip4/127.0.0.1/tcp/1/ws'],
+    iceServers: [{ urls: ['stun:127.0.0.1'] }, { urls: ['turn:127.0.0.1'] }],
+    iceTransportPolicy: 'relay'
+  }
+  const turnWith = (expiry: number, label: string): RTCIceServer[] => [{ urls: ['turn:127.0.0.1'], username: `${expiry}:${label}`, credential: 'c' }]
+
+  it('never hands the browser a TURN server without a credential', async () => {
+    const source = createRtcConfigurationSource(placeholder, async () => placeholder)
+    expect(await source()).toEqual({ iceServers: [{ urls: ['stun:127.0.0.1'] }], iceTransportPolicy: 'relay' })
+  })
+
+  it('asks once, uses the answer until near its expiry, then asks again', async () => {
+    let now = 1_000_000_000_000
+    const labels = ['first', 'second']
+    let asked = 0
+    const source = createRtcConfigurationSource(placeholder, async () => placeholder, {
+      now: () => now,
+      turn: async () => { asked++; return turnWith(now / 1000 + 3600, labels.shift()!) }
+    })
+    const [a, b] = await Promise.all([source(), source()])
+    expect(a.iceServers![1]!.username).toMatch(/:first$/)
+    expect(b.iceServers![1]!.username).toMatch(/:first$/)
+    expect(asked).toBe(1)
+    now += 3600_000 - 5 * 60_000
+    expect((await source()).iceServers![1]!.username).toMatch(/:second$/)
+    expect(asked).toBe(2)
+  })
+
+  it('goes on without TURN when the relay refuses, says so, and waits before asking again', async () => {
+    let now = 1_000_000_000_000
+    let asked = 0
+    const lines: LogEntry[] = []
+    const log = createComponentLogger((entry) => { lines.push(entry) }).forComponent('murmur:net')
+    const source = createRtcConfigurationSource(placeholder, async () => placeholder, {
+      now: () => now,
+      log,
+      turn: async () => { asked++; throw new Error('no reservation') }
+    })
+    expect((await source()).iceServers).toEqual([{ urls: ['stun:127.0.0.1'] }])
+    expect(await source()).toBeDefined()
+    expect(asked).toBe(1)
+    now += 20_000
+    await source()
+    expect(asked).toBe(2)
+    expect(lines[0]!.message).toBe('could not get TURN credentials from the relay, going on without fresh ones: no reservation')
+  })
+})
