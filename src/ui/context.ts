@@ -15,6 +15,14 @@ export function provideLocale (locale: LocaleState): void {
   setContext(LOCALE_KEY, locale)
 }
 
+/**
+ * The context a component reads its language from, for showing it outside the app (a
+ * server render in a test). Takes anything with LocaleState's texts and formatters.
+ */
+export function localeContext (locale: Pick<LocaleState, 't' | 'time' | 'timeWithSeconds' | 'number'>): Map<symbol, unknown> {
+  return new Map([[LOCALE_KEY, locale]])
+}
+
 /** The UI's language: `t(key, params)` for a text, `time(at)` and `number(n)` formatted for it. */
 export function useLocale (): LocaleState {
   const found = getContext<LocaleState | undefined>(LOCALE_KEY)

@@ -18,6 +18,7 @@ import {
 import type { StoredGroup, StoredGroupMessage } from '../../../src/core/ports/index.ts'
 import { createIdentity } from '../../../src/core/identity.ts'
 import { encodeUserId } from '../../../src/core/user-id.ts'
+import { englishContext } from './support.ts'
 
 const member = (name: string): GroupMember => ({ userId: encodeUserId(createIdentity().publicKey), name })
 const [zoe, xan, yul] = [member('Zoe'), member('Xan'), member('Yul')] as [GroupMember, GroupMember, GroupMember]
@@ -47,7 +48,7 @@ function reopen (group: StoredGroup, rows: StoredGroupMessage[]): { group: Store
 
 /** The names the group view shows for these rows. */
 function shownNames (rows: StoredGroupMessage[]): string[] {
-  const html = render(GroupLog, { props: { messages: rows, self: zoe.userId, nameOf: (id: string) => NAMES.get(id) ?? id } }).body
+  const html = render(GroupLog, { context: englishContext(), props: { messages: rows, self: zoe.userId, nameOf: (id: string) => NAMES.get(id) ?? id } }).body
   return [...NAMES.values()].filter((name) => html.includes(name))
 }
 

@@ -13,7 +13,7 @@ import { formatMessageTime } from '../../../src/ui/state/message-time.ts'
 import { EARLIEST_SENT_AT, sentAtOnArrival } from '../../../src/core/sent-time.ts'
 import { encodeChatPayload } from '../../../src/core/chat-payload.ts'
 import { newMessageId } from '../../../src/core/message-id.ts'
-import { contactOf, person, type Person } from './support.ts'
+import { contactOf, englishContext, person, type Person } from './support.ts'
 
 /** Any value a stored record's field can hold after a decode (JSON and bytes), and then some. */
 const anyValue = fc.oneof(
@@ -63,14 +63,14 @@ describe('message times', () => {
 describe('the conversation views render any stored record', () => {
   it('MessageLog', () => {
     fc.assert(fc.property(fc.array(storedMessage, { maxLength: 6 }), (rows) => {
-      const html = render(MessageLog, { props: { messages: withIds(rows) as never, onretry: () => {} } }).body
+      const html = render(MessageLog, { context: englishContext(), props: { messages: withIds(rows) as never, onretry: () => {} } }).body
       expect(html).toContain('role="log"')
     }), { numRuns: 400 })
   })
 
   it('GroupLog', () => {
     fc.assert(fc.property(fc.array(storedGroupMessage, { maxLength: 6 }), (rows) => {
-      const html = render(GroupLog, { props: { messages: withIds(rows) as never, self: 'mmself', nameOf: (id: string) => `name of ${String(id)}` } }).body
+      const html = render(GroupLog, { context: englishContext(), props: { messages: withIds(rows) as never, self: 'mmself', nameOf: (id: string) => `name of ${String(id)}` } }).body
       expect(html).toContain('role="log"')
     }), { numRuns: 400 })
   })
@@ -81,7 +81,7 @@ describe('the conversation views render any stored record', () => {
       { id: 'b', contactId: 'mmbob', direction: 'in', text: 'absurd', sentAt: 9e15, state: 'delivered' },
       { id: 'c', contactId: 'mmbob', direction: 'out', text: 'after', sentAt: Date.UTC(2026, 0, 2), state: 'read' }
     ]
-    const html = render(MessageLog, { props: { messages: messages as never, onretry: () => {} } }).body
+    const html = render(MessageLog, { context: englishContext(), props: { messages: messages as never, onretry: () => {} } }).body
     for (const text of ['before', 'absurd', 'after']) expect(html).toContain(text)
   })
 })

@@ -9,6 +9,9 @@ import type { MessengerStore, StoredMessage, StoredProfile } from '../../../src/
 import { encodeUserId } from '../../../src/core/user-id.ts'
 import { Diagnostics } from '../../../src/diagnostics/index.ts'
 import { createMemoryMessengerStore } from '../../../src/store/memory-messenger-store.ts'
+import { localeContext } from '../../../src/ui/context.ts'
+import { createTranslator } from '../../../src/ui/i18n/catalogue.ts'
+import { en } from '../../../src/ui/i18n/en.ts'
 
 /** One profile in memory with the receive pipeline of the app, and no network. */
 export interface Person {
@@ -46,4 +49,13 @@ export async function person (name: string, now: () => number = Date.now): Promi
 /** `to` as a contact of someone who has its invite (its prekey record). */
 export async function contactOf (to: Person): Promise<{ userId: string, publicKey: Uint8Array, name: string, relays: string[], addedAt: number, prekeyRecord: Uint8Array }> {
   return { userId: to.userId, publicKey: to.profile.publicKey, name: to.profile.name, relays: [], addedAt: 1, prekeyRecord: await to.crypto.currentPrekeyRecord() }
+}
+
+/**
+ * What a view needs to render outside the app: the English catalogue's translator. (The
+ * app's LocaleState also keeps the choice and tells the document and the service worker,
+ * which a server render has neither of.)
+ */
+export function englishContext (): Map<symbol, unknown> {
+  return localeContext(createTranslator('en', en))
 }
