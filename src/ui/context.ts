@@ -54,3 +54,4 @@ export const useAddContact = (): ((input: string) => Promise<void>) => {
   const s = session()
   return async (input) => { await s.addContact(input) }
 }
+export const useSummaries = (): Session['summaries'] => session().summaries

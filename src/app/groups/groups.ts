@@ -6,6 +6,7 @@ import { withGroupLock, type GroupsComponents } from './group-context.ts'
 import { GroupInbox } from './group-inbox.ts'
 import { GroupKeyExchange } from './group-key-exchange.ts'
 import { GroupMembership } from './group-membership.ts'
+import { GroupReadMarks } from './group-read-marks.ts'
 import { GroupRecords, type GroupView } from './group-records.ts'
 import { GroupWriter } from './group-writer.ts'
 
@@ -27,9 +28,12 @@ export class Groups {
   private readonly writer: GroupWriter
   private readonly catchUpService: GroupCatchUp
   private readonly log: Logger
+  /** Where the person stopped reading each group (the unread counts). */
+  readonly readMarks: GroupReadMarks
 
   constructor (private readonly components: GroupsComponents) {
     this.log = components.logger.forComponent('murmur:groups')
+    this.readMarks = new GroupReadMarks(components.store)
     this.records = new GroupRecords(components, this.log)
     this.keys = new GroupKeyExchange(components, this.records, this.log)
     this.inbox = new GroupInbox(components, this.records, this.keys, this.log)

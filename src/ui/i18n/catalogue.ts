@@ -42,6 +42,8 @@ export interface Translator {
   readonly time: (at: number) => string
   /** Hours, minutes and seconds, as a log line's time. */
   readonly timeWithSeconds: (at: number) => string
+  /** Month and day, as the conversation list's time of an older message. */
+  readonly day: (at: number) => string
   readonly number: (n: number) => string
 }
 
@@ -63,6 +65,7 @@ export function createTranslator (locale: Locale, catalogue: Catalogue): Transla
   const numbers = new Intl.NumberFormat(locale)
   const minutes = new Intl.DateTimeFormat(locale, { hour: '2-digit', minute: '2-digit' })
   const seconds = new Intl.DateTimeFormat(locale, { hour: '2-digit', minute: '2-digit', second: '2-digit' })
+  const days = new Intl.DateTimeFormat(locale, { month: 'short', day: 'numeric' })
 
   const fill = (template: string, params: Readonly<Record<string, string | number>>): string =>
     template.replace(PLACEHOLDER, (whole, name: string) => {
@@ -83,6 +86,7 @@ export function createTranslator (locale: Locale, catalogue: Catalogue): Transla
     t,
     time: (at) => minutes.format(at),
     timeWithSeconds: (at) => seconds.format(at),
+    day: (at) => days.format(at),
     number: (n) => numbers.format(n)
   }
 }

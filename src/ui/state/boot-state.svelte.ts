@@ -1,4 +1,5 @@
 import { Boot } from '../../app/boot.ts'
+import { notifyArrival } from './arrival-notification.ts'
 import { LocaleState } from './locale-state.svelte.ts'
 import { PwaState } from './pwa-state.svelte.ts'
 import { Session } from './session.svelte.ts'
@@ -65,7 +66,7 @@ export class BootState {
       this.phase = phase
       return
     }
-    const session = new Session(messenger, this.boot, this.pwa)
+    const session = new Session(messenger, this.boot, this.pwa, () => { this.notifyArrival() })
     await session.start()
     this.session = session
     this.phase = 'ready'
@@ -77,6 +78,14 @@ export class BootState {
     }
     // libp2p is loaded after the first paint: the profile and history show at once.
     requestAnimationFrame(() => { setTimeout(() => { void session.connect() }, 0) })
+  }
+
+  /** A message arrived: "New message" if the tab is hidden and notifications are allowed, never who or what. */
+  private notifyArrival (): void {
+    const { t } = this.locale
+    notifyArrival({ title: t('unread.notificationTitle'), body: t('unread.notificationBody') }).catch((err: unknown) => {
+      this.diagnostics.forComponent('murmur:notify')('the new-message notification failed', err)
+    })
   }
 
   private async openInvite (session: Session, invite: string): Promise<void> {

@@ -15,7 +15,9 @@ export class GroupsState {
     private readonly groups: Groups,
     private readonly contactBook: ContactBook,
     private readonly contacts: ContactsState,
-    private readonly self: { userId: string, name: string }
+    private readonly self: { userId: string, name: string },
+    /** The open group was seen: everything in it so far is read. */
+    private readonly seen: (groupId: string) => void = () => {}
   ) {
     this.list = groups.list()
   }
@@ -27,6 +29,7 @@ export class GroupsState {
   async open (groupId: string | undefined): Promise<void> {
     this.groupId = groupId
     this.messages = groupId == null ? [] : await this.groups.messages(groupId)
+    this.markSeen()
   }
 
   /** Creates a group with these contacts; returns its id. */
@@ -59,6 +62,12 @@ export class GroupsState {
   async changed (groupId: string, messages: StoredGroupMessage[] | undefined): Promise<void> {
     if (groupId !== this.groupId) return
     this.messages = messages != null ? upsertGroupMessages(this.messages, messages) : await this.groups.messages(groupId)
+    this.markSeen()
+  }
+
+  /** The open group, on screen (the tab visible): its messages are read. */
+  markSeen (): void {
+    if (this.groupId != null && document.visibilityState === 'visible') this.seen(this.groupId)
   }
 
   /** A member's name as this group knows it, or as a contact, or the short id. */

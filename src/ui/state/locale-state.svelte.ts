@@ -28,6 +28,7 @@ export class LocaleState {
   readonly t: Translate = (key, ...args) => this.translator.t(key, ...args)
   readonly time = (at: number): string => this.translator.time(at)
   readonly timeWithSeconds = (at: number): string => this.translator.timeWithSeconds(at)
+  readonly day = (at: number): string => this.translator.day(at)
   readonly number = (n: number): string => this.translator.number(n)
 
   constructor (private readonly init: LocaleInit) {

@@ -10,6 +10,7 @@ import { NetworkState } from './network-state.svelte.ts'
 import { ProfileState } from './profile-state.svelte.ts'
 import type { PwaState } from './pwa-state.svelte.ts'
 import { SettingsState } from './settings-state.svelte.ts'
+import { SummariesState } from './summaries-state.svelte.ts'
 
 /**
  * Everything the UI shows once a profile is open: one state class per app service, each
@@ -23,13 +24,20 @@ export class Session {
   readonly navigation: NavigationState
   readonly network: NetworkState
   readonly settings: SettingsState
+  readonly summaries: SummariesState
   readonly diagnostics: Diagnostics
 
-  constructor (private readonly messenger: Messenger, private readonly boot: Boot, readonly pwa: PwaState) {
+  /**
+   * `onArrival`: a conversation gained an unread message (the UI shows "New message" when
+   * the tab is hidden; src/ui/state/arrival-notification.ts).
+   */
+  constructor (private readonly messenger: Messenger, private readonly boot: Boot, readonly pwa: PwaState, onArrival: () => void = () => {}) {
     this.profile = new ProfileState(messenger.profile, boot)
     this.contacts = new ContactsState(messenger.contacts, messenger.connectivity)
     this.conversation = new ConversationState(messenger.conversations, this.contacts)
-    this.groups = new GroupsState(messenger.groups, messenger.contacts, this.contacts, { userId: messenger.userId, name: messenger.name })
+    this.summaries = new SummariesState(messenger.conversations, messenger.groups, messenger.userId, onArrival)
+    this.groups = new GroupsState(messenger.groups, messenger.contacts, this.contacts, { userId: messenger.userId, name: messenger.name },
+      (groupId) => { void this.summaries.groupSeen(groupId) })
     this.navigation = new NavigationState(this.conversation, this.groups)
     this.network = new NetworkState(messenger.connectivity)
     this.settings = new SettingsState(boot, messenger.conversations, messenger.pushSharing, pwa)
@@ -39,9 +47,18 @@ export class Session {
   /** Reads what the screens show first, and starts hearing changes. */
   async start (): Promise<void> {
     this.messenger.bus.subscribe((change) => { void this.onChange(change) })
-    document.addEventListener('visibilitychange', () => { this.conversation.markSeen() })
+    document.addEventListener('visibilitychange', () => {
+      this.conversation.markSeen()
+      this.groups.markSeen()
+    })
     await this.settings.load()
     await this.contacts.refresh()
+    await this.loadSummaries()
+  }
+
+  /** Summaries of conversations not summarized yet (all at start, then new contacts and groups). */
+  private async loadSummaries (): Promise<void> {
+    await this.summaries.load(this.contacts.list.map((c) => c.userId), this.groups.list.map((g) => g.groupId))
   }
 
   /** Loads the network half after the first paint and connects. */
@@ -68,13 +85,18 @@ export class Session {
 
   private async onChange (change: MessengerChange): Promise<void> {
     switch (change.kind) {
-      case 'contacts': return this.contacts.refresh()
-      case 'messages': return this.conversation.changed(change.contactId, change.message)
+      case 'contacts': await this.contacts.refresh(); return this.loadSummaries()
+      case 'messages':
+        // The summary first: reading the open conversation then moves it on again.
+        await this.summaries.directChanged(change.contactId, change.message)
+        return this.conversation.changed(change.contactId, change.message)
       case 'status': return this.contacts.statusChanged(change.contactId)
       case 'relay': return this.network.relayChanged()
       case 'notice': this.conversation.notice = change.notice; return
-      case 'groups': return this.groups.refresh()
-      case 'group-messages': return this.groups.changed(change.groupId, change.messages)
+      case 'groups': this.groups.refresh(); return this.loadSummaries()
+      case 'group-messages':
+        await this.summaries.groupChanged(change.groupId, change.messages)
+        return this.groups.changed(change.groupId, change.messages)
     }
   }
 }
