@@ -2,7 +2,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { launchChromium, launchProfile } from './chromium.ts'
+import { launchChromium, launchProfile, launchProfileAsIs } from './chromium.ts'
 
 // Microphone: without it Chromium offers no loopback ICE candidates (see chromium.ts).
 const PERMISSIONS = ['microphone', 'clipboard-read', 'clipboard-write']
@@ -36,6 +36,32 @@ export async function openPersonBrowser (url: string, dir?: string, options: { p
   return {
     context, page, dir: profileDir, close,
     dispose: async () => { await close(); await rm(profileDir, { recursive: true, force: true }) }
+  }
+}
+
+/**
+ * Like openPersonBrowser, in a browser whose window the test can hide (launchProfileAsIs):
+ * `hide` minimises it (the page's visibilityState becomes 'hidden'), `show` restores it.
+ */
+export async function openPersonBrowserHideable (url: string, options: { permissions?: string[] } = {}): Promise<PersonBrowser & { hide: () => Promise<void>, show: () => Promise<void> }> {
+  const profileDir = await mkdtemp(join(tmpdir(), 'murmur-chromium-'))
+  const browser = await launchProfileAsIs(profileDir, { permissions: [...PERMISSIONS, ...(options.permissions ?? [])] })
+  const { context } = browser
+  await context.addInitScript(trackPeerConnections)
+  await context.addInitScript(collectPolicyViolations)
+  const page = context.pages()[0] ?? await context.newPage()
+  await page.goto(url)
+  const windowState = async (state: 'minimized' | 'normal'): Promise<void> => {
+    const cdp = await context.newCDPSession(page)
+    const { windowId } = await cdp.send('Browser.getWindowForTarget')
+    await cdp.send('Browser.setWindowBounds', { windowId, bounds: { windowState: state } })
+    await cdp.detach()
+  }
+  return {
+    context, page, dir: profileDir, close: browser.close,
+    dispose: async () => { await browser.close(); await rm(profileDir, { recursive: true, force: true }) },
+    hide: async () => { await windowState('minimized') },
+    show: async () => { await windowState('normal') }
   }
 }
 

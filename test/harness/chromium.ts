@@ -1,4 +1,8 @@
+import { spawn } from 'node:child_process'
+import { readFile } from 'node:fs/promises'
+import { join } from 'node:path'
 import { chromium, type Browser, type BrowserContext } from 'playwright-core'
+import { stopChild } from './child-process.ts'
 
 /** Debian's Chromium; `npx playwright install` cannot download a browser here. */
 const EXECUTABLE = process.env.MURMUR_CHROMIUM ?? '/usr/bin/chromium'
@@ -50,4 +54,40 @@ export async function launchProfile (dir: string, options: LaunchOptions & { per
     // The browser's language (navigator.languages, Accept-Language); Chromium's default otherwise.
     locale: options.locale
   })
+}
+
+/**
+ * Chromium on a profile directory, started here and attached with Playwright's `noDefaults`,
+ * so that its windows can really be hidden. Playwright turns on focus emulation for every
+ * page it launches, and Chromium then keeps the page "visible" whatever its window does;
+ * without it, minimising the window (CDP `Browser.setWindowBounds`) makes
+ * `document.visibilityState` 'hidden' and fires `visibilitychange`, as for a person (checked
+ * on Chromium 156, headless). `close` ends the process.
+ */
+export async function launchProfileAsIs (dir: string, options: LaunchOptions & { permissions?: string[] } = {}): Promise<{ context: BrowserContext, close: () => Promise<void> }> {
+  const child = spawn(EXECUTABLE, [
+    '--headless', ...flags(options), `--user-data-dir=${dir}`, '--remote-debugging-address=127.0.0.1', '--remote-debugging-port=0', 'about:blank'
+  ], { stdio: 'ignore' })
+  try {
+    const port = await devToolsPort(dir)
+    const browser = await chromium.connectOverCDP(`http://127.0.0.1:${port}`, { noDefaults: true })
+    const context = browser.contexts()[0]!
+    if (options.permissions != null) await context.grantPermissions(options.permissions)
+    return { context, close: async () => { await browser.close().catch(() => {}); await stopChild(child) } }
+  } catch (err) {
+    await stopChild(child)
+    throw err
+  }
+}
+
+/** The port Chromium writes to DevToolsActivePort once its DevTools server listens. */
+async function devToolsPort (dir: string, timeoutMs = 20_000): Promise<number> {
+  const deadline = Date.now() + timeoutMs
+  while (Date.now() < deadline) {
+    const text = await readFile(join(dir, 'DevToolsActivePort'), 'utf8').catch(() => '')
+    const port = Number(text.split('\n')[0])
+    if (Number.isInteger(port) && port > 0) return port
+    await new Promise((resolve) => setTimeout(resolve, 100))
+  }
+  throw new Error('Chromium did not open its DevTools port')
 }
