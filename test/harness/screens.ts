@@ -61,22 +61,23 @@ export async function walkScreens (browser: Browser, url: string, options: WalkO
     }
     await page.getByRole('textbox', { name: t('addContact.input') }).fill(link)
     await button(t('addContact.submit')).click()
-    await say(page, t, log, locale(options) === 'zh-CN' ? '你好！今晚一起吃饭吗？' : 'Hi Bob! Dinner tonight?')
+    const words = WORDS[locale(options)]
+    await say(page, t, log, words.ask)
     await openConversation(peer, names.me)
-    await sendMessage(peer, 'Yes, seven at the usual place.')
-    await log.getByRole('listitem').filter({ hasText: 'seven' }).waitFor({ timeout: 30_000 })
+    await sendMessage(peer, words.answer)
+    await log.getByRole('listitem').filter({ hasText: words.answer }).waitFor({ timeout: 30_000 })
     await visit('conversation', page)
     await button(t('conversation.details')).click()
     await visit('contact-details', page)
 
     if (phone) await page.getByRole('button', { name: t('conversation.back') }).click()
     await button(t('newGroup.open')).click()
-    await page.getByRole('textbox', { name: t('newGroup.name') }).fill(locale(options) === 'zh-CN' ? '周末登山' : 'Weekend hike')
+    await page.getByRole('textbox', { name: t('newGroup.name') }).fill(words.group)
     await button(t('memberPicker.add')).click()
     await page.getByRole('list', { name: t('memberPicker.list') }).getByRole('button').first().click()
     await visit('new-group', page)
     await button(t('newGroup.create')).click()
-    await say(page, t, log, locale(options) === 'zh-CN' ? '周六早上八点出发？' : 'Saturday, 8 am at the trailhead?')
+    await say(page, t, log, words.groupMessage)
     await visit('group', page)
 
     if (phone) await page.getByRole('button', { name: t('conversation.back') }).click()
@@ -97,6 +98,12 @@ export async function walkScreens (browser: Browser, url: string, options: WalkO
     await closePersonInBrowser(page)
   }
 }
+
+/** What the two people say, in the person's language (the screenshots show it). */
+const WORDS = {
+  en: { ask: 'Hi! Dinner tonight?', answer: 'Yes, seven at the usual place.', group: 'Weekend hike', groupMessage: 'Saturday, 8 am at the trailhead?' },
+  'zh-CN': { ask: '你好！今晚一起吃饭吗？', answer: '好的，七点老地方见。', group: '周末登山', groupMessage: '周六早上八点在山脚集合？' }
+} as const
 
 const locale = (options: WalkOptions): 'en' | 'zh-CN' => options.locale ?? 'en'
 
