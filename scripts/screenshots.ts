@@ -9,7 +9,7 @@ import { launchSharedBrowser } from '../test/harness/browser.ts'
 import { walkScreens, type ScreenName } from '../test/harness/screens.ts'
 
 const OUT = resolve(process.env.MURMUR_SCREENSHOTS ?? 'screenshots')
-const ORDER: readonly ScreenName[] = ['onboarding', 'main', 'add-contact', 'conversation', 'contact-details', 'new-group', 'group', 'settings', 'locked']
+const ORDER: readonly ScreenName[] = ['onboarding', 'main', 'add-contact', 'conversation', 'contact-details', 'new-group', 'group', 'list', 'settings', 'locked']
 const NAMES = { en: { me: 'Ann', peer: 'Bob' }, 'zh-CN': { me: '小安', peer: '小博' } } as const
 
 await mkdir(OUT, { recursive: true })

@@ -95,7 +95,7 @@ describe.each(['desktop', 'phone'] as const)('on a %s', (device) => {
       await keyboardChecks(screen, page)
     })
     expect(seen).toEqual(['onboarding', 'main', ...(device === 'phone' ? ['add-contact'] : []),
-      'conversation', 'contact-details', 'new-group', 'group', 'settings', 'locked'])
+      'conversation', 'contact-details', 'new-group', 'group', ...(device === 'phone' ? ['list'] : []), 'settings', 'locked'])
     expect(Object.fromEntries(found)).toEqual({})
   }, 240_000)
 })

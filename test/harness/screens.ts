@@ -13,7 +13,7 @@ import { createProfile, inviteLink, openConversation, sendMessage } from './pers
 
 export type ScreenName =
   | 'onboarding' | 'main' | 'add-contact' | 'conversation' | 'contact-details'
-  | 'new-group' | 'group' | 'settings' | 'locked'
+  | 'new-group' | 'group' | 'list' | 'settings' | 'locked'
 
 export const DESKTOP: BrowserContextOptions = { viewport: { width: 1280, height: 800 } }
 export const PHONE: BrowserContextOptions = { viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true }
@@ -80,7 +80,11 @@ export async function walkScreens (browser: Browser, url: string, options: WalkO
     await say(page, t, log, words.groupMessage)
     await visit('group', page)
 
-    if (phone) await page.getByRole('button', { name: t('conversation.back') }).click()
+    if (phone) {
+      await page.getByRole('button', { name: t('conversation.back') }).click()
+      await page.getByRole('navigation', { name: t('groups.label') }).waitFor()
+      await visit('list', page)
+    }
     await button(t('settings.title')).click()
     await page.getByRole('region', { name: t('settings.title'), exact: true }).waitFor()
     await visit('settings', page)
