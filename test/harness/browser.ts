@@ -1,4 +1,4 @@
-import type { Browser, BrowserContext, Page } from 'playwright-core'
+import type { Browser, BrowserContext, BrowserContextOptions, Page } from 'playwright-core'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -75,10 +75,11 @@ export type InitScript = (() => void) | string
 
 /**
  * A person in their own context of a shared browser (own storage, microphone granted).
- * `initScripts` run after the harness's own, before the app (the benches' trace).
+ * `initScripts` run after the harness's own, before the app (the benches' trace); `context`
+ * sets the device (a phone's viewport and touch, the browser's language, the colour scheme).
  */
-export async function openPersonInBrowser (browser: Browser, url: string, options: { initScripts?: InitScript[] } = {}): Promise<Page> {
-  const context = await browser.newContext({ permissions: PERMISSIONS })
+export async function openPersonInBrowser (browser: Browser, url: string, options: { initScripts?: InitScript[], context?: BrowserContextOptions } = {}): Promise<Page> {
+  const context = await browser.newContext({ ...options.context, permissions: PERMISSIONS })
   for (const script of [trackPeerConnections, collectPolicyViolations, ...(options.initScripts ?? [])]) {
     await context.addInitScript(script)
   }

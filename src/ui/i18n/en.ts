@@ -1,5 +1,6 @@
 import type { Entry } from './catalogue.ts'
 import { unreadEn } from './unread.en.ts'
+import { layoutEn } from './layout.en.ts'
 
 /**
  * English: the source catalogue. Every text a person sees in the UI is here, under a key
@@ -10,6 +11,7 @@ import { unreadEn } from './unread.en.ts'
  */
 export const en = {
   ...unreadEn,
+  ...layoutEn,
   'app.name': 'Murmur',
   'app.opening': 'Opening Murmur…',
   'app.storageFailed': 'Murmur could not open its storage: {detail}. Private windows and some settings block IndexedDB.',
