@@ -53,7 +53,8 @@ export class Session {
     })
     await this.settings.load()
     await this.contacts.refresh()
-    await this.loadSummaries()
+    // Not awaited: the list shows at once, and the counts and previews fill in as each history is read.
+    this.loadSummaries().catch((err: unknown) => { this.diagnostics.forComponent('murmur:summaries')('reading the conversation summaries failed', err) })
   }
 
   /** Summaries of conversations not summarized yet (all at start, then new contacts and groups). */
