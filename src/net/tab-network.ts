@@ -114,6 +114,7 @@ class TabNetwork implements Network {
       host.onGroupMessage(msg.topic, msg.data, this.links.userBehind(propagationSource.toString()))
     })
     let reservedOnce = false
+    let reservedNow = false
     keepRelaysConnected(node, {
       relays: init.config.relays,
       signal,
@@ -122,6 +123,10 @@ class TabNetwork implements Network {
       wake: onReconnectChance,
       onStatus: (status, reservedRelays) => {
         host.onRelayStatus(status, reservedRelays)
+        const regained = status === 'reserved' && !reservedNow
+        reservedNow = status === 'reserved'
+        // Contacts are looked up through the relay: a reservation regained ends their backoff.
+        if (regained) this.dialer.retryNow()
         if (status === 'reserved') {
           // The first reservation of the tab's life: the benchmarks time page loads by it.
           if (!reservedOnce) init.events.emit('relay:reserved', {})
