@@ -1,12 +1,14 @@
-import type { MessengerStore } from '../core/ports/index.ts'
+import type { MessengerStore, Network } from '../core/ports/index.ts'
 import { INVITE_MAX_RELAYS } from '../core/invite.ts'
-import { Diagnostics } from '../diagnostics/index.ts'
+import { Diagnostics, errorMessage } from '../diagnostics/index.ts'
 import { ProfileVault, type KeyChange, type VaultLocks } from '../store/vault.ts'
 import { fetchAppConfig, isLocalOrigin, type AppConfig } from '../net/app-config.ts'
 import { Messenger } from './messenger.ts'
 import { assertDisplayName, ProfileError } from './profile.ts'
 import { createPushClient, loadPushRegistration, renewPushRegistration, type PushClient } from './push/push-client.ts'
 import { mergeRelays, parseRelayListSetting } from './relay-list.ts'
+import { retryStart } from './retry-start.ts'
+import { onReconnectChance } from '../net/reconnect-chance.ts'
 
 /** What the relay that served the app configured: relays, ICE servers (Settings shows them). */
 export type { AppConfig }
@@ -26,6 +28,8 @@ export interface KdfProgress {
 const VAULT_LOCK = 'murmur:vault'
 /** Tells the profile's other tabs that the storage key is being replaced: they close and reload. */
 const VAULT_CHANNEL = 'murmur:vault'
+/** A relay that does not hand out its configuration within this long counts as down for this try. */
+const CONFIG_TIMEOUT_MS = 5_000
 
 /**
  * Start-up, in the order a tab goes through it: open the profile's database (asking for the
@@ -47,6 +51,8 @@ export class Boot {
   private channel: BroadcastChannel | undefined
   /** The store was closed to replace the storage key: only a reload brings the profile back. */
   closedForKeyChange = false
+  /** Ends the start-up retries when the profile closes. */
+  private readonly closing = new AbortController()
 
   /** Opens the database; `ready` when the profile opened without a passphrase. */
   async open (): Promise<StartPhase> {
@@ -101,6 +107,7 @@ export class Boot {
   /** Stops every service and closes the store; lets go of the shared lock. */
   private async closeForKeyChange (): Promise<void> {
     this.closedForKeyChange = true
+    this.closing.abort()
     if (this.messenger != null) await this.messenger.close()
     else this.store?.close()
     this.messenger = undefined
@@ -160,11 +167,30 @@ export class Boot {
 
   /**
    * Loads the network half and connects: the relays the serving relay names, those this
-   * person added, and those built in. Returns the configuration in use (Settings shows it).
+   * person added, and those built in. Every step is tried again until it works, for as long
+   * as the page is open (src/app/retry-start.ts); `connectivity.startup` says where it
+   * stands. Returns the configuration in use (Settings shows it).
    */
   async connect (userRelays: string[]): Promise<AppConfig> {
     const messenger = this.requireMessenger()
-    const served = await fetchAppConfig()
+    const log = this.diagnostics.forComponent('murmur:boot')
+    const network = await retryStart({
+      attempt: async () => this.startNetworkOnce(messenger, userRelays),
+      onStatus: (status) => {
+        if (status.phase === 'waiting') log('networking did not start (%s), trying again in %d ms', errorMessage(status.error), status.retryAt - Date.now())
+        messenger.connectivity.startupChanged(status)
+      },
+      signal: this.closing.signal,
+      wake: onReconnectChance
+    })
+    await messenger.attachNetwork(network)
+    this.renewPush()
+    return this.requireConfig()
+  }
+
+  /** One try at every start-up step; a failure leaves nothing running (startNetwork cleans up). */
+  private async startNetworkOnce (messenger: Messenger, userRelays: string[]): Promise<Network> {
+    const served = await fetchAppConfig(undefined, AbortSignal.timeout(CONFIG_TIMEOUT_MS))
     const relays = mergeRelays({
       served: served.relays,
       user: userRelays,
@@ -174,16 +200,13 @@ export class Boot {
     this.relays = relays
     // libp2p is a chunk of its own, loaded only now: the profile and history show first.
     const { startNetwork } = await import('../net/tab-network.ts')
-    const network = await startNetwork(messenger, {
+    return startNetwork(messenger, {
       config: this.config,
       allowPrivateAddresses: isLocalOrigin(location.hostname),
       datastoreName: 'murmur-dht',
       events: this.diagnostics,
       logger: this.diagnostics
     })
-    await messenger.attachNetwork(network)
-    this.renewPush()
-    return this.config
   }
 
   /** The invite link, naming the relays in use once connected. */
@@ -218,6 +241,11 @@ export class Boot {
     this.store = store
     this.messenger = await Messenger.load(store, { logger: this.diagnostics })
     return this.messenger == null ? 'onboarding' : 'ready'
+  }
+
+  private requireConfig (): AppConfig {
+    if (this.config == null) throw new Error('Murmur has not read its configuration yet.')
+    return this.config
   }
 
   private requireVault (): ProfileVault {

@@ -1,5 +1,6 @@
 import type { ConnectionStatus, Network, RelayStatus } from '../core/ports/index.ts'
 import type { ChangeBus } from './change-bus.ts'
+import type { StartupStatus } from './retry-start.ts'
 
 /**
  * The network half as the app's services see it: absent until it is loaded (the profile
@@ -8,6 +9,10 @@ import type { ChangeBus } from './change-bus.ts'
  */
 export class Connectivity {
   relayStatus: RelayStatus = 'offline'
+  /** False until the relay keeper's first report: before it, 'offline' only means "not yet". */
+  relayReported = false
+  /** Where loading and starting the network half stands (src/app/retry-start.ts). */
+  startup: StartupStatus = { phase: 'starting', failures: 0 }
   /** How many relays hold a reservation for this tab. */
   reservedRelays = 0
   private network: Network | undefined
@@ -29,9 +34,15 @@ export class Connectivity {
   relayChanged (status: RelayStatus, reservedRelays: number): boolean {
     const wasOffline = this.relayStatus === 'offline'
     this.relayStatus = status
+    this.relayReported = true
     this.reservedRelays = reservedRelays
     this.bus.emit({ kind: 'relay' })
     return wasOffline
+  }
+
+  startupChanged (status: StartupStatus): void {
+    this.startup = status
+    this.bus.emit({ kind: 'relay' })
   }
 
   linkStatusChanged (contactId: string): void {

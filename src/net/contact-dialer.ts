@@ -33,12 +33,23 @@ export interface ContactDialerInit {
 export class ContactDialer {
   private readonly watched = new Map<string, StoredContact>()
   private readonly dialing = new Set<string>()
+  /** Aborted to cut every loop's backoff short; replaced after each use. */
+  private wakeup = new AbortController()
 
   constructor (private readonly init: ContactDialerInit) {}
 
   watch (contact: StoredContact): void {
     this.watched.set(contact.userId, contact)
     void this.connectLoop(contact.userId)
+  }
+
+  /**
+   * A relay reservation is back: lookups and dials can work again, so every contact still
+   * unreached is tried now rather than after its backoff (up to 10 s).
+   */
+  retryNow (): void {
+    this.wakeup.abort()
+    this.wakeup = new AbortController()
   }
 
   /** The last link to this user closed. */
@@ -61,8 +72,9 @@ export class ContactDialer {
         })
         if (reached || links.newest(userId) != null) return
         links.setStatus(userId, 'offline')
-        await sleep(delay, signal)
-        delay = Math.min(RETRY_MAX_MS, delay * 2)
+        const woken = this.wakeup.signal
+        await sleep(delay, AbortSignal.any([signal, woken]))
+        delay = woken.aborted ? RETRY_MIN_MS : Math.min(RETRY_MAX_MS, delay * 2)
       }
     } finally {
       this.dialing.delete(userId)

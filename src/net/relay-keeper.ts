@@ -1,6 +1,7 @@
 import { multiaddr, type Multiaddr } from '@multiformats/multiaddr'
 import type { MurmurNode } from './node.ts'
 import type { RelayStatus } from '../core/ports/network.ts'
+import { backoffDelay, RETRY_BACKOFF, type BackoffPolicy } from '../core/backoff.ts'
 
 /**
  * Reservations a tab keeps at once. Two, so that when one relay goes away the tab stays
@@ -20,9 +21,14 @@ export interface RelayKeeperInit {
    * failed dials: a relay that restarted on another address is found again without a reload.
    */
   refreshRelays?: () => Promise<string[]>
-  /** Backoff bounds between redials, in ms. */
-  minDelay?: number
-  maxDelay?: number
+  /** Backoff between redial rounds (src/core/backoff.ts): 0.5 s doubling to 5 s, full jitter. */
+  backoff?: BackoffPolicy
+  random?: () => number
+  /**
+   * Registers a callback for moments worth a redial at once (src/net/reconnect-chance.ts:
+   * the browser is back online, the page became visible); returns its removal.
+   */
+  wake?: (redial: () => void) => () => void
 }
 
 const peerOf = (ma: Multiaddr): string | undefined => ma.getComponents().findLast((c) => c.name === 'p2p')?.value
@@ -73,15 +79,18 @@ export function reservedRelays (node: MurmurNode): Set<string> {
 /**
  * Keeps the tab connected to RELAY_RESERVATIONS of its known relays: dials them in order
  * of preference until that many are connected, and when one goes away dials the next at
- * once (then with backoff). circuit-relay-v2 reserves on each relay connection as it
+ * once (then with backoff, and at once again when the browser comes back online or the
+ * page becomes visible). circuit-relay-v2 reserves on each relay connection as it
  * opens, for as many reservations as the node listens for, and gives a lost one back
  * to the next relay that connects.
  */
 export function keepRelaysConnected (node: MurmurNode, init: RelayKeeperInit): void {
-  const minDelay = init.minDelay ?? 500
-  const maxDelay = init.maxDelay ?? 15_000
+  const backoff = init.backoff ?? RETRY_BACKOFF
   let relays = relaysByPeer(init.relays)
-  let delay = minDelay
+  /** Rounds in a row that ended short of relays. */
+  let failures = 0
+  /** Until the first round ends, "no relay" only means "not dialled yet": say nothing. */
+  let settled = false
   let timer: ReturnType<typeof setTimeout> | undefined
   let dialing = false
   /** A relay went away during a round: run another when this one ends. */
@@ -93,7 +102,9 @@ export function keepRelaysConnected (node: MurmurNode, init: RelayKeeperInit): v
 
   const report = (): void => {
     const reserved = reservedRelays(node).size
-    init.onStatus(reserved > 0 ? 'reserved' : connectedRelays().length > 0 ? 'connecting' : 'offline', reserved)
+    const status = reserved > 0 ? 'reserved' : connectedRelays().length > 0 ? 'connecting' : 'offline'
+    if (status === 'offline' && !settled) return
+    init.onStatus(status, reserved)
   }
 
   const dialOne = async (addrs: Multiaddr[]): Promise<boolean> => {
@@ -125,9 +136,10 @@ export function keepRelaysConnected (node: MurmurNode, init: RelayKeeperInit): v
       }
       if (connectedRelays().length === 0) await refresh()
       if (connectedRelays().length < wanted()) schedule()
-      else delay = minDelay
+      else failures = 0
     } finally {
       dialing = false
+      settled = true
     }
     report()
     if (again) { again = false; void dialRound() }
@@ -143,17 +155,25 @@ export function keepRelaysConnected (node: MurmurNode, init: RelayKeeperInit): v
   }
   const schedule = (): void => {
     if (init.signal.aborted || timer != null) return
-    timer = setTimeout(() => { timer = undefined; void dialRound() }, delay)
-    delay = Math.min(maxDelay, delay * 2)
+    failures++
+    timer = setTimeout(() => { timer = undefined; void dialRound() }, backoffDelay(failures, backoff, init.random))
+  }
+  /** Now, not after the backoff: a relay went away, the browser is back online, the page is visible. */
+  const redialNow = (): void => {
+    if (init.signal.aborted) return
+    clearTimeout(timer)
+    timer = undefined
+    failures = 0
+    void dialRound()
   }
 
   const onDisconnect = (evt: CustomEvent<{ toString: () => string }>): void => {
     if (!relays.has(evt.detail.toString())) return
     report()
     // Losing a relay is the moment to fail over: dial the next one now, not after backoff.
-    delay = minDelay
-    void dialRound()
+    redialNow()
   }
+  const stopWaking = init.wake?.(() => { if (connectedRelays().length < wanted()) redialNow() })
   node.addEventListener('peer:disconnect', onDisconnect)
   node.addEventListener('self:peer:update', report)
   // libp2p 3.3 debounces self:peer:update by a second after a listener's addresses change;
@@ -161,6 +181,7 @@ export function keepRelaysConnected (node: MurmurNode, init: RelayKeeperInit): v
   node.addEventListener('transport:listening', report)
   init.signal.addEventListener('abort', () => {
     clearTimeout(timer)
+    stopWaking?.()
     node.removeEventListener('peer:disconnect', onDisconnect)
     node.removeEventListener('self:peer:update', report)
     node.removeEventListener('transport:listening', report)

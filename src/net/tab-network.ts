@@ -20,6 +20,7 @@ import { fetchTurnServers, TurnCredentialsError } from './turn-credentials.ts'
 import { PresencePublisher } from './presence-publisher.ts'
 import { isNotFound } from './presence-records.ts'
 import { keepRelaysConnected, reservationsFor } from './relay-keeper.ts'
+import { onReconnectChance } from './reconnect-chance.ts'
 
 const LOOKUP_TIMEOUT_MS = 10_000
 const MAILBOX_TIMEOUT_MS = 20_000
@@ -50,24 +51,35 @@ export async function startNetwork (host: NetworkHost, init: StartNetworkInit): 
   const log = logger.forComponent('murmur:net')
   const disk = new IDBDatastore(init.datastoreName)
   await disk.open()
-  // Nothing on disk names this profile (src/net/tab-datastore.ts).
-  const datastore = await openTabDatastore(disk, host.identity.publicKey)
-  // TURN credentials come over the node's relay connection: bound once the node exists.
-  let late: MurmurNode | undefined
-  const turn = async (): Promise<RTCIceServer[]> => {
-    if (late == null) throw new TurnCredentialsError('The network is still starting.')
-    return fetchTurnServers(late, AbortSignal.timeout(TURN_TIMEOUT_MS))
+  // A start that fails half way leaves nothing running or open behind it: the caller tries
+  // again (src/app/retry-start.ts), and each try would otherwise hold another node and
+  // another handle on the database.
+  let node: MurmurNode | undefined
+  try {
+    // Nothing on disk names this profile (src/net/tab-datastore.ts).
+    const datastore = await openTabDatastore(disk, host.identity.publicKey)
+    // TURN credentials come over the node's relay connection: bound once the node exists.
+    const turn = async (): Promise<RTCIceServer[]> => {
+      if (node == null) throw new TurnCredentialsError('The network is still starting.')
+      return fetchTurnServers(node, AbortSignal.timeout(TURN_TIMEOUT_MS))
+    }
+    node = await createMurmurNode({
+      storeLimits: await storeLimitsForQuota(log),
+      rtcConfiguration: createRtcConfigurationSource(init.config, async () => fetchConfig(AbortSignal.timeout(CONFIG_TIMEOUT_MS)), { log, turn }),
+      datastore,
+      allowPrivateAddresses: init.allowPrivateAddresses,
+      reservations: reservationsFor(init.config.relays),
+      dhtReplication: init.config.dhtReplication,
+      dhtLog: logger.forComponent('murmur:dht')
+    })
+    return new TabNetwork(host, node, { config: init.config, fetchConfig, events: init.events ?? ignoreEvents, log })
+  } catch (err) {
+    // The node first: it may still write to the store while it stops.
+    for (const cleanup of [async () => node?.stop(), async () => disk.close()]) {
+      await cleanup().catch((cleanupErr: unknown) => { log('cleaning up after a failed start: %s', cleanupErr) })
+    }
+    throw err
   }
-  const node = late = await createMurmurNode({
-    storeLimits: await storeLimitsForQuota(log),
-    rtcConfiguration: createRtcConfigurationSource(init.config, async () => fetchConfig(AbortSignal.timeout(CONFIG_TIMEOUT_MS)), { log, turn }),
-    datastore,
-    allowPrivateAddresses: init.allowPrivateAddresses,
-    reservations: reservationsFor(init.config.relays),
-    dhtReplication: init.config.dhtReplication,
-    dhtLog: logger.forComponent('murmur:dht')
-  })
-  return new TabNetwork(host, node, { config: init.config, fetchConfig, events: init.events ?? ignoreEvents, log })
 }
 
 interface TabNetworkInit {
@@ -102,13 +114,19 @@ class TabNetwork implements Network {
       host.onGroupMessage(msg.topic, msg.data, this.links.userBehind(propagationSource.toString()))
     })
     let reservedOnce = false
+    let reservedNow = false
     keepRelaysConnected(node, {
       relays: init.config.relays,
       signal,
       // The serving relay's list now; the keeper keeps the others it knows after it.
       refreshRelays: async () => (await init.fetchConfig(AbortSignal.timeout(CONFIG_TIMEOUT_MS))).relays,
+      wake: onReconnectChance,
       onStatus: (status, reservedRelays) => {
         host.onRelayStatus(status, reservedRelays)
+        const regained = status === 'reserved' && !reservedNow
+        reservedNow = status === 'reserved'
+        // Contacts are looked up through the relay: a reservation regained ends their backoff.
+        if (regained) this.dialer.retryNow()
         if (status === 'reserved') {
           // The first reservation of the tab's life: the benchmarks time page loads by it.
           if (!reservedOnce) init.events.emit('relay:reserved', {})

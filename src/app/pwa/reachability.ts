@@ -1,5 +1,5 @@
-/** While unreachable, how often to look again. */
-export const OFFLINE_RETRY_MS = 15_000
+/** While unreachable, how often to look again: as often as networking retries (src/core/backoff.ts caps at 5 s), so the notice goes when the relay is back. */
+export const OFFLINE_RETRY_MS = 5_000
 
 export interface ReachabilityInit {
   /** A small no-store URL on the origin that served the app; the service worker never answers it. */

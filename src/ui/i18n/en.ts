@@ -1,6 +1,7 @@
 import type { Entry } from './catalogue.ts'
 import { unreadEn } from './unread.en.ts'
 import { layoutEn } from './layout.en.ts'
+import { networkEn } from './network.en.ts'
 
 /**
  * English: the source catalogue. Every text a person sees in the UI is here, under a key
@@ -226,5 +227,6 @@ export const en = {
   'error.userId.alphabet': 'it holds a character that is never used in IDs (only a-z and 2-7 are)',
   'error.userId.lastCharacter': 'its last character is not possible',
   'error.userId.checksum': 'its checksum does not match',
+  ...networkEn,
   'error.mailboxFull': "Today's mailbox for this contact is full; the message waits for a direct connection or tomorrow's slots."
 } as const satisfies Record<string, Entry>

@@ -1,6 +1,7 @@
 import type { Catalogue } from './catalogue.ts'
 import { unreadZhCN } from './unread.zh-CN.ts'
 import { layoutZhCN } from './layout.zh-CN.ts'
+import { networkZhCN } from './network.zh-CN.ts'
 
 /**
  * Simplified Chinese. Typed as a Catalogue: a key missing here, or one English does not
@@ -223,5 +224,6 @@ export const zhCN: Catalogue = {
   'error.userId.alphabet': '含有 ID 中从不使用的字符（只允许 a-z 和 2-7）',
   'error.userId.lastCharacter': '最后一个字符不可能出现',
   'error.userId.checksum': '校验码不匹配',
+  ...networkZhCN,
   'error.mailboxFull': '今天给这位联系人的信箱已满；消息会等到建立直连，或等明天有新空位时再发送。'
 }
