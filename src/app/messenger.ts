@@ -140,8 +140,10 @@ export class Messenger implements NetworkHost {
     this.groups.memberOnline(userId)
   }
 
-  onStatus (userId: string, _status: ConnectionStatus): void {
+  onStatus (userId: string, status: ConnectionStatus): void {
     this.connectivity.linkStatusChanged(userId)
+    // The last link went down (its keepalive failed, or it closed): nothing sent on it waits for a receipt.
+    if (status === 'offline') this.outbox.linkLost(userId)
   }
 
   onRelayStatus (status: RelayStatus, reservedRelays = 0): void {

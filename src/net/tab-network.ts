@@ -11,6 +11,7 @@ import { scoreGroupTopic } from './group-pubsub.ts'
 import { requestSync, serveSync, SYNC_PROTOCOL } from './group-sync.ts'
 import { createRtcConfigurationSource } from './ice-config.ts'
 import { createLinkBinding } from './link-binding.ts'
+import { keepLinkAlive } from './link-keepalive.ts'
 import { LinkTable } from './link-table.ts'
 import { getMailboxRecords, putMailboxRecord } from './mailbox-records.ts'
 import { createMurmurNode, type MurmurNode } from './node.ts'
@@ -230,6 +231,7 @@ class TabNetwork implements Network {
             return
           case 'bind':
             if (verdict.reply != null) void sendHello(l, verdict.reply)
+            keepLinkAlive(l, { log: this.log, signal: this.shutdown.signal })
             this.links.bind(verdict.userId, l)
             return
           case 'deliver':
