@@ -196,6 +196,32 @@ export class Outbox {
   }
 
   /**
+   * The page is going away (hidden, closing, frozen): every message neither delivered nor
+   * held in a mailbox goes to the mailbox now, without waiting for its receipt. Returns how
+   * many are still not safe after (no holder took them, or no mailbox to write).
+   */
+  async secureAll (): Promise<number> {
+    let unsafe = 0
+    for (const contact of await this.store.listContacts()) {
+      await withLock(`murmur:outbox:${contact.userId}`, async () => {
+        const open = (await this.store.undeliveredMessages(contact.userId)).filter(isUnsafe)
+        if (open.length === 0) return
+        await this.storeMessages(contact, open)
+        this.receiptWaits.settle(contact.userId, true)
+        unsafe += (await this.store.undeliveredMessages(contact.userId)).filter(isUnsafe).length
+      })
+    }
+    return unsafe
+  }
+
+  /** How many messages are neither delivered nor held in a mailbox (queued, or sent without a receipt). */
+  async unsafeCount (): Promise<number> {
+    let unsafe = 0
+    for (const contact of await this.store.listContacts()) unsafe += (await this.store.undeliveredMessages(contact.userId)).filter(isUnsafe).length
+    return unsafe
+  }
+
+  /**
    * The contact's link went down: what was sent on it without a receipt goes to the mailbox
    * now, without waiting out the receipt time.
    */
@@ -252,4 +278,9 @@ export class Outbox {
 function messagePayload (profile: StoredProfile, message: StoredMessage): ChatPayload {
   if (message.control != null) return { kind: 'group', id: messageIdFromString(message.id), sentAt: message.sentAt, control: message.control }
   return { kind: 'message', id: messageIdFromString(message.id), sentAt: message.sentAt, name: profile.name, text: message.text }
+}
+
+/** Not yet safe if this tab closed now: queued, or sent on a link with no receipt yet. */
+function isUnsafe (message: StoredMessage): boolean {
+  return message.state === 'pending' || message.state === 'sent'
 }

@@ -5,6 +5,7 @@ import type { Messenger } from '../../app/messenger.ts'
 import { ContactsState } from './contacts-state.svelte.ts'
 import { ConversationState } from './conversation-state.svelte.ts'
 import { GroupsState } from './groups-state.svelte.ts'
+import { LeavingState } from './leaving-state.svelte.ts'
 import { NavigationState } from './navigation-state.svelte.ts'
 import { NetworkState } from './network-state.svelte.ts'
 import { ProfileState } from './profile-state.svelte.ts'
@@ -23,6 +24,7 @@ export class Session {
   readonly navigation: NavigationState
   readonly network: NetworkState
   readonly settings: SettingsState
+  readonly leaving: LeavingState
   readonly diagnostics: Diagnostics
 
   constructor (private readonly messenger: Messenger, private readonly boot: Boot, readonly pwa: PwaState) {
@@ -34,12 +36,14 @@ export class Session {
     this.network = new NetworkState(messenger.connectivity)
     this.settings = new SettingsState(boot, messenger.conversations, messenger.pushSharing, pwa)
     this.diagnostics = boot.diagnostics
+    this.leaving = new LeavingState(messenger)
   }
 
   /** Reads what the screens show first, and starts hearing changes. */
   async start (): Promise<void> {
     this.messenger.bus.subscribe((change) => { void this.onChange(change) })
     document.addEventListener('visibilitychange', () => { this.conversation.markSeen() })
+    this.leaving.attach()
     await this.settings.load()
     await this.contacts.refresh()
   }
@@ -69,7 +73,9 @@ export class Session {
   private async onChange (change: MessengerChange): Promise<void> {
     switch (change.kind) {
       case 'contacts': return this.contacts.refresh()
-      case 'messages': return this.conversation.changed(change.contactId, change.message)
+      case 'messages':
+        void this.leaving.recount()
+        return this.conversation.changed(change.contactId, change.message)
       case 'status': return this.contacts.statusChanged(change.contactId)
       case 'relay': return this.network.relayChanged()
       case 'notice': this.conversation.notice = change.notice; return
