@@ -15,6 +15,8 @@ export interface DmLink {
   readonly lastHeard: number
   /** The far end proved alive just now. */
   heard: () => void
+  /** Checks now that the far end is alive (a ping); the link closes if not. Set by the keepalive. */
+  check?: () => void
   /** Settles when the stream ends, for any reason. */
   readonly closed: Promise<void>
 }

@@ -10,8 +10,8 @@ const PING_BYTES = 32
 
 /** A link that carried nothing back for this long is pinged. */
 export const KEEPALIVE_IDLE_MS = 3_000
-/** A ping not answered in this time fails the link (generous: a loaded 2-core machine answers in ms). */
-export const KEEPALIVE_TIMEOUT_MS = 4_000
+/** A ping not answered in this time fails the link (a ping over a live WebRTC link takes milliseconds). */
+export const KEEPALIVE_TIMEOUT_MS = 2_000
 
 /** One libp2p ping on this very connection (not any connection to the peer); rejects on a wrong or missing echo. */
 export async function pingConnection (connection: Connection, signal: AbortSignal): Promise<void> {
@@ -75,6 +75,7 @@ export function keepLinkAlive (link: DmLink, init: KeepaliveInit): void {
     }
   }
 
+  link.check = () => { void check() }
   const timer = setInterval(() => {
     if (Date.now() - link.lastHeard >= idleMs) void check()
   }, Math.max(250, Math.floor(idleMs / 3)))

@@ -50,6 +50,7 @@ export class ReceiptWaits {
       const estimate = observeRtt(this.estimates.get(waiting.contactId), this.now() - waiting.at)
       if (estimate != null) this.estimates.set(waiting.contactId, estimate)
     }
+    this.schedule(waiting.contactId)
   }
 
   /**
