@@ -128,6 +128,19 @@ export class Messenger implements NetworkHost {
     this.duties.stand()
   }
 
+  /**
+   * The page is being hidden or closed: what is neither delivered nor in a mailbox goes to
+   * the mailbox now. How many messages are still not safe after.
+   */
+  async secureUnsent (): Promise<number> {
+    return this.outbox.secureAll()
+  }
+
+  /** How many messages are neither delivered nor in a mailbox. */
+  async unsentCount (): Promise<number> {
+    return this.outbox.unsafeCount()
+  }
+
   // NetworkHost: the network half's events, each handed to its service.
 
   onEnvelope (envelope: SealedEnvelope, via?: { peerId: string }): void {
@@ -140,8 +153,10 @@ export class Messenger implements NetworkHost {
     this.groups.memberOnline(userId)
   }
 
-  onStatus (userId: string, _status: ConnectionStatus): void {
+  onStatus (userId: string, status: ConnectionStatus): void {
     this.connectivity.linkStatusChanged(userId)
+    // The last link went down (its keepalive failed, or it closed): nothing sent on it waits for a receipt.
+    if (status === 'offline') this.outbox.linkLost(userId)
   }
 
   onRelayStatus (status: RelayStatus, reservedRelays = 0): void {

@@ -11,6 +11,12 @@ export interface DmLink {
   /** Writes one frame; frames from concurrent callers never interleave. */
   send: (frame: Uint8Array) => Promise<void>
   close: () => void
+  /** When the far end last proved alive (a frame, a ping echo): Date.now() milliseconds. */
+  readonly lastHeard: number
+  /** The far end proved alive just now. */
+  heard: () => void
+  /** Checks now that the far end is alive (a ping); the link closes if not. Set by the keepalive. */
+  check?: () => void
   /** Settles when the stream ends, for any reason. */
   readonly closed: Promise<void>
 }
@@ -35,6 +41,8 @@ export function openDmLink (stream: Stream, connection: Connection, events: DmLi
   const link: DmLink = {
     connection,
     closed,
+    lastHeard: Date.now(),
+    heard: () => { (link as { lastHeard: number }).lastHeard = Date.now() },
     send: async (frame) => {
       const write = writing.then(async () => lp.write(frame))
       // The next frame waits for this one to be written or to fail; the caller hears how it went.
@@ -48,6 +56,7 @@ export function openDmLink (stream: Stream, connection: Connection, events: DmLi
     try {
       while (true) {
         const frame = await lp.read()
+        link.heard()
         events.onFrame(link, frame.subarray())
       }
     } catch (err) {

@@ -34,6 +34,12 @@ export class LinkTable {
     return set == null ? undefined : [...set].at(-1)
   }
 
+  /** Whether the user's newest link carried something back (a frame, a ping echo) in the last `ms`. */
+  heardWithin (userId: string, ms: number, now = Date.now()): boolean {
+    const link = this.newest(userId)
+    return link != null && now - link.lastHeard <= ms
+  }
+
   /** The user whose link runs over a connection to this peer, if any. */
   userBehind (peerId: string): string | undefined {
     for (const [userId, set] of this.links) {

@@ -11,6 +11,7 @@ import { scoreGroupTopic } from './group-pubsub.ts'
 import { requestSync, serveSync, SYNC_PROTOCOL } from './group-sync.ts'
 import { createRtcConfigurationSource } from './ice-config.ts'
 import { createLinkBinding } from './link-binding.ts'
+import { keepLinkAlive } from './link-keepalive.ts'
 import { LinkTable } from './link-table.ts'
 import { getMailboxRecords, putMailboxRecord } from './mailbox-records.ts'
 import { createMurmurNode, type MurmurNode } from './node.ts'
@@ -26,6 +27,10 @@ const LOOKUP_TIMEOUT_MS = 10_000
 const MAILBOX_TIMEOUT_MS = 20_000
 const SYNC_TIMEOUT_MS = 20_000
 const CONFIG_TIMEOUT_MS = 5_000
+/** Sending on a link silent for this long pings it at once. */
+const SEND_PROBE_AFTER_MS = 500
+/** A member counts as reached by gossip only if their link proved alive this recently. */
+const GOSSIP_FRESH_MS = 1_500
 /** Waiting for a first reservation included (src/net/turn-credentials.ts). */
 const TURN_TIMEOUT_MS = 15_000
 
@@ -155,6 +160,9 @@ class TabNetwork implements Network {
     const link = this.links.newest(userId)
     if (link == null) return false
     await link.send(frame)
+    // A link that has carried nothing back lately may have lost its far end: check it now,
+    // so that a dead one closes within seconds and what was sent goes to the mailbox.
+    if (Date.now() - link.lastHeard > SEND_PROBE_AFTER_MS) link.check?.()
     return true
   }
 
@@ -199,8 +207,11 @@ class TabNetwork implements Network {
 
   async gossip (topic: string, data: Uint8Array): Promise<string[]> {
     const result = await this.node.services.pubsub.publish(topic, data)
-    // A peer whose link has not proved who it is counts as no member.
-    return result.recipients.map((peer) => this.links.userBehind(peer.toString())).filter((id) => id != null)
+    // A peer whose link has not proved who it is counts as no member; nor does one whose link
+    // carried nothing back lately (its far end may be gone): those get the outbox's copy,
+    // which waits for a receipt and goes to their mailbox without one.
+    return result.recipients.map((peer) => this.links.userBehind(peer.toString()))
+      .filter((id): id is string => id != null && this.links.heardWithin(id, GOSSIP_FRESH_MS))
   }
 
   async sync (userId: string, request: Uint8Array): Promise<Uint8Array[]> {
@@ -248,6 +259,7 @@ class TabNetwork implements Network {
             return
           case 'bind':
             if (verdict.reply != null) void sendHello(l, verdict.reply)
+            keepLinkAlive(l, { log: this.log, signal: this.shutdown.signal })
             this.links.bind(verdict.userId, l)
             return
           case 'deliver':

@@ -49,6 +49,7 @@ export const useNetwork = (): Session['network'] => session().network
 export const useSettings = (): Session['settings'] => session().settings
 export const usePwa = (): Session['pwa'] => session().pwa
 export const useDiagnostics = (): Session['diagnostics'] => session().diagnostics
+export const useLeaving = (): Session['leaving'] => session().leaving
 /** Adding a contact opens their conversation: it spans the contact list and navigation. */
 export const useAddContact = (): ((input: string) => Promise<void>) => {
   const s = session()

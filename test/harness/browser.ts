@@ -1,5 +1,5 @@
 import type { Browser, BrowserContext, BrowserContextOptions, Page } from 'playwright-core'
-import { mkdtemp, rm } from 'node:fs/promises'
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { launchChromium, launchProfile, launchProfileAsIs } from './chromium.ts'
@@ -151,4 +151,35 @@ export async function webrtcStats (page: Page): Promise<{ connected: number, byt
     }
     return { connected, bytesReceived, candidateTypes }
   })
+}
+
+/**
+ * Kills a person's browser the way a crash or a pulled plug does: SIGKILL to every process
+ * of the Chromium that holds `dir` (found by its --user-data-dir) and to their children,
+ * each by its pid; nothing is said on the wire. Call the PersonBrowser's close() after, to
+ * let Playwright notice.
+ */
+export async function killPersonBrowser (dir: string): Promise<number> {
+  const procs: Array<{ pid: number, ppid: number, cmdline: string }> = []
+  for (const entry of await readdir('/proc')) {
+    if (!/^\d+$/.test(entry)) continue
+    try {
+      const cmdline = (await readFile(`/proc/${entry}/cmdline`, 'utf8')).split('\0').join(' ')
+      const stat = await readFile(`/proc/${entry}/stat`, 'utf8')
+      // Field 4 (ppid) follows the command name in parentheses, which may hold spaces.
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1])
+      procs.push({ pid: Number(entry), ppid, cmdline })
+    } catch {
+      // The process ended while we looked.
+    }
+  }
+  const doomed = new Set(procs.filter((p) => p.cmdline.includes(`--user-data-dir=${dir}`)).map((p) => p.pid))
+  for (let grew = true; grew;) {
+    grew = false
+    for (const p of procs) if (doomed.has(p.ppid) && !doomed.has(p.pid)) { doomed.add(p.pid); grew = true }
+  }
+  for (const pid of doomed) {
+    try { process.kill(pid, 'SIGKILL') } catch { /* already gone */ }
+  }
+  return doomed.size
 }

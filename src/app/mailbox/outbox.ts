@@ -6,12 +6,11 @@ import { deliveryDeadline, isFailed } from '../../core/mailbox/outbox-schedule.t
 import { isGroupMessageControl } from '../../core/group/index.ts'
 import { withLock } from '../locks.ts'
 import { MailboxWriting, type MailboxWritingHost, type Outgoing } from './mailbox-writing.ts'
+import { ReceiptWaits } from './receipt-waits.ts'
 import type { ContactStore, HistoryStore, Links, Directory, OutboxStore, StoredContact, StoredMessage, StoredProfile } from '../../core/ports/index.ts'
 import type { ComponentLogger, EventSink, Logger } from '../../diagnostics/index.ts'
 import type { SessionCrypto } from '../session-crypto.ts'
 
-/** A message sent on a link that brings no receipt in this time goes to the mailbox too. */
-export const RECEIPT_WAIT_MS = 10_000
 /** Receipts written to a mailbox only matter until the sender next looks: a week is plenty. */
 export const RECEIPT_TTL_MS = 7 * 24 * 60 * 60 * 1000
 
@@ -45,7 +44,8 @@ export type OutboxHost = MailboxWritingHost
  */
 export class Outbox {
   private readonly pendingAcks = new Map<string, { delivered: Map<string, Uint8Array>, read: Map<string, Uint8Array> }>()
-  private readonly receiptWaits = new Map<string, ReturnType<typeof setTimeout>>()
+  /** Messages sent on links, timed: no receipt within a measured 1 to 4 s and they go to the mailbox too. */
+  private readonly receiptWaits: ReceiptWaits
   private readonly store: OutboxComponents['store']
   private readonly crypto: SessionCrypto
   private readonly profile: StoredProfile
@@ -62,6 +62,12 @@ export class Outbox {
     this.retentionMs = init.retentionMs ?? MAILBOX_RETENTION_MS
     this.now = init.now ?? Date.now
     this.mailbox = new MailboxWriting({ ...components, now: this.now })
+    this.receiptWaits = new ReceiptWaits({
+      now: this.now,
+      overdue: (contactId) => {
+        this.storeUnacknowledged(contactId).catch((err: unknown) => { this.log.error('writing unacknowledged messages for %s to the mailbox failed', contactId, err) })
+      }
+    })
   }
 
   /**
@@ -74,11 +80,10 @@ export class Outbox {
       const contact = await this.store.getContact(contactId)
       if (contact == null) return
       const toMailbox: StoredMessage[] = []
-      let sentDirect = false
       for (const message of await this.store.undeliveredMessages(contactId)) {
         if (message.state !== 'pending' && !resend) continue
         if (await this.sendDirect(contact, messagePayload(this.profile, message))) {
-          sentDirect = true
+          this.receiptWaits.sent(contactId, message.id)
           const advanced = await this.store.advanceMessage(message.id, 'sent')
           if (advanced != null) this.host.changed(advanced)
         } else if (message.state !== 'stored') {
@@ -86,7 +91,6 @@ export class Outbox {
         }
       }
       if (toMailbox.length > 0) await this.storeMessages(contact, toMailbox)
-      if (sentDirect) this.awaitReceipts(contactId)
     })
   }
 
@@ -121,6 +125,7 @@ export class Outbox {
       for (const id of ids) {
         const updated = await this.store.advanceOnReceipt(contactId, messageIdToString(id), state)
         if (updated == null) continue
+        if (state === 'delivered') this.receiptWaits.received(updated.id)
         ours.push(id)
         this.host.changed(updated)
       }
@@ -190,21 +195,52 @@ export class Outbox {
     }
   }
 
-  private awaitReceipts (contactId: string): void {
-    clearTimeout(this.receiptWaits.get(contactId))
-    this.receiptWaits.set(contactId, setTimeout(() => {
-      this.receiptWaits.delete(contactId)
-      this.storeUnacknowledged(contactId).catch((err: unknown) => { this.log.error('writing unacknowledged messages for %s to the mailbox failed', contactId, err) })
-    }, RECEIPT_WAIT_MS))
+  /**
+   * The page is going away (hidden, closing, frozen): every message neither delivered nor
+   * held in a mailbox goes to the mailbox now, without waiting for its receipt. Returns how
+   * many are still not safe after (no holder took them, or no mailbox to write).
+   */
+  async secureAll (): Promise<number> {
+    let unsafe = 0
+    for (const contact of await this.store.listContacts()) {
+      await withLock(`murmur:outbox:${contact.userId}`, async () => {
+        const open = (await this.store.undeliveredMessages(contact.userId)).filter(isUnsafe)
+        if (open.length === 0) return
+        await this.storeMessages(contact, open)
+        this.receiptWaits.settle(contact.userId, true)
+        unsafe += (await this.store.undeliveredMessages(contact.userId)).filter(isUnsafe).length
+      })
+    }
+    return unsafe
   }
 
-  /** Sent on a link that then went quiet: the messages wait in the mailbox as well. */
-  private async storeUnacknowledged (contactId: string): Promise<void> {
+  /** How many messages are neither delivered nor held in a mailbox (queued, or sent without a receipt). */
+  async unsafeCount (): Promise<number> {
+    let unsafe = 0
+    for (const contact of await this.store.listContacts()) unsafe += (await this.store.undeliveredMessages(contact.userId)).filter(isUnsafe).length
+    return unsafe
+  }
+
+  /**
+   * The contact's link went down: what was sent on it without a receipt goes to the mailbox
+   * now, without waiting out the receipt time.
+   */
+  linkLost (contactId: string): void {
+    this.storeUnacknowledged(contactId, true).catch((err: unknown) => { this.log.error('writing unacknowledged messages for %s to the mailbox failed', contactId, err) })
+  }
+
+  /**
+   * Sent on a link that brought no receipt in time (or went down: `all`): the messages wait
+   * in the mailbox as well. The direct copy may still arrive; the receiver keeps one by id.
+   */
+  private async storeUnacknowledged (contactId: string, all = false): Promise<void> {
     await withLock(`murmur:outbox:${contactId}`, async () => {
       const contact = await this.store.getContact(contactId)
       if (contact == null) return
-      const sent = (await this.store.undeliveredMessages(contactId)).filter((m) => m.state === 'sent')
+      const sent = (await this.store.undeliveredMessages(contactId))
+        .filter((m) => m.state === 'sent' && (all || this.receiptWaits.isOverdue(m.id)))
       if (sent.length > 0) await this.storeMessages(contact, sent)
+      this.receiptWaits.settle(contactId, all)
     })
   }
 
@@ -242,4 +278,9 @@ export class Outbox {
 function messagePayload (profile: StoredProfile, message: StoredMessage): ChatPayload {
   if (message.control != null) return { kind: 'group', id: messageIdFromString(message.id), sentAt: message.sentAt, control: message.control }
   return { kind: 'message', id: messageIdFromString(message.id), sentAt: message.sentAt, name: profile.name, text: message.text }
+}
+
+/** Not yet safe if this tab closed now: queued, or sent on a link with no receipt yet. */
+function isUnsafe (message: StoredMessage): boolean {
+  return message.state === 'pending' || message.state === 'sent'
 }

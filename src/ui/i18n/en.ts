@@ -2,6 +2,7 @@ import type { Entry } from './catalogue.ts'
 import { unreadEn } from './unread.en.ts'
 import { layoutEn } from './layout.en.ts'
 import { networkEn } from './network.en.ts'
+import { deliveryEn } from './delivery.en.ts'
 
 /**
  * English: the source catalogue. Every text a person sees in the UI is here, under a key
@@ -13,6 +14,7 @@ import { networkEn } from './network.en.ts'
 export const en = {
   ...unreadEn,
   ...layoutEn,
+  ...deliveryEn,
   'app.name': 'Murmur',
   'app.opening': 'Opening Murmur…',
   'app.storageFailed': 'Murmur could not open its storage: {detail}. Private windows and some settings block IndexedDB.',

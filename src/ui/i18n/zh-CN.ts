@@ -2,6 +2,7 @@ import type { Catalogue } from './catalogue.ts'
 import { unreadZhCN } from './unread.zh-CN.ts'
 import { layoutZhCN } from './layout.zh-CN.ts'
 import { networkZhCN } from './network.zh-CN.ts'
+import { deliveryZhCN } from './delivery.zh-CN.ts'
 
 /**
  * Simplified Chinese. Typed as a Catalogue: a key missing here, or one English does not
@@ -11,6 +12,7 @@ import { networkZhCN } from './network.zh-CN.ts'
 export const zhCN: Catalogue = {
   ...unreadZhCN,
   ...layoutZhCN,
+  ...deliveryZhCN,
   'app.name': 'Murmur',
   'app.opening': '正在打开 Murmur…',
   'app.storageFailed': 'Murmur 无法打开本地存储：{detail}。无痕窗口和某些浏览器设置会阻止 IndexedDB。',

@@ -5,6 +5,7 @@ import type { Messenger } from '../../app/messenger.ts'
 import { ContactsState } from './contacts-state.svelte.ts'
 import { ConversationState } from './conversation-state.svelte.ts'
 import { GroupsState } from './groups-state.svelte.ts'
+import { LeavingState } from './leaving-state.svelte.ts'
 import { NavigationState } from './navigation-state.svelte.ts'
 import { NetworkState } from './network-state.svelte.ts'
 import { ProfileState } from './profile-state.svelte.ts'
@@ -25,6 +26,7 @@ export class Session {
   readonly network: NetworkState
   readonly settings: SettingsState
   readonly summaries: SummariesState
+  readonly leaving: LeavingState
   readonly diagnostics: Diagnostics
 
   /**
@@ -42,6 +44,7 @@ export class Session {
     this.network = new NetworkState(messenger.connectivity)
     this.settings = new SettingsState(boot, messenger.conversations, messenger.pushSharing, pwa)
     this.diagnostics = boot.diagnostics
+    this.leaving = new LeavingState(messenger)
   }
 
   /** Reads what the screens show first, and starts hearing changes. */
@@ -51,6 +54,7 @@ export class Session {
       this.conversation.markSeen()
       this.groups.markSeen()
     })
+    this.leaving.attach()
     await this.settings.load()
     await this.contacts.refresh()
     // Not awaited: the list shows at once, and the counts and previews fill in as each history is read.
@@ -88,6 +92,7 @@ export class Session {
     switch (change.kind) {
       case 'contacts': await this.contacts.refresh(); return this.loadSummaries()
       case 'messages':
+        void this.leaving.recount()
         // The summary first: reading the open conversation then moves it on again.
         await this.summaries.directChanged(change.contactId, change.message)
         return this.conversation.changed(change.contactId, change.message)
