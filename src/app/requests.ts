@@ -6,6 +6,9 @@ import type { Connectivity } from './connectivity.ts'
 import { ProfileError } from './profile.ts'
 import { withLock } from './locks.ts'
 
+/** The name shown for a contact, for the UI (which takes only types from core). */
+export { displayName } from '../core/requests.ts'
+
 /** The profile setting: user ids the person blocked, oldest first (src/core/requests.ts BLOCKED_MAX). */
 export const BLOCKED_SETTING = 'blocked'
 

@@ -8,6 +8,7 @@ import { GroupsState } from './groups-state.svelte.ts'
 import { NavigationState } from './navigation-state.svelte.ts'
 import { NetworkState } from './network-state.svelte.ts'
 import { ProfileState } from './profile-state.svelte.ts'
+import { RequestsState } from './requests-state.svelte.ts'
 import type { PwaState } from './pwa-state.svelte.ts'
 import { SettingsState } from './settings-state.svelte.ts'
 
@@ -18,6 +19,7 @@ import { SettingsState } from './settings-state.svelte.ts'
 export class Session {
   readonly profile: ProfileState
   readonly contacts: ContactsState
+  readonly requests: RequestsState
   readonly conversation: ConversationState
   readonly groups: GroupsState
   readonly navigation: NavigationState
@@ -27,7 +29,8 @@ export class Session {
 
   constructor (private readonly messenger: Messenger, private readonly boot: Boot, readonly pwa: PwaState) {
     this.profile = new ProfileState(messenger.profile, boot)
-    this.contacts = new ContactsState(messenger.contacts, messenger.connectivity)
+    this.contacts = new ContactsState(messenger.contacts, messenger.connectivity, messenger.requests)
+    this.requests = new RequestsState(messenger.requests, messenger.conversations)
     this.conversation = new ConversationState(messenger.conversations, this.contacts)
     this.groups = new GroupsState(messenger.groups, messenger.contacts, this.contacts, { userId: messenger.userId, name: messenger.name })
     this.navigation = new NavigationState(this.conversation, this.groups)
@@ -42,6 +45,7 @@ export class Session {
     document.addEventListener('visibilitychange', () => { this.conversation.markSeen() })
     await this.settings.load()
     await this.contacts.refresh()
+    await this.requests.refresh()
   }
 
   /** Loads the network half after the first paint and connects. */
@@ -68,8 +72,8 @@ export class Session {
 
   private async onChange (change: MessengerChange): Promise<void> {
     switch (change.kind) {
-      case 'contacts': return this.contacts.refresh()
-      case 'messages': return this.conversation.changed(change.contactId, change.message)
+      case 'contacts': await this.requests.refresh(); return this.contacts.refresh()
+      case 'messages': await this.requests.changed(change.contactId); return this.conversation.changed(change.contactId, change.message)
       case 'status': return this.contacts.statusChanged(change.contactId)
       case 'relay': return this.network.relayChanged()
       case 'notice': this.conversation.notice = change.notice; return
