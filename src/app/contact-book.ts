@@ -8,7 +8,12 @@ import type { ComponentLogger, Logger } from '../diagnostics/index.ts'
 import type { ChangeBus } from './change-bus.ts'
 import type { Connectivity } from './connectivity.ts'
 import type { Profile } from './profile.ts'
-import { ProfileError } from './profile.ts'
+import { assertDisplayName, ProfileError } from './profile.ts'
+import { isContact } from '../core/requests.ts'
+
+function withoutRequest ({ request: _pending, ...contact }: StoredContact): StoredContact {
+  return contact
+}
 
 export interface ContactBookComponents {
   store: ContactStore
@@ -32,9 +37,15 @@ export class ContactBook {
     this.log = components.logger.forComponent('murmur:contacts')
   }
 
-  /** In the order they were added. */
+  /** Contacts (not message requests), in the order they were added. */
   async list (): Promise<StoredContact[]> {
-    return (await this.components.store.listContacts()).sort((a, b) => a.addedAt - b.addedAt)
+    return (await this.components.store.listContacts()).filter(isContact).sort((a, b) => a.addedAt - b.addedAt)
+  }
+
+  /** The person's own name for a contact; empty clears it, and the name they offered shows again. */
+  async rename (contactId: string, localName: string): Promise<void> {
+    const trimmed = localName.trim() === '' ? undefined : assertDisplayName(localName)
+    await this.update(contactId, ({ localName: _old, ...c }) => trimmed == null ? c : { ...c, localName: trimmed })
   }
 
   async get (userId: string): Promise<StoredContact | undefined> {
@@ -47,7 +58,9 @@ export class ContactBook {
     const publicKey = parsed.kind === 'invite' ? parsed.invite.publicKey : parsed.publicKey
     const userId = encodeUserId(publicKey)
     if (userId === this.components.profile.userId) throw new ProfileError('own-id', 'That is your own ID.')
-    const existing = await this.components.store.getContact(userId)
+    const found = await this.components.store.getContact(userId)
+    // Adding someone whose message request waits accepts it, history and all.
+    const existing = found == null ? undefined : withoutRequest(found)
     const invite = parsed.kind === 'invite' ? parsed.invite : undefined
     const contact: StoredContact = {
       ...existing,

@@ -86,9 +86,24 @@ export class Conversations {
       const updated = await this.components.store.advanceMessage(message.id, 'read')
       if (updated != null) this.components.bus.emit({ kind: 'messages', contactId, message: updated })
     }
-    if (await this.readReceipts()) {
+    // A message request learns nothing of what we read (src/core/requests.ts).
+    const contact = await this.components.store.getContact(contactId)
+    if (contact?.request !== true && await this.readReceipts()) {
       void this.components.outbox.acknowledge(contactId, { read: unread.map((m) => messageIdFromString(m.id)) })
     }
+  }
+
+  /** Deletes one message here (nobody else is told). */
+  async deleteMessage (contactId: string, messageId: string): Promise<void> {
+    await this.components.store.deleteMessages([messageId])
+    this.components.bus.emit({ kind: 'messages', contactId })
+  }
+
+  /** Deletes a conversation's shown history here; messages still waiting to go are kept. */
+  async clearHistory (contactId: string): Promise<void> {
+    const shown = await this.messages(contactId)
+    await this.components.store.deleteMessages(shown.filter((m) => m.direction === 'in' || !['pending', 'sent', 'stored'].includes(m.state)).map((m) => m.id))
+    this.components.bus.emit({ kind: 'messages', contactId })
   }
 
   async readReceipts (): Promise<boolean> {

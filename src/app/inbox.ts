@@ -3,6 +3,7 @@ import { decodeChatPayload, type ChatPayload } from '../core/chat-payload.ts'
 import { messageIdToString } from '../core/message-id.ts'
 import { sentAtOnArrival } from '../core/sent-time.ts'
 import { contactAfterPayload, contactWithPushNote } from '../core/key-pinning.ts'
+import { isContact } from '../core/requests.ts'
 import type { ContactStore, SealedEnvelope, StoredMessage } from '../core/ports/index.ts'
 import type { ComponentLogger, EventSink, Logger } from '../diagnostics/index.ts'
 import type { ChangeBus } from './change-bus.ts'
@@ -10,12 +11,20 @@ import type { Connectivity } from './connectivity.ts'
 import type { Outbox } from './mailbox/outbox.ts'
 import type { PayloadOrigin, SessionCrypto } from './session-crypto.ts'
 import type { PushSharing } from './push/push-sharing.ts'
+import type { Requests } from './requests.ts'
+
+/** What a blocked person sent: dropped on arrival, before it is opened. */
+export class BlockedError extends Error {
+  override name = 'BlockedError'
+  constructor () { super('A message from someone you blocked was dropped.') }
+}
 
 export interface InboxComponents {
   store: ContactStore
   crypto: SessionCrypto
   outbox: Outbox
   pushSharing: PushSharing
+  requests: Requests
   connectivity: Connectivity
   bus: ChangeBus
   /** Group control that rode the session (src/app/groups/). Throws on refusal. */
@@ -55,6 +64,8 @@ export class Inbox {
   async receiveAll (from: Uint8Array, payloads: Uint8Array[], now = Date.now(), via?: PayloadOrigin): Promise<ReceiveResult[]> {
     const { crypto, store, bus } = this.components
     const contactId = encodeUserId(from)
+    // Blocked: not opened, not stored, not acknowledged, not shown.
+    if (await this.components.requests.isBlocked(contactId)) return payloads.map(() => ({ ok: false, error: new BlockedError() }))
     const { results, known, contact, added, replies } = await crypto.openAll(contactId, from, payloads, async (batch) => {
       const known = await store.getContact(contactId)
       let contact = known
@@ -82,12 +93,15 @@ export class Inbox {
     }, via)
     if (contact !== known) {
       bus.emit({ kind: 'contacts' })
-      if (known == null && contact != null) this.components.connectivity.current()?.watch(contact)
+      // A message request is not looked for on the network until the person accepts it.
+      if (!isContact(known) && isContact(contact)) this.components.connectivity.current()?.watch(contact)
     }
+    // Anyone can write to us: requests and their messages are bounded, the oldest dropped.
+    if (contact?.request === true && added.length > 0) await this.components.requests.bound(contactId, known == null)
     // Their push token is now ours to poke.
     if (contact?.push !== known?.push) this.components.events.emit('push:note-stored', { contactId })
     // They now know us both ways: hand them our push token, if we have one.
-    if (contact?.knowsUs === true && known?.knowsUs !== true) {
+    if (isContact(contact) && contact.knowsUs === true && known?.knowsUs !== true) {
       this.components.pushSharing.shareWith(contactId).catch((err: unknown) => { this.log.error('sharing the push token with %s failed', contactId, err) })
     }
     // One change for a batch: the UI reads the conversation once, not once per message.

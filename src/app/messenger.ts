@@ -12,6 +12,8 @@ import { Outbox } from './mailbox/outbox.ts'
 import { createProfile, loadProfile, Profile } from './profile.ts'
 import { createPushPoker } from './push/push-poker.ts'
 import { PushSharing } from './push/push-sharing.ts'
+import { Requests } from './requests.ts'
+import { isContact } from '../core/requests.ts'
 import { SessionCrypto, type OpenPayload } from './session-crypto.ts'
 
 /** How often every tab asks a few group members for messages gossip may have missed. */
@@ -41,6 +43,7 @@ export class Messenger implements NetworkHost {
   readonly groups: Groups
   readonly duties: LeaderDuties
   readonly pushSharing: PushSharing
+  readonly requests: Requests
   private readonly inbox: Inbox
   private readonly outbox: Outbox
   private readonly crypto: SessionCrypto
@@ -58,7 +61,7 @@ export class Messenger implements NetworkHost {
       prekeyRotated: (prekeyRecord) => { this.connectivity.current()?.setPrekeyRecord(prekeyRecord) },
       log: logger.forComponent('murmur:session-crypto')
     })
-    this.profile = new Profile({ record, crypto: this.crypto })
+    this.profile = new Profile({ record, crypto: this.crypto, store })
     const userId = this.profile.userId
     this.bus = new ChangeBus({ profileId: userId, logger, beforeOtherTab: async (change) => { await this.onOtherTab(change) } })
     this.connectivity = new Connectivity(this.bus)
@@ -77,15 +80,20 @@ export class Messenger implements NetworkHost {
       store, profile: this.profile, bus: this.bus, connectivity: this.connectivity, logger,
       keyAccepted: (contactId) => { this.outbox.deliver(contactId, true).catch((err: unknown) => { this.log.error('delivery to %s failed', contactId, err) }) }
     })
+    this.requests = new Requests({
+      store, bus: this.bus, connectivity: this.connectivity, logger,
+      accepted: (contactId) => { this.pushSharing.shareWith(contactId).catch((err: unknown) => { this.log.error('sharing the push token with %s failed', contactId, err) }) }
+    })
     this.conversations = new Conversations({ store, outbox: this.outbox, bus: this.bus, logger })
     this.groups = new Groups({
       store, network, bus: this.bus, events, logger,
-      self: { userId, name: this.profile.name },
+      self: { userId, get name () { return record.name } },
       sendControl: async (to, control) => { await this.conversations.sendControl(to, control) },
-      ensureMember: async (member) => { await this.contacts.ensureMember(member) }
+      ensureMember: async (member) => { await this.contacts.ensureMember(member) },
+      knows: async (userId) => isContact(await store.getContact(userId))
     })
     this.inbox = new Inbox({
-      store, crypto: this.crypto, outbox: this.outbox, pushSharing: this.pushSharing, connectivity: this.connectivity, bus: this.bus, events, logger,
+      store, crypto: this.crypto, outbox: this.outbox, pushSharing: this.pushSharing, requests: this.requests, connectivity: this.connectivity, bus: this.bus, events, logger,
       groupControl: async (from, control) => { await this.groups.onControl(from, control) }
     })
     const reader = new MailboxReader({
@@ -122,7 +130,7 @@ export class Messenger implements NetworkHost {
   async attachNetwork (network: Network): Promise<void> {
     this.connectivity.attach(network)
     network.setPrekeyRecord(await this.crypto.currentPrekeyRecord())
-    for (const contact of await this.store.listContacts()) network.watch(contact)
+    for (const contact of await this.store.listContacts()) if (isContact(contact)) network.watch(contact)
     this.groups.joinTopics()
     this.catchUpTimer = setInterval(() => { this.groups.catchUp() }, GROUP_CATCH_UP_MS)
     this.duties.stand()
@@ -184,7 +192,7 @@ export class Messenger implements NetworkHost {
   private async onOtherTab (change: { kind: string, groupId?: string }): Promise<void> {
     const network = this.connectivity.current()
     if (change.kind === 'contacts' && network != null) {
-      for (const contact of await this.store.listContacts()) network.watch(contact)
+      for (const contact of await this.store.listContacts()) if (isContact(contact)) network.watch(contact)
     }
     if (change.kind === 'group-messages' && change.groupId != null) await this.groups.reload(change.groupId)
     if (change.kind === 'groups') await this.groups.start()

@@ -59,22 +59,39 @@ export async function createProfile (store: ProfileStore & PrekeyStore, name: st
 export interface ProfileComponents {
   record: StoredProfile
   crypto: SessionCrypto
+  store: ProfileStore
 }
 
 /** Who this profile is, and the invite it hands out. */
 export class Profile {
   readonly record: StoredProfile
   readonly identity: Identity
-  readonly name: string
   readonly userId: string
   private readonly crypto: SessionCrypto
+  private readonly store: ProfileStore
 
   constructor (components: ProfileComponents) {
     this.record = components.record
     this.crypto = components.crypto
+    this.store = components.store
     this.identity = { publicKey: this.record.publicKey, secretKey: this.record.secretKey }
-    this.name = this.record.name
     this.userId = encodeUserId(this.record.publicKey)
+  }
+
+  /** Our display name: every message we send carries it, so contacts learn a new one with our next message. */
+  get name (): string { return this.record.name }
+
+  /**
+   * A new display name, stored, then used from the next message and invite on. The record
+   * is the one the outbox and the groups read (the composition root hands out this object).
+   */
+  async rename (name: string): Promise<void> {
+    const trimmed = assertDisplayName(name)
+    await withLock('murmur:profile', async () => {
+      const stored = await this.store.loadProfile()
+      if (stored != null) await this.store.saveProfile({ ...stored, name: trimmed })
+    })
+    this.record.name = trimmed
   }
 
   /** The invite carries our signed prekey, so a first message is encrypted even with an empty DHT. */

@@ -11,9 +11,10 @@ import type { StoredContact } from './ports/records.ts'
 
 /**
  * The contact record after an authenticated payload from `userId` under `dhKey`. Someone
- * who writes first (a message, not any other payload) becomes a contact named as they
- * wrote; `undefined` means no contact (a non-message from a stranger). Returns `known`
- * itself when nothing changes.
+ * who writes first (a message, not any other payload) becomes a message request named as
+ * they wrote (src/core/requests.ts), a contact only once the person accepts; `undefined`
+ * means no record (a non-message from a stranger). A message carries its writer's current
+ * name, so a renamed contact is renamed here too. Returns `known` itself when nothing changes.
  */
 export function contactAfterPayload (
   known: StoredContact | undefined,
@@ -24,14 +25,24 @@ export function contactAfterPayload (
   const { userId, publicKey, dhKey } = sender
   if (known == null) {
     if (payload?.kind !== 'message') return undefined
-    return { userId, publicKey, name: payload.name, relays: [], addedAt: now, dhIdentityKey: dhKey, knowsUs: true }
+    return { userId, publicKey, name: payload.name, relays: [], addedAt: now, dhIdentityKey: dhKey, knowsUs: true, request: true }
   }
+  const renamed = withOfferedName(known, payload, dhKey)
+  if (renamed !== known) return contactAfterPayload(renamed, sender, undefined, now)
   // They encrypted for us, so they know our keys: from now on we write to the pair's slots.
   if (known.dhIdentityKey == null) return { ...known, dhIdentityKey: dhKey, knowsUs: true }
   if (!equals(known.dhIdentityKey, dhKey) && (known.changedDhIdentityKey == null || !equals(known.changedDhIdentityKey, dhKey))) {
     return { ...known, changedDhIdentityKey: dhKey }
   }
   return known.knowsUs === true ? known : { ...known, knowsUs: true }
+}
+
+/** The name a message carries, taken as their offered name (under the pinned key only). */
+function withOfferedName (known: StoredContact, payload: ChatPayload | undefined, dhKey: Uint8Array): StoredContact {
+  if (payload?.kind !== 'message' || payload.name === known.name) return known
+  // A key that changed waits for the person; so does the name it brings.
+  if (known.dhIdentityKey != null && !equals(known.dhIdentityKey, dhKey)) return known
+  return { ...known, name: payload.name }
 }
 
 /**

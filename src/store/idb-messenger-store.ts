@@ -126,6 +126,22 @@ export function createIdbMessengerStore (db: MurmurDatabase, sealer: RecordSeale
       const tx = db.transaction('contacts', 'readwrite', STRICT)
       await Promise.all([tx.store.put({ ref, sealed: sealer.seal('contacts', ref, contact) }), tx.done])
     },
+    deleteContact: async (userId) => {
+      const c = conv(userId)
+      const tx = db.transaction(['contacts', 'sessions', 'kv', 'messages'], 'readwrite', STRICT)
+      const keys = await tx.objectStore('messages').index('by-conversation').getAllKeys(IDBKeyRange.bound([c, -Infinity], [c, Infinity]))
+      await Promise.all([
+        tx.objectStore('contacts').delete(contactRef(userId)),
+        tx.objectStore('sessions').delete(sessionRef(userId)),
+        tx.objectStore('kv').delete(refs.mailboxWriter(userId)),
+        ...keys.map(async (key) => tx.objectStore('messages').delete(key)),
+        tx.done
+      ])
+    },
+    deleteMessages: async (ids) => {
+      const tx = db.transaction('messages', 'readwrite', STRICT)
+      await Promise.all([...ids.map(async (id) => tx.store.delete(id)), tx.done])
+    },
     listMessages: async (contactId) => {
       const c = conv(contactId)
       const rows = await db.getAllFromIndex('messages', 'by-conversation', IDBKeyRange.bound([c, -Infinity], [c, Infinity]))

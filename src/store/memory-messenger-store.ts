@@ -29,6 +29,13 @@ export function createMemoryMessengerStore (): MessengerStore {
       return c == null ? undefined : clone(c)
     },
     putContact: async (c) => { contacts.set(c.userId, clone(c)) },
+    deleteContact: async (userId) => {
+      contacts.delete(userId)
+      sessions.delete(userId)
+      writers.delete(userId)
+      for (const m of [...messages.values()]) if (m.contactId === userId) messages.delete(m.id)
+    },
+    deleteMessages: async (ids) => { for (const id of ids) messages.delete(id) },
     listMessages: async (contactId) =>
       [...messages.values()].filter((m) => m.contactId === contactId).sort(compareMessages).map((m) => clone(m)),
     addMessage: async (m) => {

@@ -42,6 +42,7 @@ function session (): Session {
 
 export const useProfile = (): Session['profile'] => session().profile
 export const useContacts = (): Session['contacts'] => session().contacts
+export const useRequests = (): Session['requests'] => session().requests
 export const useConversation = (): Session['conversation'] => session().conversation
 export const useGroups = (): Session['groups'] => session().groups
 export const useNavigation = (): Session['navigation'] => session().navigation

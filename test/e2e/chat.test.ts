@@ -3,7 +3,7 @@ import type { Browser, Page } from 'playwright-core'
 import { startRelay, type RunningRelay } from '../harness/relay.ts'
 import { launchSharedBrowser, openPersonBrowser, openPersonInBrowser, policyViolations, webrtcStats } from '../harness/browser.ts'
 import {
-  addContact, createProfile, inviteLink, messageItems, openConversation, sendMessage,
+  acceptRequest, addContact, createProfile, inviteLink, messageItems, openConversation, sendMessage,
   waitForMessage, waitForStatus, waitUntil
 } from '../harness/person.ts'
 
@@ -25,7 +25,8 @@ async function chatBothWays (ann: Page, bob: Page): Promise<void> {
 
   await sendMessage(ann, 'Hello Bob, this is Ann')
   await waitForStatus(ann, 'direct')
-  // Bob did not add Ann: she appears in his contacts when her first message arrives.
+  // Bob did not add Ann: her first message is a message request; he accepts it.
+  await acceptRequest(bob, 'Ann')
   await openConversation(bob, 'Ann')
   await waitForMessage(bob, 'Hello Bob, this is Ann')
   await waitForStatus(bob, 'direct')
@@ -97,6 +98,7 @@ describe('two people chat', () => {
       await ann.page.getByRole('navigation', { name: 'Contacts' }).getByRole('button', { name: /^Dan/ }).waitFor()
       expect(ann.page.url()).not.toContain('#/i/')
       await sendMessage(ann.page, 'opened your link')
+      await acceptRequest(dan.page, 'Ann')
       await openConversation(dan.page, 'Ann')
       await waitForMessage(dan.page, 'opened your link')
     } finally {
@@ -116,6 +118,7 @@ describe('two people chat', () => {
       await addContact(ann.page, carolId)
       await sendMessage(ann.page, 'found you by ID')
       await waitForStatus(ann.page, 'direct')
+      await acceptRequest(carol.page, 'Ann')
       await openConversation(carol.page, 'Ann')
       await waitForMessage(carol.page, 'found you by ID')
     } finally {

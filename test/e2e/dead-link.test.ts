@@ -5,7 +5,7 @@ import {
   closePersonInBrowser, killPersonBrowser, launchSharedBrowser, openPersonBrowser, openPersonInBrowser, type PersonBrowser
 } from '../harness/browser.ts'
 import {
-  addContact, createProfile, inviteLink, messageItems, openConversation, sendMessage, waitForMessage, waitForStatus, waitUntil
+  acceptRequest, addContact, createProfile, inviteLink, messageItems, openConversation, sendMessage, waitForMessage, waitForStatus, waitUntil
 } from '../harness/person.ts'
 
 /**
@@ -65,6 +65,8 @@ async function annAndBenChatting (): Promise<{ ann: PersonBrowser, ben: PersonBr
   await addContact(ann.page, link)
   await openConversation(ann.page, 'Ben')
   await sendMessage(ann.page, 'are you there?')
+  // Ben did not add Ann: her first message is a message request; he accepts it.
+  await acceptRequest(ben.page, 'Ann', 60_000)
   await openConversation(ben.page, 'Ann')
   await waitForMessage(ben.page, 'are you there?', 60_000)
   await sendMessage(ben.page, 'yes')

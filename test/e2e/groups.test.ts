@@ -6,7 +6,8 @@ import { addContact, createGroup, createProfile, groupButton, inviteLink, openGr
 
 /**
  * Groups for real: five people, each in their own Chromium process, through the relay and
- * then over direct WebRTC. Only Ann knows everyone; the others meet through the group (their
+ * then over direct WebRTC. Only Ann knows everyone (and each knows Ann: only a contact's invitation puts
+ * someone in a group); the others meet through the group (their
  * sessions and sender keys are set up over links the group makes). Gossip, sync and the
  * causal order are the app's real ones.
  */
@@ -25,9 +26,13 @@ beforeAll(async () => {
     people.set(name, person)
     await createProfile(person.page, name)
   }
+  // Only a contact's invitation puts someone in a group: each member adds Ann's invite too.
+  const annLink = await inviteLink(page('Ann'))
   for (const name of NAMES.slice(1)) {
     await addContact(page('Ann'), await inviteLink(page(name)))
     await waitForContact(page('Ann'), name)
+    await addContact(page(name), annLink)
+    await waitForContact(page(name), 'Ann')
   }
 }, 240_000)
 

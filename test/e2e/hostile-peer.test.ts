@@ -4,7 +4,7 @@ import { multiaddr } from '@multiformats/multiaddr'
 import type { Libp2p } from 'libp2p'
 import { startRelay, type RunningRelay } from '../harness/relay.ts'
 import { openPersonBrowser, type PersonBrowser } from '../harness/browser.ts'
-import { addContact, createProfile, inviteLink, messageItems, openConversation, ownId, sendMessage, waitForMessage, waitUntil } from '../harness/person.ts'
+import { acceptRequest, addContact, createProfile, inviteLink, messageItems, openConversation, ownId, sendMessage, waitForMessage, waitUntil } from '../harness/person.ts'
 import { createTestPeer } from '../harness/test-peer.ts'
 import { decodeUserId } from '../../src/core/user-id.ts'
 import { decodePresence, presenceKey } from '../../src/core/presence.ts'
@@ -83,6 +83,7 @@ it('garbage and an oversized frame on /murmur/dm/1.0.0 change nothing, and the t
     await createProfile(ann.page, 'Ann')
     await addContact(ann.page, await inviteLink(bob.page))
     await sendMessage(ann.page, 'still there?')
+    await acceptRequest(bob.page, 'Ann')
     await openConversation(bob.page, 'Ann')
     await waitForMessage(bob.page, 'still there?')
     const contacts = await bob.page.getByRole('navigation', { name: 'Contacts' }).getByRole('button').allTextContents()

@@ -4,6 +4,7 @@ import type { Browser, Page } from 'playwright-core'
 import { startRelay, type RunningRelay } from '../harness/relay.ts'
 import { closePersonInBrowser, launchSharedBrowser, openPersonBrowser, openPersonInBrowser, type PersonBrowser } from '../harness/browser.ts'
 import {
+  acceptRequest,
   addContact, createProfile, inviteLink, messageItems, openConversation, sendMessage, waitUntil
 } from '../harness/person.ts'
 
@@ -108,6 +109,7 @@ describe('offline delivery through DHT mailboxes', { timeout: 300_000 }, () => {
     await ann.close()
 
     const bob = await personBrowser(relay.url, bobDir)
+    await acceptRequest(bob.page, 'Ann', 120_000)
     await openConversation(bob.page, 'Ann')
     await waitUntil(async () => (await incomingTexts(bob.page)).length >= 20, 'all 20 at Bob', 120_000)
     expect(await incomingTexts(bob.page)).toEqual(texts)
@@ -138,6 +140,7 @@ describe('offline delivery through DHT mailboxes', { timeout: 300_000 }, () => {
     await relay.stop({ keepData: true })
     relay = await startRelay({ dataDir: relay.dataDir, args: ports })
     const bob = await personBrowser(relay.url, bobDir)
+    await acceptRequest(bob.page, 'Ann', 120_000)
     await openConversation(bob.page, 'Ann')
     await waitUntil(async () => (await incomingTexts(bob.page)).length >= 3, 'all 3 at Bob after the restart', 120_000)
     expect(await incomingTexts(bob.page)).toEqual(texts)
@@ -191,6 +194,7 @@ describe('offline delivery through DHT mailboxes', { timeout: 300_000 }, () => {
     const kept = (await again.page.getByRole('log', { name: 'Messages' }).locator('li.out .text').allTextContents())
     expect(kept.length).toBeGreaterThan(0)
     expect(texts.slice(0, kept.length)).toEqual(kept) // what was accepted is a prefix, in order
+    await acceptRequest(bob.page, 'Ann', 120_000)
     await openConversation(bob.page, 'Ann')
     await waitUntil(async () => (await incomingTexts(bob.page)).length >= kept.length, 'every kept message at Bob', 120_000)
     await waitUntil(async () => {

@@ -5,7 +5,7 @@ import type { Page } from 'playwright-core'
 import { LevelDatastore } from 'datastore-level'
 import { startRelay, type RunningRelay } from '../harness/relay.ts'
 import { openPersonBrowser, type PersonBrowser } from '../harness/browser.ts'
-import { addContact, createProfile, inviteLink, openConversation, sendMessage, waitForMessage } from '../harness/person.ts'
+import { acceptRequest, addContact, createProfile, inviteLink, openConversation, sendMessage, waitForMessage } from '../harness/person.ts'
 
 let relay: RunningRelay
 let ann: PersonBrowser
@@ -63,6 +63,7 @@ it('no relay file or log, no DHT record on any node and no stored history holds 
   await createProfile(bob.page, 'Bob')
   await addContact(ann.page, await inviteLink(bob.page))
   await sendMessage(ann.page, SECRET_A)
+  await acceptRequest(bob.page, 'Ann')
   await openConversation(bob.page, 'Ann')
   await waitForMessage(bob.page, SECRET_A)
   await sendMessage(bob.page, SECRET_B)

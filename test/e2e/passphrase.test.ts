@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, expect, it } from 'vitest'
 import { startRelay, type RunningRelay } from '../harness/relay.ts'
 import { openPersonBrowser } from '../harness/browser.ts'
-import { addContact, createProfile, inviteLink, openConversation, sendMessage, waitForMessage, waitUntil } from '../harness/person.ts'
+import { acceptRequest, addContact, createProfile, inviteLink, openConversation, sendMessage, waitForMessage, waitUntil } from '../harness/person.ts'
 
 let relay: RunningRelay
 
@@ -16,6 +16,7 @@ it('a profile with a passphrase shows nothing until it is unlocked; a wrong pass
     await createProfile(bob.page, 'Bob')
     await addContact(ann.page, await inviteLink(bob.page))
     await sendMessage(ann.page, 'a secret for later')
+    await acceptRequest(bob.page, 'Ann')
     await openConversation(bob.page, 'Ann')
     await waitForMessage(bob.page, 'a secret for later')
 

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Page } from 'playwright-core'
 import { startRelay, type RunningRelay } from '../harness/relay.ts'
 import { openPersonBrowser, type PersonBrowser } from '../harness/browser.ts'
-import { addContact, createProfile, inviteLink, openConversation, sendMessage, waitForMessage, waitUntil } from '../harness/person.ts'
+import { acceptRequest, addContact, createProfile, inviteLink, openConversation, sendMessage, waitForMessage, waitUntil } from '../harness/person.ts'
 import { registrationId, waitForController } from '../harness/service-worker.ts'
 import { pageEvents } from '../harness/events.ts'
 import {
@@ -102,6 +102,7 @@ describe('content-free push between contacts', { timeout: 240_000 }, () => {
     await addContact(ann.page, await inviteLink(bob.page))
     await openConversation(ann.page, 'Bob')
     await sendMessage(ann.page, 'hello Bob')
+    await acceptRequest(bob.page, 'Ann')
     await openConversation(bob.page, 'Ann')
     await waitForMessage(bob.page, 'hello Bob')
 

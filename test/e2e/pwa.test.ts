@@ -5,7 +5,7 @@ import { join } from 'node:path'
 import type { BrowserContext, Page } from 'playwright-core'
 import { startRelay, type RunningRelay } from '../harness/relay.ts'
 import { openPersonBrowser, policyViolations, type PersonBrowser } from '../harness/browser.ts'
-import { addContact, createProfile, inviteLink, openConversation, sendMessage, waitForMessage, waitUntil } from '../harness/person.ts'
+import { acceptRequest, addContact, createProfile, inviteLink, openConversation, sendMessage, waitForMessage, waitUntil } from '../harness/person.ts'
 import { registrationId, waitForController } from '../harness/service-worker.ts'
 
 // The relay serves a copy of the built app, so one test can publish a "new version" by
@@ -93,6 +93,7 @@ describe('Murmur as an installed app', () => {
       await addContact(bob.page, await inviteLink(ann.page))
       await openConversation(bob.page, 'Ann')
       await sendMessage(bob.page, SECRET_TEXT)
+      await acceptRequest(ann.page, 'Bob Pushkin')
       await openConversation(ann.page, 'Bob Pushkin')
       await waitForMessage(ann.page, SECRET_TEXT)
     } finally {

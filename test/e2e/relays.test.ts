@@ -7,6 +7,7 @@ import { removeDir, startRelay, type RunningRelay } from '../harness/relay.ts'
 import { prepareRelayIdentity } from '../harness/relay-identity.ts'
 import { launchSharedBrowser, openPersonInBrowser } from '../harness/browser.ts'
 import {
+  acceptRequest,
   addContact, createProfile, inviteLink, openConversation, sendMessage, waitForMessage, waitForStatus, waitUntil
 } from '../harness/person.ts'
 
@@ -66,6 +67,7 @@ it('two people on different relays find each other, and keep chatting when a rel
   await openConversation(ann, 'Bob')
   await sendMessage(ann, 'Ann through relay A')
   await waitForStatus(ann, 'direct', 60_000)
+  await acceptRequest(bob, 'Ann')
   await openConversation(bob, 'Ann')
   await waitForMessage(bob, 'Ann through relay A')
   await sendMessage(bob, 'Bob through relay C')

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest'
 import { startRelay, type RunningRelay } from '../harness/relay.ts'
 import { openPersonBrowser } from '../harness/browser.ts'
 import {
+  acceptRequest,
   addContact, createProfile, inviteLink, messageItems, openConversation, sendMessage,
   waitForMessage, waitForStatus
 } from '../harness/person.ts'
@@ -19,6 +20,7 @@ it('after a reload, and after closing and reopening the browser, history is ther
     await createProfile(bob.page, 'Bob')
     await addContact(ann.page, await inviteLink(bob.page))
     await sendMessage(ann.page, 'before the reload')
+    await acceptRequest(bob.page, 'Ann')
     await openConversation(bob.page, 'Ann')
     await waitForMessage(bob.page, 'before the reload')
 

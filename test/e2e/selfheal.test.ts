@@ -8,7 +8,7 @@ import { openPersonBrowser, type PersonBrowser } from '../harness/browser.ts'
 import { freePort } from '../harness/free-port.ts'
 import { waitForController } from '../harness/service-worker.ts'
 import {
-  addContact, connectionStatus, createProfile, inviteLink, openConversation, sendMessage, waitForMessage, waitForStatus, waitUntil
+  acceptRequest, addContact, connectionStatus, createProfile, inviteLink, openConversation, sendMessage, waitForMessage, waitForStatus, waitUntil
 } from '../harness/person.ts'
 
 let dataDir: string
@@ -67,6 +67,8 @@ it('a tab opened while the relay is down says it is waiting, and connects by its
   await addContact(ann.page, await inviteLink(bob.page))
   await openConversation(ann.page, 'Bob')
   await sendMessage(ann.page, 'hello while the relay is up')
+  // Bob did not add Ann: her first message is a message request; he accepts it.
+  await acceptRequest(bob.page, 'Ann')
   await openConversation(bob.page, 'Ann')
   await waitForMessage(bob.page, 'hello while the relay is up')
   await waitForStatus(ann.page, 'direct', 60_000)

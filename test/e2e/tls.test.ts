@@ -5,7 +5,7 @@ import { join } from 'node:path'
 import type { Browser, Page } from 'playwright-core'
 import { startRelay, type RunningRelay } from '../harness/relay.ts'
 import { launchSharedBrowser, openPersonInBrowser, peerConnectionConfigurations, webrtcStats } from '../harness/browser.ts'
-import { addContact, createProfile, inviteLink, openConversation, sendMessage, waitForMessage, waitForStatus } from '../harness/person.ts'
+import { acceptRequest, addContact, createProfile, inviteLink, openConversation, sendMessage, waitForMessage, waitForStatus } from '../harness/person.ts'
 import { hasNginx, startNginx } from '../harness/nginx.ts'
 import { makeLocalhostCertificate, type TestCertificate } from '../support/tls-cert.ts'
 
@@ -45,6 +45,7 @@ async function chatOverHttps (url: string): Promise<{ ann: Page, relays: string[
   await openConversation(ann, 'Bob')
   await sendMessage(ann, 'Hello over https')
   await waitForStatus(ann, 'direct')
+  await acceptRequest(bob, 'Ann')
   await openConversation(bob, 'Ann')
   await waitForMessage(bob, 'Hello over https')
   await sendMessage(bob, 'and back, signalled over wss')

@@ -5,6 +5,7 @@ import { startRelay, type RunningRelay } from '../harness/relay.ts'
 import { startCoturn, type RunningCoturn } from '../harness/coturn.ts'
 import { launchSharedBrowser, openPersonInBrowser, peerConnectionConfigurations, webrtcStats } from '../harness/browser.ts'
 import {
+  acceptRequest,
   addContact, connectionStatus, createProfile, inviteLink, openConversation, sendMessage, waitForMessage, waitForStatus
 } from '../harness/person.ts'
 
@@ -54,6 +55,7 @@ describe('a relay configured with a TURN server', () => {
     await openConversation(ann, 'Bob')
     await sendMessage(ann, 'Hello through TURN')
     await waitForStatus(ann, 'via TURN', 60_000)
+    await acceptRequest(bob, 'Ann')
     await openConversation(bob, 'Ann')
     await waitForMessage(bob, 'Hello through TURN')
     await waitForStatus(bob, 'via TURN')

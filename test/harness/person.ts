@@ -33,6 +33,18 @@ export async function waitForContact (page: Page, name: string, timeout = 30_000
   await contactButton(page, name).waitFor({ timeout })
 }
 
+/** `name`'s entry under "Message requests": someone who wrote first and is not a contact yet. */
+export function requestItem (page: Page, name: string): Locator {
+  return page.getByRole('region', { name: 'Message requests' }).getByRole('listitem')
+    .filter({ has: page.getByText(`${name} (unverified name)`, { exact: true }) })
+}
+
+/** Accepts `name`'s message request once it shows: they become a contact, history kept. */
+export async function acceptRequest (page: Page, name: string, timeout = 30_000): Promise<void> {
+  await requestItem(page, name).getByRole('button', { name: 'Accept' }).click({ timeout })
+  await waitForContact(page, name, timeout)
+}
+
 export async function openConversation (page: Page, name: string): Promise<void> {
   await contactButton(page, name).click()
 }

@@ -2,7 +2,7 @@ import type { Browser, BrowserContextOptions, Page } from 'playwright-core'
 import { en } from '../../src/ui/i18n/en.ts'
 import { zhCN } from '../../src/ui/i18n/zh-CN.ts'
 import { closePersonInBrowser, openPersonInBrowser } from './browser.ts'
-import { createProfile, inviteLink, openConversation, sendMessage } from './person.ts'
+import { acceptRequest, createProfile, inviteLink, openConversation, sendMessage } from './person.ts'
 
 /**
  * A walk through every main screen of Murmur, as one person on one device, with a second
@@ -63,6 +63,8 @@ export async function walkScreens (browser: Browser, url: string, options: WalkO
     await button(t('addContact.submit')).click()
     const words = WORDS[locale(options)]
     await say(page, t, log, words.ask)
+    // The peer did not add me: my first message is a message request there; it accepts.
+    await acceptRequest(peer, names.me)
     await openConversation(peer, names.me)
     await sendMessage(peer, words.answer)
     await log.getByRole('listitem').filter({ hasText: words.answer }).waitFor({ timeout: 30_000 })

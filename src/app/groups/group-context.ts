@@ -12,6 +12,7 @@ export type GroupErrorReason =
   | 'no-members' // a new group needs someone besides us
   | 'remove-self' // the admin removing themselves (leaving is "Leave group")
   | 'not-admin' // only the admin adds and removes members
+  | 'not-contact' // an invitation from someone who is not our contact
 
 /** A group action refused; the UI words it by `reason` (src/ui/i18n/errors.ts). */
 export class GroupError extends ReasonedError<GroupErrorReason> {
@@ -29,6 +30,8 @@ export interface GroupsComponents {
   sendControl: (userId: string, control: Uint8Array) => Promise<void>
   /** Makes sure a member we never met is a contact we can hold a session with. */
   ensureMember: (member: GroupMember) => Promise<void>
+  /** Whether `userId` is an accepted contact (not a message request, not a stranger). */
+  knows: (userId: string) => Promise<boolean>
   bus: ChangeBus
   events: EventSink
   logger: ComponentLogger

@@ -81,6 +81,11 @@ export class GroupMembership {
     if (current?.removed === true) return
     if (judgeStateUpdate(current?.state, state, from) === 'same') return
     if (!isMember(state, self.userId)) return
+    // docs/SECURITY.md, "Who reaches me": only a contact puts us in a group. A stranger's
+    // invitation would make every member it names a contact the network half looks for.
+    if (current == null && !await this.components.knows(from)) {
+      throw new GroupError('not-contact', 'A group invitation from someone who is not a contact was ignored.')
+    }
     const secretChanged = current == null || !sameBytes(current.state.secret, state.secret)
     let group = settleKeys({ ...(current ?? newGroupRecord(state, this.now())), state })
     if (current == null) group = await this.keys.takeUnknownGroupKeys(group)

@@ -44,7 +44,8 @@ export class PushSharing {
     // One tab at a time, so two tabs do not both send the same note.
     await withLock('murmur:push-share', async () => {
       const contact = await this.store.getContact(contactId)
-      if (contact?.knowsUs !== true || contact.changedDhIdentityKey != null) return
+      // A message request gets nothing until the person accepts it (src/core/requests.ts).
+      if (contact?.knowsUs !== true || contact.request === true || contact.changedDhIdentityKey != null) return
       const registration = await loadPushRegistration(this.store)
       const gateway = registration?.gatewayOrigin ?? ''
       const token = registration?.token ?? ''

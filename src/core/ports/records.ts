@@ -30,7 +30,15 @@ export interface StoredContact {
   /** Printable user id (src/core/user-id.ts); the primary key. */
   userId: string
   publicKey: Uint8Array
+  /** The name they (or the admin of a group we share) offered; their latest message updates it. */
   name: string
+  /** The person's own name for them (src/core/requests.ts displayName): wins over `name`; absent falls back. */
+  localName?: string
+  /**
+   * A message request: they wrote first and the person has not accepted them. Not a
+   * contact: not watched, not told our push token, no read receipts (src/core/requests.ts).
+   */
+  request?: boolean
   /** Relays the contact said it uses (from its invite). */
   relays: string[]
   addedAt: number

@@ -19,6 +19,11 @@ export interface ContactStore {
   listContacts: () => Promise<StoredContact[]>
   getContact: (userId: string) => Promise<StoredContact | undefined>
   putContact: (contact: StoredContact) => Promise<void>
+  /**
+   * Forgets a contact (or a message request) in ONE transaction: the record, its sessions,
+   * its mailbox writer state and its whole conversation.
+   */
+  deleteContact: (userId: string) => Promise<void>
 }
 
 /** One conversation's messages, both directions. */
@@ -39,6 +44,8 @@ export interface HistoryStore {
    * undefined returned: a contact's receipt speaks only for messages it received.
    */
   advanceOnReceipt: (contactId: string, id: string, state: 'delivered' | 'read') => Promise<StoredMessage | undefined>
+  /** Removes messages by id (locally; nobody is told). Unknown ids are skipped. */
+  deleteMessages: (ids: string[]) => Promise<void>
   /** Incoming messages of a contact not yet marked read, oldest first. */
   unreadMessages: (contactId: string) => Promise<StoredMessage[]>
 }

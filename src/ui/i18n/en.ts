@@ -3,6 +3,7 @@ import { unreadEn } from './unread.en.ts'
 import { layoutEn } from './layout.en.ts'
 import { networkEn } from './network.en.ts'
 import { deliveryEn } from './delivery.en.ts'
+import { peopleEn } from './people.en.ts'
 
 /**
  * English: the source catalogue. Every text a person sees in the UI is here, under a key
@@ -15,6 +16,7 @@ export const en = {
   ...unreadEn,
   ...layoutEn,
   ...deliveryEn,
+  ...peopleEn,
   'app.name': 'Murmur',
   'app.opening': 'Opening Murmur…',
   'app.storageFailed': 'Murmur could not open its storage: {detail}. Private windows and some settings block IndexedDB.',

@@ -3,6 +3,7 @@ import { unreadZhCN } from './unread.zh-CN.ts'
 import { layoutZhCN } from './layout.zh-CN.ts'
 import { networkZhCN } from './network.zh-CN.ts'
 import { deliveryZhCN } from './delivery.zh-CN.ts'
+import { peopleZhCN } from './people.zh-CN.ts'
 
 /**
  * Simplified Chinese. Typed as a Catalogue: a key missing here, or one English does not
@@ -13,6 +14,7 @@ export const zhCN: Catalogue = {
   ...unreadZhCN,
   ...layoutZhCN,
   ...deliveryZhCN,
+  ...peopleZhCN,
   'app.name': 'Murmur',
   'app.opening': '正在打开 Murmur…',
   'app.storageFailed': 'Murmur 无法打开本地存储：{detail}。无痕窗口和某些浏览器设置会阻止 IndexedDB。',

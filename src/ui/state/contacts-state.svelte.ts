@@ -1,5 +1,6 @@
 import type { ContactBook } from '../../app/contact-book.ts'
 import type { Connectivity } from '../../app/connectivity.ts'
+import type { Requests } from '../../app/requests.ts'
 import type { ConnectionStatus, StoredContact } from '../../core/ports/index.ts'
 
 /** The contact list and how each contact is connected. */
@@ -7,7 +8,7 @@ export class ContactsState {
   list = $state.raw<StoredContact[]>([])
   statuses = $state<Record<string, ConnectionStatus>>({})
 
-  constructor (private readonly contacts: ContactBook, private readonly connectivity: Connectivity) {}
+  constructor (private readonly contacts: ContactBook, private readonly connectivity: Connectivity, private readonly requests: Requests) {}
 
   find (userId: string | undefined): StoredContact | undefined {
     return userId == null ? undefined : this.list.find((c) => c.userId === userId)
@@ -38,6 +39,22 @@ export class ContactsState {
 
   async setVerified (userId: string, verified: boolean): Promise<void> {
     await this.contacts.setVerified(userId, verified)
+  }
+
+  /** The person's own name for a contact; empty falls back to theirs. */
+  async rename (userId: string, name: string): Promise<void> {
+    await this.contacts.rename(userId, name)
+    await this.refresh()
+  }
+
+  async remove (userId: string): Promise<void> {
+    await this.requests.remove(userId)
+    await this.refresh()
+  }
+
+  async block (userId: string): Promise<void> {
+    await this.requests.block(userId)
+    await this.refresh()
   }
 
   async acceptKeyChange (userId: string): Promise<void> {

@@ -31,6 +31,14 @@ export class ConversationState {
     await this.conversations.send(this.contactId, text)
   }
 
+  async deleteMessage (messageId: string): Promise<void> {
+    if (this.contactId != null) await this.conversations.deleteMessage(this.contactId, messageId)
+  }
+
+  async clearHistory (): Promise<void> {
+    if (this.contactId != null) await this.conversations.clearHistory(this.contactId)
+  }
+
   /** "Retry" on a message that failed. */
   async retry (messageId: string): Promise<void> {
     await this.conversations.retry(messageId)

@@ -9,6 +9,7 @@ import { LeavingState } from './leaving-state.svelte.ts'
 import { NavigationState } from './navigation-state.svelte.ts'
 import { NetworkState } from './network-state.svelte.ts'
 import { ProfileState } from './profile-state.svelte.ts'
+import { RequestsState } from './requests-state.svelte.ts'
 import type { PwaState } from './pwa-state.svelte.ts'
 import { SettingsState } from './settings-state.svelte.ts'
 import { SummariesState } from './summaries-state.svelte.ts'
@@ -20,6 +21,7 @@ import { SummariesState } from './summaries-state.svelte.ts'
 export class Session {
   readonly profile: ProfileState
   readonly contacts: ContactsState
+  readonly requests: RequestsState
   readonly conversation: ConversationState
   readonly groups: GroupsState
   readonly navigation: NavigationState
@@ -35,7 +37,8 @@ export class Session {
    */
   constructor (private readonly messenger: Messenger, private readonly boot: Boot, readonly pwa: PwaState, onArrival: () => void = () => {}) {
     this.profile = new ProfileState(messenger.profile, boot)
-    this.contacts = new ContactsState(messenger.contacts, messenger.connectivity)
+    this.contacts = new ContactsState(messenger.contacts, messenger.connectivity, messenger.requests)
+    this.requests = new RequestsState(messenger.requests, messenger.conversations)
     this.conversation = new ConversationState(messenger.conversations, this.contacts)
     this.summaries = new SummariesState(messenger.conversations, messenger.groups, messenger.userId, onArrival)
     this.groups = new GroupsState(messenger.groups, messenger.contacts, this.contacts, { userId: messenger.userId, name: messenger.name },
@@ -57,6 +60,7 @@ export class Session {
     this.leaving.attach()
     await this.settings.load()
     await this.contacts.refresh()
+    await this.requests.refresh()
     // Not awaited: the list shows at once, and the counts and previews fill in as each history is read.
     this.loadSummaries().catch((err: unknown) => { this.diagnostics.forComponent('murmur:summaries')('reading the conversation summaries failed', err) })
   }
@@ -90,9 +94,10 @@ export class Session {
 
   private async onChange (change: MessengerChange): Promise<void> {
     switch (change.kind) {
-      case 'contacts': await this.contacts.refresh(); return this.loadSummaries()
+      case 'contacts': await this.requests.refresh(); await this.contacts.refresh(); return this.loadSummaries()
       case 'messages':
         void this.leaving.recount()
+        await this.requests.changed(change.contactId)
         // The summary first: reading the open conversation then moves it on again.
         await this.summaries.directChanged(change.contactId, change.message)
         return this.conversation.changed(change.contactId, change.message)

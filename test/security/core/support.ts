@@ -4,6 +4,7 @@ import { Inbox } from '../../../src/app/inbox.ts'
 import { Outbox } from '../../../src/app/mailbox/outbox.ts'
 import { PushSharing } from '../../../src/app/push/push-sharing.ts'
 import { SessionCrypto } from '../../../src/app/session-crypto.ts'
+import { Requests } from '../../../src/app/requests.ts'
 import { createProfile } from '../../../src/app/profile.ts'
 import type { MessengerStore, StoredMessage, StoredProfile } from '../../../src/core/ports/index.ts'
 import { encodeUserId } from '../../../src/core/user-id.ts'
@@ -21,6 +22,7 @@ export interface Person {
   crypto: SessionCrypto
   outbox: Outbox
   inbox: Inbox
+  requests: Requests
   bus: ChangeBus
   changed: StoredMessage[]
   close: () => void
@@ -39,11 +41,13 @@ export async function person (name: string, now: () => number = Date.now): Promi
     host: { changed: (m) => { changed.push(m) }, notice: () => {} }, events: diagnostics, logger: diagnostics
   }, { now })
   const pushSharing = new PushSharing(store, async () => false, now)
+  const connectivity = new Connectivity(bus)
+  const requests = new Requests({ store, bus, connectivity, accepted: () => {}, logger: diagnostics })
   const inbox = new Inbox({
-    store, crypto, outbox, pushSharing, connectivity: new Connectivity(bus), bus, events: diagnostics, logger: diagnostics,
+    store, crypto, outbox, pushSharing, requests, connectivity, bus, events: diagnostics, logger: diagnostics,
     groupControl: async () => {}
   })
-  return { store, profile, userId, crypto, outbox, inbox, bus, changed, close: () => { bus.close(); store.close() } }
+  return { store, profile, userId, crypto, outbox, inbox, requests, bus, changed, close: () => { bus.close(); store.close() } }
 }
 
 /** `to` as a contact of someone who has its invite (its prekey record). */

@@ -27,8 +27,12 @@ async function group (names: string[]) {
     await m.attachNetwork(hub.join(m))
   }
   const [admin, ...rest] = people
-  // Only the admin knows everyone; the others meet through the group.
-  for (const other of rest) await admin!.contacts.add(await other.profile.inviteLink('https://murmur.test', []))
+  // Only the admin knows everyone; the others meet through the group. Each member has the
+  // admin as a contact: only a contact's invitation puts someone in a group.
+  for (const other of rest) {
+    await admin!.contacts.add(await other.profile.inviteLink('https://murmur.test', []))
+    await other.contacts.add(admin!.userId)
+  }
   /** The store a member's messenger was made with: what it keeps that no service shows. */
   const storeOf = (m: Messenger): MessengerStore => stores.get(m)!
   /** Fake time until every member's next periodic group catch-up (GROUP_CATCH_UP_MS). */
@@ -45,6 +49,17 @@ const log = async (m: Messenger, groupId: string): Promise<string[]> =>
 // Real X25519/Ed25519 for five profiles: seconds on a loaded 2-core machine.
 describe('groups', { timeout: 60_000 }, () => {
   useFakeTime()
+
+  it('an invitation from someone who is not a contact is ignored: no group, no member becomes a contact', async () => {
+    const { admin, rest, storeOf } = await group(['Ann', 'Bob', 'Cat'])
+    const [bob, cat] = rest
+    // Cat forgets Ann: Ann is then a stranger to her.
+    await storeOf(cat!).deleteContact(admin.userId)
+    await createGroup(admin, 'Uninvited', [bob!.userId, cat!.userId])
+    await eventually(() => bob!.groups.list().length).toBe(1)
+    expect(cat!.groups.list()).toEqual([])
+    expect(await cat!.contacts.list()).toEqual([])
+  })
 
   it('every member ends with the same history whatever order gossip arrives in', async () => {
     const { hub, admin, rest, people } = await group(['Ann', 'Bob', 'Cat', 'Dan'])

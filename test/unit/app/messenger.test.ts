@@ -52,12 +52,30 @@ describe('Messenger', { timeout: 30_000 }, () => {
     annWire.linksUp = bobWire.linksUp = true
     ann.onLinkUp(bob.userId)
     await eventually(async () => (await ann.conversations.messages(bob.userId)).map((m) => m.state)).toEqual(['delivered'])
-    // Bob had never heard of Ann: her first message makes her a contact, named as she wrote.
-    expect((await bob.contacts.list()).map((c) => c.name)).toEqual(['Ann'])
+    // Bob had never heard of Ann: her first message is a message request, named as she wrote,
+    // not a contact until he accepts it; accepting keeps what she wrote.
+    expect((await bob.requests.list()).map((c) => c.name)).toEqual(['Ann'])
+    expect(await bob.contacts.list()).toEqual([])
     await eventually(async () => (await bob.conversations.messages(ann.userId)).map((m) => m.text)).toEqual(['hello'])
+    await bob.requests.accept(ann.userId)
+    expect((await bob.contacts.list()).map((c) => c.name)).toEqual(['Ann'])
+    expect(await bob.requests.list()).toEqual([])
+    expect((await bob.conversations.messages(ann.userId)).map((m) => m.text)).toEqual(['hello'])
     // Nothing on the wire holds the text.
     const wire = new TextDecoder('latin1').decode(Uint8Array.from(annWire.frames.flatMap((f) => [...f])))
     expect(wire).not.toContain('hello')
+  })
+
+  it('a blocked person\'s messages are dropped on arrival: not stored, not acknowledged, not shown', async () => {
+    const { ann, bob, annWire, bobWire } = await pair()
+    annWire.linksUp = bobWire.linksUp = true
+    await bob.requests.block(ann.userId)
+    await ann.conversations.send(bob.userId, 'let me in')
+    await settle()
+    await settle()
+    expect(await bob.requests.list()).toEqual([])
+    expect(await bob.conversations.messages(ann.userId)).toEqual([])
+    expect((await ann.conversations.messages(bob.userId)).map((m) => m.state)).not.toContain('delivered')
   })
 
   it('a replayed frame is not shown twice', async () => {
@@ -331,16 +349,23 @@ describe('Messenger', { timeout: 30_000 }, () => {
     annWire.linksUp = bobWire.linksUp = true
     await ann.conversations.send(bob.userId, 'seen?')
     await settle()
+    // A message request learns nothing of what Bob reads.
     await bob.conversations.markRead(ann.userId)
     await settle()
-    await eventually(async () => (await ann.conversations.messages(bob.userId)).map((m) => m.state)).toEqual(['read'])
     await eventually(async () => (await bob.conversations.messages(ann.userId)).map((m) => m.state)).toEqual(['read'])
+    expect((await ann.conversations.messages(bob.userId)).map((m) => m.state)).toEqual(['delivered'])
+    await bob.requests.accept(ann.userId)
+    await ann.conversations.send(bob.userId, 'and now?')
+    await settle()
+    await bob.conversations.markRead(ann.userId)
+    await settle()
+    await eventually(async () => (await ann.conversations.messages(bob.userId)).map((m) => m.state)).toEqual(['delivered', 'read'])
     await bob.conversations.setReadReceipts(false)
     await ann.conversations.send(bob.userId, 'quietly')
     await settle()
     await bob.conversations.markRead(ann.userId)
     await settle()
-    await eventually(async () => (await ann.conversations.messages(bob.userId)).map((m) => m.state)).toEqual(['read', 'delivered'])
+    await eventually(async () => (await ann.conversations.messages(bob.userId)).map((m) => m.state)).toEqual(['delivered', 'read', 'delivered'])
   })
 
   it('a profile made before mailboxes gets one invitation secret on load, the same in every later load and invite', async () => {
@@ -367,6 +392,11 @@ describe('Messenger', { timeout: 30_000 }, () => {
 
     const registration: StoredPushRegistration = { gatewayOrigin: 'https://relay-b.example', token: 'bobsToken', revokeSecret: 's', endpoint: 'https://push.example/1', createdAt: 0 }
     await bobStore.saveSetting(PUSH_REGISTRATION_SETTING, registration)
+    // Ann is a message request for Bob: she gets no token until he accepts her.
+    await bob.pushSharing.shareWithAll()
+    await settle()
+    expect((await ann.contacts.list())[0]!.push).toBeUndefined()
+    await bob.requests.accept(ann.userId)
     await bob.pushSharing.shareWithAll()
     await eventually(async () => (await ann.contacts.list())[0]!.push).toMatchObject({ gateway: 'https://relay-b.example', token: 'bobsToken' })
 

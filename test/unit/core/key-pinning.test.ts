@@ -17,12 +17,24 @@ const receipts: ChatPayload = { kind: 'receipts', id: new Uint8Array(16), sentAt
 const sender = (dhKey = KEY) => ({ userId: 'ann', publicKey: PUBLIC, dhKey })
 
 describe('key pinning', () => {
-  it('a stranger becomes a contact only by a message, named as they wrote, their key pinned', () => {
+  it('a stranger becomes a message request only by a message, named as they wrote, their key pinned', () => {
     expect(contactAfterPayload(undefined, sender(), receipts, 5)).toBeUndefined()
     expect(contactAfterPayload(undefined, sender(), undefined, 5)).toBeUndefined()
     expect(contactAfterPayload(undefined, sender(), message('Ann'), 5)).toEqual({
-      userId: 'ann', publicKey: PUBLIC, name: 'Ann', relays: [], addedAt: 5, dhIdentityKey: KEY, knowsUs: true
+      userId: 'ann', publicKey: PUBLIC, name: 'Ann', relays: [], addedAt: 5, dhIdentityKey: KEY, knowsUs: true, request: true
     })
+  })
+
+  it('a message renames the contact to the name it carries, under the pinned key only; the local name is kept', () => {
+    const known = contact('ann', { name: 'ann…', localName: 'Sis' })
+    const renamed = contactAfterPayload(known, sender(KEY), message('Ann Lee'), 5)!
+    expect(renamed.name).toBe('Ann Lee')
+    expect(renamed.localName).toBe('Sis')
+    expect(contactAfterPayload(renamed, sender(KEY), message('Ann Lee'), 6)).toBe(renamed)
+    // A changed key waits for the person, and so does the name it brings.
+    const other = contactAfterPayload(renamed, sender(OTHER_KEY), message('Mallory'), 7)!
+    expect(other.name).toBe('Ann Lee')
+    expect(other.changedDhIdentityKey).toEqual(OTHER_KEY)
   })
 
   it('pins the first key of a contact added by invite, and never takes a different one silently', () => {
@@ -30,12 +42,12 @@ describe('key pinning', () => {
     const pinned = contactAfterPayload(added, sender(KEY), receipts, 5)!
     expect(pinned.dhIdentityKey).toEqual(KEY)
     expect(pinned.knowsUs).toBe(true)
-    const changed = contactAfterPayload(pinned, sender(OTHER_KEY), message(), 6)!
+    const changed = contactAfterPayload(pinned, sender(OTHER_KEY), message('ann'), 6)!
     expect(changed.dhIdentityKey).toEqual(KEY)
     expect(changed.changedDhIdentityKey).toEqual(OTHER_KEY)
     // The same changed key again changes nothing more; the pinned key still opens as before.
-    expect(contactAfterPayload(changed, sender(OTHER_KEY), message(), 7)).toBe(changed)
-    expect(contactAfterPayload(pinned, sender(KEY), message(), 7)).toBe(pinned)
+    expect(contactAfterPayload(changed, sender(OTHER_KEY), message('ann'), 7)).toBe(changed)
+    expect(contactAfterPayload(pinned, sender(KEY), message('ann'), 7)).toBe(pinned)
   })
 
   it('accepting a changed key pins it, unverified, and is a no-op without one', () => {

@@ -37,6 +37,25 @@ export function messengerStoreSuite (name: string, create: () => Promise<Messeng
       expect((await store.listMessages('mmbob')).map((m) => m.id)).toEqual(['b', 'a', 'c'])
     })
 
+    it('deletes messages by id, and a contact with its sessions, mailbox writer and whole conversation', async () => {
+      const bob = { userId: 'mmbob', publicKey: new Uint8Array(32), name: 'Bob', relays: [], addedAt: 1 }
+      await store.putContact(bob)
+      await store.putContact({ ...bob, userId: 'mmcarol' })
+      await store.addMessage(message({ id: 'a' }))
+      await store.addMessage(message({ id: 'b', sentAt: 2 }))
+      await store.addMessage(message({ id: 'c', contactId: 'mmcarol' }))
+      await store.deleteMessages(['a', 'missing'])
+      expect((await store.listMessages('mmbob')).map((m) => m.id)).toEqual(['b'])
+      await store.saveMailboxWriter('mmbob', { slots: [] } as never)
+      await store.deleteContact('mmbob')
+      expect(await store.getContact('mmbob')).toBeUndefined()
+      expect(await store.listMessages('mmbob')).toEqual([])
+      expect(await store.loadMailboxWriter('mmbob')).toBeUndefined()
+      expect(await store.loadSessions('mmbob')).toBeUndefined()
+      expect((await store.listMessages('mmcarol')).map((m) => m.id)).toEqual(['c'])
+      expect(await store.getContact('mmcarol')).toBeDefined()
+    })
+
     it('folds a duplicate message id and keeps the first copy', async () => {
       expect(await store.addMessage(message({ id: 'x', text: 'first' }))).toBe(true)
       expect(await store.addMessage(message({ id: 'x', text: 'second' }))).toBe(false)
