@@ -58,7 +58,7 @@ export class Messenger implements NetworkHost {
       prekeyRotated: (prekeyRecord) => { this.connectivity.current()?.setPrekeyRecord(prekeyRecord) },
       log: logger.forComponent('murmur:session-crypto')
     })
-    this.profile = new Profile({ record, crypto: this.crypto })
+    this.profile = new Profile({ record, crypto: this.crypto, store })
     const userId = this.profile.userId
     this.bus = new ChangeBus({ profileId: userId, logger, beforeOtherTab: async (change) => { await this.onOtherTab(change) } })
     this.connectivity = new Connectivity(this.bus)
