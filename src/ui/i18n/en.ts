@@ -1,4 +1,5 @@
 import type { Entry } from './catalogue.ts'
+import { invitesEn } from './invites.en.ts'
 
 /**
  * English: the source catalogue. Every text a person sees in the UI is here, under a key
@@ -8,6 +9,7 @@ import type { Entry } from './catalogue.ts'
  * only together with those.
  */
 export const en = {
+  ...invitesEn,
   'app.name': 'Murmur',
   'app.opening': 'Opening Murmur…',
   'app.storageFailed': 'Murmur could not open its storage: {detail}. Private windows and some settings block IndexedDB.',

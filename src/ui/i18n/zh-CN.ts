@@ -1,4 +1,5 @@
 import type { Catalogue } from './catalogue.ts'
+import { invitesZhCN } from './invites.zh-CN.ts'
 
 /**
  * Simplified Chinese. Typed as a Catalogue: a key missing here, or one English does not
@@ -6,6 +7,7 @@ import type { Catalogue } from './catalogue.ts'
  * placeholder that differs from English. Chinese has one plural form (`other`).
  */
 export const zhCN: Catalogue = {
+  ...invitesZhCN,
   'app.name': 'Murmur',
   'app.opening': '正在打开 Murmur…',
   'app.storageFailed': 'Murmur 无法打开本地存储：{detail}。无痕窗口和某些浏览器设置会阻止 IndexedDB。',
