@@ -70,7 +70,7 @@ export class ContactBook {
       relays: invite?.relays ?? existing?.relays ?? [],
       addedAt: existing?.addedAt ?? now,
       prekeyRecord: invite?.prekeyRecord ?? existing?.prekeyRecord,
-      mailboxSecret: invite?.mailboxSecret ?? existing?.mailboxSecret
+      inviteSecret: invite?.mailboxSecret ?? existing?.inviteSecret
     }
     await this.components.store.putContact(contact)
     this.log('added %s', userId)

@@ -3,10 +3,9 @@ import { createIdentity, type Identity } from '../core/identity.ts'
 import { encodeUserId } from '../core/user-id.ts'
 import { normalizeDisplayName } from '../core/text-rules.ts'
 import { encodeInvite, inviteLink } from '../core/invite.ts'
-import { MAILBOX_SECRET_BYTES } from '../core/mailbox/slots.ts'
 import { createDhIdentity } from '../core/x3dh/index.ts'
-import { randomBytes } from '../crypto/index.ts'
-import type { PrekeyStore, ProfileStore, StoredProfile } from '../core/ports/index.ts'
+import type { PrekeyStore, ProfileStore, SettingStore, StoredProfile } from '../core/ports/index.ts'
+import { Invites } from './invites.ts'
 import { SessionCrypto } from './session-crypto.ts'
 import { withLock } from './locks.ts'
 
@@ -32,24 +31,16 @@ export function assertDisplayName (name: string): string {
 
 /** This browser's profile, if it has one. */
 export async function loadProfile (store: ProfileStore): Promise<StoredProfile | undefined> {
-  // Profiles made before mailboxes get their invitation secret now, once: under a lock, so
-  // two tabs opening together cannot each make one and hand out different invites.
-  return withLock('murmur:profile', async () => {
-    const loaded = await store.loadProfile()
-    if (loaded == null || loaded.mailboxSecret != null) return loaded
-    const upgraded = { ...loaded, mailboxSecret: randomBytes(MAILBOX_SECRET_BYTES) }
-    await store.saveProfile(upgraded)
-    return upgraded
-  })
+  return withLock('murmur:profile', async () => store.loadProfile())
 }
 
-/** A new profile: identity, its X25519 key, a first signed prekey, an invitation secret. */
+/** A new profile: identity, its X25519 key, a first signed prekey (invites come when first asked for). */
 export async function createProfile (store: ProfileStore & PrekeyStore, name: string, now = Date.now()): Promise<StoredProfile> {
   const trimmed = assertDisplayName(name)
   if (await store.loadProfile() != null) throw new ProfileError('exists', 'This browser already has a profile.')
   const identity = createIdentity()
   const profile: StoredProfile = {
-    ...identity, name: trimmed, createdAt: now, dh: createDhIdentity(identity), mailboxSecret: randomBytes(MAILBOX_SECRET_BYTES)
+    ...identity, name: trimmed, createdAt: now, dh: createDhIdentity(identity)
   }
   await SessionCrypto.createPrekeys(store, identity, profile.dh, now)
   await store.saveProfile(profile)
@@ -59,7 +50,7 @@ export async function createProfile (store: ProfileStore & PrekeyStore, name: st
 export interface ProfileComponents {
   record: StoredProfile
   crypto: SessionCrypto
-  store: ProfileStore
+  store: ProfileStore & SettingStore
 }
 
 /** Who this profile is, and the invite it hands out. */
@@ -67,6 +58,8 @@ export class Profile {
   readonly record: StoredProfile
   readonly identity: Identity
   readonly userId: string
+  /** The invites we hand out, each with its own first-contact secret. */
+  readonly invites: Invites
   private readonly crypto: SessionCrypto
   private readonly store: ProfileStore
 
@@ -74,6 +67,7 @@ export class Profile {
     this.record = components.record
     this.crypto = components.crypto
     this.store = components.store
+    this.invites = new Invites(components.store)
     this.identity = { publicKey: this.record.publicKey, secretKey: this.record.secretKey }
     this.userId = encodeUserId(this.record.publicKey)
   }
@@ -94,9 +88,13 @@ export class Profile {
     this.record.name = trimmed
   }
 
-  /** The invite carries our signed prekey, so a first message is encrypted even with an empty DHT. */
-  async inviteLink (origin: string, relays: string[]): Promise<string> {
+  /**
+   * The link of the current invite (made now when none is live). It carries our signed
+   * prekey, so a first message is encrypted even with an empty DHT, and the invite's own secret.
+   */
+  async inviteLink (origin: string, relays: string[], now: number = Date.now()): Promise<string> {
     const prekeyRecord = await this.crypto.currentPrekeyRecord()
-    return inviteLink(origin, encodeInvite(this.identity, { name: this.name, relays, prekeyRecord, mailboxSecret: this.record.mailboxSecret }))
+    const invite = await this.invites.current(now)
+    return inviteLink(origin, encodeInvite(this.identity, { name: this.name, relays, prekeyRecord, mailboxSecret: invite.secret }, now))
   }
 }

@@ -21,16 +21,22 @@ export interface Invite {
    */
   prekeyRecord?: Uint8Array
   /**
-   * The inviter's invitation secret (src/core/mailbox/slots.ts, mailboxSecretForFirstContact):
-   * where the person who opens the link writes first messages while the inviter is offline.
-   * Anyone holding the link holds it, so it is exactly as private as the link.
+   * This invite's own secret (src/core/invite-secrets.ts; slots from
+   * src/core/mailbox/slots.ts, mailboxSecretForFirstContact): where the person who opens the
+   * link writes first messages while the inviter is offline. Anyone holding the link holds
+   * it, so it is exactly as private as the link; the inviter can revoke it on its own.
    */
   mailboxSecret?: Uint8Array
 }
 
-/** Version 2 adds the invitation secret; links of version 1 are still read. */
-export const INVITE_VERSION = 2
-const INVITE_VERSIONS = [1, 2]
+/**
+ * Version 3: the secret is the invite's own (one per link, with expiry and revocation).
+ * Links of versions 1 and 2 are still read for adding a contact by ID, but the secret a
+ * version 2 link carries was the profile's one permanent secret, which nobody reads any
+ * more: it is dropped, so nobody writes to slots that would never be read.
+ */
+export const INVITE_VERSION = 3
+const INVITE_VERSIONS = [1, 2, 3]
 export const INVITE_MAX_CHARS = 4096
 export const INVITE_MAX_RELAYS = 4
 export const RELAY_MAX_BYTES = 256
@@ -98,7 +104,7 @@ function parseBody (body: Uint8Array): Invite {
   r.done('invite')
   const invite: Invite = { publicKey, name, relays, createdAt }
   if (prekeyRecord.length > 0) invite.prekeyRecord = prekeyRecord
-  if (mailboxSecret.length > 0) invite.mailboxSecret = mailboxSecret
+  if (mailboxSecret.length > 0 && version >= 3) invite.mailboxSecret = mailboxSecret
   return invite
 }
 

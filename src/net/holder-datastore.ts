@@ -8,10 +8,10 @@ import { classifyKey, PEERS_PREFIX } from './holder-keys.ts'
 import { DHT_RECORD_PREFIX } from './record-sweeper.ts'
 import { putFromPeer } from './put-from.ts'
 import { dhtSelectors } from './dht-config.ts'
-import { olderThanHeld, ProviderRecordRefusedError, StaleRecordError } from './stale-record.ts'
+import { claimedByAnotherHeld, olderThanHeld, ProviderRecordRefusedError, SlotClaimedError, StaleRecordError } from './stale-record.ts'
 
 export { mailboxSlotOfDatastoreKey } from './holder-keys.ts'
-export { StaleRecordError, ProviderRecordRefusedError }
+export { StaleRecordError, ProviderRecordRefusedError, SlotClaimedError }
 
 // The storage every node (tab or relay) gives libp2p, wrapped so that what strangers can make
 // it store is counted and capped (src/core/holder/store-ledger.ts says who is charged and
@@ -174,6 +174,12 @@ export class HolderDatastore extends BaseDatastore implements Datastore {
     if (olderThanHeld(value, held, this.init.selectors ?? dhtSelectors)) {
       this.refuse(from, pool, 'stale')
       throw new StaleRecordError()
+    }
+    // A first-contact slot keeps its first owner's record (src/core/mailbox/claim.ts); counted
+    // with the stale refusals: both keep a holder from going back on what it holds.
+    if (claimedByAnotherHeld(value, held)) {
+      this.refuse(from, pool, 'stale')
+      throw new SlotClaimedError()
     }
   }
 

@@ -1,5 +1,7 @@
 import { Record as DhtRecord, type Selectors } from '@libp2p/kad-dht'
 import { namespaceOf } from './holder-keys.ts'
+import { claimedByAnother } from '../core/mailbox/claim.ts'
+import { MAILBOX_NAMESPACE } from '../core/mailbox/slots.ts'
 
 /** A PUT of an older version of a record than the one held (issue 15 item 5). */
 export class StaleRecordError extends Error {
@@ -35,4 +37,29 @@ export function olderThanHeld (incoming: Uint8Array, held: Uint8Array, selectors
   const select = selectors[namespaceOf(fresh.key)]
   if (select == null) return false
   return select(fresh.key, [fresh.value, kept.value]) === 1
+}
+
+/** A PUT to a first-contact slot another newcomer owns (src/core/mailbox/claim.ts). */
+export class SlotClaimedError extends StaleRecordError {
+  override name = 'SlotClaimedError'
+  constructor () {
+    super('Another writer owns this first-contact slot; this holder keeps its record.')
+  }
+}
+
+/**
+ * Whether the serialized DHT record `incoming` would replace a claimed mailbox slot's record
+ * owned by someone else: first come, first kept, whatever the seq.
+ */
+export function claimedByAnotherHeld (incoming: Uint8Array, held: Uint8Array, now: number = Date.now()): boolean {
+  let fresh: DhtRecord
+  let kept: DhtRecord
+  try {
+    fresh = DhtRecord.deserialize(incoming)
+    kept = DhtRecord.deserialize(held)
+  } catch {
+    return false
+  }
+  if (namespaceOf(fresh.key) !== MAILBOX_NAMESPACE) return false
+  return claimedByAnother(fresh.key, fresh.value, kept.value, now)
 }

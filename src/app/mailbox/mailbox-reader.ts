@@ -6,6 +6,7 @@ import { openMailboxEntry } from '../../core/mailbox/entry.ts'
 import { MAILBOX_RETENTION_MS } from '../../core/mailbox/record.ts'
 import { mailboxSlot, slotEpoch, SLOTS_PER_EPOCH } from '../../core/mailbox/slots.ts'
 import { readSources, type ReadSource } from './mailbox-secrets.ts'
+import { liveInviteSecrets } from '../invites.ts'
 import type { ContactStore, Directory, HistoryStore, SealedEnvelope, SettingStore, StoredProfile } from '../../core/ports/index.ts'
 import type { ComponentLogger, EventSink, Logger } from '../../diagnostics/index.ts'
 
@@ -123,7 +124,7 @@ export class MailboxReader {
     const last = await this.store.loadSetting<number>(DRAINED_EPOCH)
     // The epoch before the last drained one too: a writer may have filled it late that day.
     const first = Math.max(slotEpoch(now - MAILBOX_RETENTION_MS), last != null ? last - 1 : slotEpoch(this.profile.createdAt))
-    const queue = readSources(this.profile, await this.store.listContacts())
+    const queue = readSources(this.profile, await liveInviteSecrets(this.store, now), await this.store.listContacts())
     let complete = true
     const drainSource = async (source: ReadSource): Promise<void> => {
       for (let epoch = first; epoch <= current; epoch++) {
@@ -157,7 +158,7 @@ export class MailboxReader {
     const lookups = new Map<number, SlotLookup>()
     const lookup = (index: number): void => {
       if (index >= SLOTS_PER_EPOCH || lookups.has(index)) return
-      lookups.set(index, lookUpSlot(network, mailboxSlot(source.secret, self, epoch, index).key))
+      lookups.set(index, lookUpSlot(network, mailboxSlot(source.secret, self, epoch, index, source.contactId == null ? 'claimed' : 'shared').key))
     }
     const rest: SlotLookup[] = []
     let complete = true

@@ -6,8 +6,9 @@ import type { StoredContact, StoredProfile } from '../../core/ports/index.ts'
 // Which mailbox secret names which slots (docs/PROTOCOL.md, "Mailboxes"):
 // - pair: from our X25519 identity key and theirs; both sides derive it once each knows the
 //   other's key, so a contact who has written to us reads these slots;
-// - first-contact: from the invitation secret in someone's invite; they read these slots for
-//   every message from people they have not heard from yet.
+// - first-contact: from the secret of one of someone's invites (src/core/invite-secrets.ts);
+//   they read these slots, for each invite while it is live, for messages from people they
+//   have not heard from yet.
 
 export interface SlotSecret {
   kind: SecretKind
@@ -38,7 +39,7 @@ function pairSecret (profile: StoredProfile, contact: StoredContact): Uint8Array
 /** The secret of slots of one kind written for `contact`; undefined when we cannot derive it. */
 export function writeSecretOf (kind: SecretKind, profile: StoredProfile, contact: StoredContact): Uint8Array | undefined {
   if (kind === 'pair') return pairSecret(profile, contact)
-  return contact.mailboxSecret == null ? undefined : mailboxSecretForFirstContact(contact.mailboxSecret, contact.publicKey)
+  return contact.inviteSecret == null ? undefined : mailboxSecretForFirstContact(contact.inviteSecret, contact.publicKey)
 }
 
 /**
@@ -55,17 +56,19 @@ export function writeTarget (profile: StoredProfile, contact: StoredContact): Sl
   return secret == null ? undefined : { kind: 'first-contact', secret }
 }
 
-/** One set of slots we read: a contact's pair slots, or our own first-contact slots (contactId undefined). */
+/** One set of slots we read: a contact's pair slots, or one live invite's first-contact slots (contactId undefined). */
 export interface ReadSource {
   contactId?: string
   secret: Uint8Array
 }
 
-export function readSources (profile: StoredProfile, contacts: readonly StoredContact[]): ReadSource[] {
-  const sources: ReadSource[] = []
-  if (profile.mailboxSecret != null) {
-    sources.push({ secret: mailboxSecretForFirstContact(profile.mailboxSecret, profile.publicKey) })
-  }
+/**
+ * What a drain reads: the first-contact slots of each live invite (`invites`, the secrets of
+ * src/app/invites.ts liveInviteSecrets; a revoked or expired one is not among them), then
+ * each contact's pair slots. The profile's old permanent secret is never read.
+ */
+export function readSources (profile: StoredProfile, invites: ReadonlyArray<{ secret: Uint8Array }>, contacts: readonly StoredContact[]): ReadSource[] {
+  const sources: ReadSource[] = invites.map((i) => ({ secret: mailboxSecretForFirstContact(i.secret, profile.publicKey) }))
   for (const contact of contacts) {
     const secret = pairSecret(profile, contact)
     if (secret != null) sources.push({ contactId: contact.userId, secret })

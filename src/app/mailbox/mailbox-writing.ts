@@ -2,11 +2,12 @@ import { encodeEnvelope } from '../../core/envelope.ts'
 import { encodeChatPayload, type ChatPayload } from '../../core/chat-payload.ts'
 import { messageIdToString } from '../../core/message-id.ts'
 import { encodeMailboxRecord } from '../../core/mailbox/record.ts'
-import { mailboxSlot } from '../../core/mailbox/slots.ts'
+import { mailboxSlot, slotOwnerKey, type SlotKind } from '../../core/mailbox/slots.ts'
+import { claimedByOther } from '../../core/mailbox/claim.ts'
 import { ENTRY_OVERHEAD_BYTES, sealMailboxEntry } from '../../core/mailbox/entry.ts'
 import {
-  addEntry, chooseSlot, emptyWriterState, expiredEntries, holdsEntry, markPublished, pruneWriterState,
-  recordFields, refreshSlot, removeEntries, slotsToPublish, type MailboxWriterState, type WriterSlot
+  addEntry, chooseSlot, emptyWriterState, expiredEntries, holdsEntry, markPublished, markTaken, pruneWriterState,
+  recordFields, refreshSlot, removeEntries, slotsToPublish, type MailboxWriterState, type SecretKind, type SlotRef, type WriterSlot
 } from '../../core/mailbox/writer.ts'
 import type { ContactStore, Directory, HistoryStore, OutboxStore, StoredContact, StoredMessage, StoredProfile } from '../../core/ports/index.ts'
 import type { ComponentLogger, EventSink, Logger } from '../../diagnostics/index.ts'
@@ -14,6 +15,9 @@ import type { Notice } from '../change-bus.ts'
 import { withLock } from '../locks.ts'
 import type { SessionCrypto } from '../session-crypto.ts'
 import { writeSecretOf, writeTarget } from './mailbox-secrets.ts'
+
+/** First-contact slots are claimed (one newcomer each); pair slots are the pair's alone. */
+const slotKindOf = (kind: SecretKind): SlotKind => (kind === 'first-contact' ? 'claimed' : 'shared')
 
 /** What goes into a mailbox entry: a chat payload, with its id and when it stops mattering. */
 export interface Outgoing {
@@ -82,8 +86,14 @@ export class MailboxWriting {
         if (holdsEntry(state, item.id) || item.deadline <= this.now()) continue
         const sealed = await crypto.seal(contact, encodeChatPayload(item.payload), async () => network?.findPrekey(contact.publicKey))
         const envelope = encodeEnvelope(profile, { kind: 'sealed', to: contact.publicKey, payload: sealed })
-        const ref = chooseSlot(state, target.kind, envelope.length + ENTRY_OVERHEAD_BYTES, this.now())
-        const slot = mailboxSlot(target.secret, contact.publicKey, ref.epoch, ref.index)
+        let ref = chooseSlot(state, target.kind, envelope.length + ENTRY_OVERHEAD_BYTES, this.now())
+        // A first-contact slot we have not written yet may be another newcomer's: look first.
+        while (target.kind === 'first-contact' && !state.slots.some((s) => s.secretKind === ref.secretKind && s.epoch === ref.epoch && s.index === ref.index) &&
+          await this.ownedByAnother(network, target.secret, contact, ref)) {
+          state = markTaken(state, ref)
+          ref = chooseSlot(state, target.kind, envelope.length + ENTRY_OVERHEAD_BYTES, this.now())
+        }
+        const slot = mailboxSlot(target.secret, contact.publicKey, ref.epoch, ref.index, slotKindOf(target.kind))
         const payload = sealMailboxEntry(target.secret, slot.key, item.id, envelope)
         state = addEntry(state, ref, { id: item.id, payload, deadline: item.deadline }, this.now())
       }
@@ -95,6 +105,18 @@ export class MailboxWriting {
     })
     // Receipts, notes and group keys wake nobody: only a person's message is worth a notification.
     if (holders > 0 && outgoing.some((item) => item.wakes === true)) host.mailboxWritten?.(contact)
+  }
+
+  /**
+   * Whether another newcomer's record holds this first-contact slot now. A failed lookup
+   * says no: the holders refuse our PUT there anyway if it is taken (src/core/mailbox/claim.ts).
+   */
+  private async ownedByAnother (network: Directory | undefined, secret: Uint8Array, contact: StoredContact, ref: SlotRef): Promise<boolean> {
+    if (network == null) return false
+    const { key } = mailboxSlot(secret, contact.publicKey, ref.epoch, ref.index, 'claimed')
+    const ours = slotOwnerKey(this.components.profile.secretKey, secret, ref.epoch).publicKey
+    const values = await network.getMailbox(key).catch(() => [])
+    return claimedByOther(key, values, ours, this.now())
   }
 
   /** Receipts came: those entries leave the records (tombstones). */
@@ -140,8 +162,9 @@ export class MailboxWriting {
     // A version already out is signed again for its republish (new seq, same entries).
     if (due.published) state = refreshSlot(state, due, this.now())
     const slot = state.slots.find((s) => s.secretKind === due.secretKind && s.epoch === due.epoch && s.index === due.index)!
-    const keys = mailboxSlot(secret, contact.publicKey, slot.epoch, slot.index)
-    const record = encodeMailboxRecord(keys.writeKey, recordFields(slot))
+    const keys = mailboxSlot(secret, contact.publicKey, slot.epoch, slot.index, slotKindOf(slot.secretKind))
+    const owner = slot.secretKind === 'first-contact' ? slotOwnerKey(this.components.profile.secretKey, secret, slot.epoch) : undefined
+    const record = encodeMailboxRecord(keys.writeKey, recordFields(slot), owner)
     const started = performance.now()
     const holders = await network.putMailbox(keys.key, record).catch((err: unknown) => { this.log('mailbox PUT found no holder', err); return 0 })
     events.emit('mailbox:put', { ms: performance.now() - started, holders, bytes: record.length, entries: slot.entries.length })

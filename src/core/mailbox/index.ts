@@ -3,6 +3,7 @@ export {
   mailboxSlotKey,
   slotKeys,
   slotWriteKey,
+  slotOwnerKey,
   slotEpoch,
   mailboxSecretForPair,
   mailboxSecretForFirstContact,
@@ -10,7 +11,8 @@ export {
   MAILBOX_SECRET_BYTES,
   SLOT_EPOCH_MS,
   SLOTS_PER_EPOCH,
-  type MailboxSlot
+  type MailboxSlot,
+  type SlotKind
 } from './slots.ts'
 export {
   encodeMailboxRecord,
@@ -42,3 +44,4 @@ export {
   MAILBOX_MIN_RETENTION_MS
 } from './outbox-schedule.ts'
 export { drainSlot } from './drain.ts'
+export { claimedByAnother, claimedByOther, ownerAt } from './claim.ts'

@@ -14,8 +14,14 @@ import { mailboxSlotKey } from './slots.ts'
 export interface MailboxRecord {
   /** The slot's Ed25519 write key; it signs the record and names the slot. */
   writeKey: Uint8Array
-  /** Not on the wire: the DHT key this record belongs at, a hash of writeKey. */
+  /** Not on the wire: the DHT key this record belongs at, a hash of writeKey (and of the kind). */
   slotKey: Uint8Array
+  /**
+   * A claimed (first-contact) slot's owner: the newcomer's own key for this slot, which also
+   * signs the record. Holders keep the first owner of a slot (src/core/mailbox/claim.ts).
+   * Absent on shared (pair) slots.
+   */
+  owner?: Uint8Array
   /** Higher wins wherever two versions of a slot meet. */
   seq: number
   /** When this version was signed; republishing signs again. */
@@ -30,7 +36,7 @@ export interface MailboxEntry {
   payload: Uint8Array
 }
 
-export type MailboxRecordFields = Omit<MailboxRecord, 'writeKey' | 'slotKey'>
+export type MailboxRecordFields = Omit<MailboxRecord, 'writeKey' | 'slotKey' | 'owner'>
 
 /** A 60 KiB session payload and its record around it fit; the record is all a holder stores. */
 export const MAILBOX_MAX_BYTES = 64 * 1024
@@ -41,7 +47,10 @@ export const MAILBOX_RETENTION_MS = 21 * 24 * 60 * 60 * 1000
 export const MAILBOX_MAX_FUTURE_MS = 10 * 60 * 1000
 export const MAILBOX_MAX_TTL_MS = MAILBOX_RETENTION_MS + MAILBOX_MAX_FUTURE_MS
 const MAILBOX_VERSION = 1
+/** Version 2: a claimed slot's record, with an owner key that signs it too. */
+const CLAIMED_VERSION = 2
 const CONTEXT = 'murmur/mailbox/v1'
+const OWNER_CONTEXT = 'murmur/mailbox/owner/v1'
 
 const MESSAGES = {
   malformed: 'This mailbox record is malformed.',
@@ -75,31 +84,37 @@ function assertFields (f: MailboxRecordFields): void {
   if (ids.size !== f.entries.length) throw reject('malformed', 'id')
 }
 
-/** Signs a mailbox record; refuses one that holders' validators would reject whatever the time. */
-export function encodeMailboxRecord (writeKey: SigningKeyPair, fields: MailboxRecordFields): Uint8Array {
+/**
+ * Signs a mailbox record; refuses one that holders' validators would reject whatever the time.
+ * With `owner`, a claimed slot's record (version 2): signed by the owner, then the write key.
+ */
+export function encodeMailboxRecord (writeKey: SigningKeyPair, fields: MailboxRecordFields, owner?: SigningKeyPair): Uint8Array {
   if (!isBytes(writeKey.publicKey) || writeKey.publicKey.length !== PUBLIC_KEY_BYTES) throw new TypeError(`writeKey.publicKey must be ${PUBLIC_KEY_BYTES} bytes`)
   assertFields(fields)
   // A payload too big for the record is refused here, before it is copied into a body.
   let total = 0
   for (const entry of fields.entries) total += entry.payload.length
   if (total > MAILBOX_MAX_BYTES) throw reject('oversize', 'record')
-  const w = new Writer()
-    .u8(MAILBOX_VERSION)
-    .bytes(writeKey.publicKey)
-    .uvarint(fields.seq)
+  if (owner != null && (!isBytes(owner.publicKey) || owner.publicKey.length !== PUBLIC_KEY_BYTES)) throw new TypeError(`owner.publicKey must be ${PUBLIC_KEY_BYTES} bytes`)
+  const w = new Writer().u8(owner == null ? MAILBOX_VERSION : CLAIMED_VERSION).bytes(writeKey.publicKey)
+  if (owner != null) w.bytes(owner.publicKey)
+  w.uvarint(fields.seq)
     .uvarint(fields.createdAt)
     .uvarint(fields.expiresAt)
     .uvarint(fields.entries.length)
   for (const entry of fields.entries) w.bytes(entry.id).bytes(entry.payload)
-  const record = appendSignature(writeKey, CONTEXT, w.finish())
+  const body = owner == null ? w.finish() : appendSignature(owner, OWNER_CONTEXT, w.finish())
+  const record = appendSignature(writeKey, CONTEXT, body)
   if (record.length > MAILBOX_MAX_BYTES) throw reject('oversize', 'record')
   return record
 }
 
 function parseBody (body: Uint8Array): MailboxRecord {
   const r = new Reader(body)
-  if (r.u8('version') !== MAILBOX_VERSION) throw new DecodeError('version', 'unknown mailbox record version')
+  const version = r.u8('version')
+  if (version !== MAILBOX_VERSION && version !== CLAIMED_VERSION) throw new DecodeError('version', 'unknown mailbox record version')
   const writeKey = r.bytes('writeKey', { max: PUBLIC_KEY_BYTES, exact: PUBLIC_KEY_BYTES })
+  const owner = version === CLAIMED_VERSION ? r.bytes('owner', { max: PUBLIC_KEY_BYTES, exact: PUBLIC_KEY_BYTES }) : undefined
   const seq = r.uvarint('seq')
   const createdAt = r.uvarint('createdAt')
   const expiresAt = r.uvarint('expiresAt')
@@ -118,7 +133,9 @@ function parseBody (body: Uint8Array): MailboxRecord {
     entries.push({ id, payload })
   }
   r.done('mailbox record')
-  return { writeKey, slotKey: mailboxSlotKey(writeKey), seq, createdAt, expiresAt, entries }
+  const record: MailboxRecord = { writeKey, slotKey: mailboxSlotKey(writeKey, owner == null ? 'shared' : 'claimed'), seq, createdAt, expiresAt, entries }
+  if (owner != null) record.owner = owner
+  return record
 }
 
 /** Decodes and fully checks a mailbox record, except where it is stored (see validateMailboxRecord). */
@@ -127,9 +144,12 @@ export function decodeMailboxRecord (bytes: Uint8Array, now: number = Date.now()
   if (bytes.length > MAILBOX_MAX_BYTES) throw reject('oversize', 'record')
   const parts = splitSignature(bytes)
   if (parts === undefined) throw reject('malformed', 'signature')
+  // A claimed slot's record has the owner's signature inside the write key's.
+  const ownerParts = parts.body[0] === CLAIMED_VERSION ? splitSignature(parts.body) : undefined
+  if (parts.body[0] === CLAIMED_VERSION && ownerParts === undefined) throw reject('malformed', 'owner signature')
   let record: MailboxRecord
   try {
-    record = parseBody(parts.body)
+    record = parseBody(ownerParts?.body ?? parts.body)
   } catch (err) {
     if (err instanceof DecodeError) throw reject('malformed', err.field, err)
     throw err
@@ -139,6 +159,7 @@ export function decodeMailboxRecord (bytes: Uint8Array, now: number = Date.now()
   if (record.createdAt > now + MAILBOX_MAX_FUTURE_MS) throw reject('too-far-future', 'createdAt')
   if (record.expiresAt > now + MAILBOX_MAX_TTL_MS) throw reject('too-far-future', 'expiresAt')
   if (!hasValidSignature(CONTEXT, parts.body, parts.signature, record.writeKey)) throw reject('signature', 'signature')
+  if (ownerParts !== undefined && !hasValidSignature(OWNER_CONTEXT, ownerParts.body, ownerParts.signature, record.owner!)) throw reject('signature', 'owner signature')
   return record
 }
 

@@ -32,6 +32,8 @@ export const SLOTS_PER_EPOCH = 16
 
 const SLOT_SEED_INFO = 'murmur/mailbox/slot/v1'
 const SLOT_KEY_CONTEXT = 'murmur/mailbox/slot-key/v1'
+const CLAIMED_SLOT_KEY_CONTEXT = 'murmur/mailbox/claimed-slot-key/v1'
+const OWNER_INFO = 'murmur/mailbox/owner/v1'
 const FIRST_CONTACT_INFO = 'murmur/mailbox/first-contact/v1'
 const PAIR_INFO = 'murmur/mailbox/pair/v1'
 
@@ -50,10 +52,20 @@ export function slotEpoch (now: number = Date.now()): number {
   return Math.floor(now / SLOT_EPOCH_MS)
 }
 
+/**
+ * How a slot is owned. `shared`: its one write key is all there is (pair slots, where the
+ * two people are the only ones who can derive it). `claimed`: a first-contact slot, which
+ * everyone holding the invite can derive, so its record also names an owner key of the one
+ * newcomer writing there, and holders keep the first owner (src/core/mailbox/claim.ts). The
+ * two kinds hash differently, so a record of one kind can never sit at a slot of the other.
+ */
+export type SlotKind = 'shared' | 'claimed'
+
 /** The DHT key of the slot written by `writePublicKey`: `/murmur-mailbox/<base32 of a hash>`. */
-export function mailboxSlotKey (writePublicKey: Uint8Array): Uint8Array {
+export function mailboxSlotKey (writePublicKey: Uint8Array, kind: SlotKind = 'shared'): Uint8Array {
   assertBytes(writePublicKey, PUBLIC_KEY_BYTES, 'writePublicKey')
-  const digest = sha256(concat([utf8(SLOT_KEY_CONTEXT), writePublicKey]))
+  const context = kind === 'claimed' ? CLAIMED_SLOT_KEY_CONTEXT : SLOT_KEY_CONTEXT
+  const digest = sha256(concat([utf8(context), writePublicKey]))
   return utf8(`/${MAILBOX_NAMESPACE}/${toString(digest, 'base32')}`)
 }
 
@@ -81,17 +93,30 @@ export interface MailboxSlot {
   index: number
 }
 
-export function mailboxSlot (secret: Uint8Array, reader: Uint8Array, epoch: number, index: number): MailboxSlot {
+export function mailboxSlot (secret: Uint8Array, reader: Uint8Array, epoch: number, index: number, kind: SlotKind = 'shared'): MailboxSlot {
   const writeKey = slotWriteKey(secret, reader, epoch, index)
-  return { key: mailboxSlotKey(writeKey.publicKey), writeKey, epoch, index }
+  return { key: mailboxSlotKey(writeKey.publicKey, kind), writeKey, epoch, index }
+}
+
+/**
+ * The owner key a newcomer signs its claimed first-contact slots with: derived from its own
+ * identity secret and the slot secret, so it is the same after a restart (its own records
+ * stay its own) and says nothing about who it is, nor links its slots of other invites.
+ */
+export function slotOwnerKey (identitySecretKey: Uint8Array, secret: Uint8Array, epoch: number): SigningKeyPair {
+  assertBytes(secret, MAILBOX_SECRET_BYTES, 'secret')
+  if (!(identitySecretKey instanceof Uint8Array) || identitySecretKey.length < 32) throw new TypeError('identitySecretKey must be at least 32 bytes')
+  if (!Number.isSafeInteger(epoch) || epoch < 0) throw new RangeError(`epoch must be a non-negative integer, got ${epoch}`)
+  const seed = hkdf(identitySecretKey, secret, concat([utf8(OWNER_INFO), new Writer().uvarint(epoch).finish()]), 32)
+  return generateSigningKeyPair(() => seed)
 }
 
 /** The first `count` slot keys of an epoch, in the order a writer fills them. */
-export function slotKeys (secret: Uint8Array, reader: Uint8Array, epoch: number, count: number = SLOTS_PER_EPOCH): Uint8Array[] {
+export function slotKeys (secret: Uint8Array, reader: Uint8Array, epoch: number, count: number = SLOTS_PER_EPOCH, kind: SlotKind = 'shared'): Uint8Array[] {
   if (!Number.isInteger(count) || count < 0 || count > SLOTS_PER_EPOCH) {
     throw new RangeError(`count must be an integer from 0 to ${SLOTS_PER_EPOCH}, got ${count}`)
   }
-  return Array.from({ length: count }, (_, index) => mailboxSlot(secret, reader, epoch, index).key)
+  return Array.from({ length: count }, (_, index) => mailboxSlot(secret, reader, epoch, index, kind).key)
 }
 
 /**
@@ -126,10 +151,9 @@ export function mailboxSecretForPair (
 
 /**
  * The mailbox secret for messages to someone who does not know us yet: they can only look in
- * slots derived from something they made themselves, so an invitation secret they put in
- * their invite link (32 random bytes; the invite format does not carry one yet). Everyone who
- * holds the link can write there and derive the same write keys, so a link shared widely
- * makes these slots as public as the link.
+ * slots derived from something they made themselves, so the secret of one of their invites
+ * (src/core/invite-secrets.ts, 32 random bytes per link). Everyone who holds that link can
+ * derive the slots, so they are `claimed` slots: the first newcomer to write one owns it.
  */
 export function mailboxSecretForFirstContact (invitationSecret: Uint8Array, inviterIdentityKey: Uint8Array): Uint8Array {
   assertBytes(invitationSecret, MAILBOX_SECRET_BYTES, 'invitationSecret')

@@ -46,6 +46,11 @@ export interface WriterSlot {
 
 export interface MailboxWriterState {
   slots: WriterSlot[]
+  /**
+   * First-contact slots another newcomer owned when we looked (src/core/mailbox/claim.ts):
+   * never chosen, so two newcomers of one invite fill different slots of a day.
+   */
+  taken?: SlotRef[]
 }
 
 export interface SlotRef { secretKind: SecretKind, epoch: number, index: number }
@@ -88,9 +93,17 @@ export function chooseSlot (state: MailboxWriterState, secretKind: SecretKind, p
   const fits = (s: WriterSlot): boolean =>
     s.entries.length < MAILBOX_MAX_ENTRIES && bytesOf(s.entries) + payloadBytes + ENTRY_OVERHEAD_BYTES <= MAILBOX_MAX_BYTES
   if (last != null && fits(last)) return { secretKind, epoch, index: last.index }
-  const index = last == null ? 0 : last.index + 1
+  let index = last == null ? 0 : last.index + 1
+  while ((state.taken ?? []).some((t) => sameSlot(t, { secretKind, epoch, index }))) index++
   if (index >= SLOTS_PER_EPOCH) throw new MailboxFullError('Today\'s mailbox for this contact is full; the message waits for a direct connection or tomorrow\'s slots.')
   return { secretKind, epoch, index }
+}
+
+/** The state with `ref` marked as another writer's, so chooseSlot passes it by. */
+export function markTaken (state: MailboxWriterState, ref: SlotRef): MailboxWriterState {
+  const taken = state.taken ?? []
+  if (taken.some((t) => sameSlot(t, ref))) return state
+  return { ...state, taken: [...taken, { secretKind: ref.secretKind, epoch: ref.epoch, index: ref.index }] }
 }
 
 function rewrite (slot: WriterSlot, entries: WriterEntry[], now: number): WriterSlot {
@@ -105,7 +118,7 @@ export function addEntry (state: MailboxWriterState, ref: SlotRef, entry: Writer
   const existing = state.slots.find((s) => sameSlot(s, ref))
   const base: WriterSlot = existing ?? { ...ref, seq: 0, createdAt: now, expiresAt: now, entries: [], published: false, holders: 0 }
   const slot = rewrite(base, [...base.entries, entry], now)
-  return { slots: existing == null ? [...state.slots, slot] : state.slots.map((s) => (s === existing ? slot : s)) }
+  return { ...state, slots: existing == null ? [...state.slots, slot] : state.slots.map((s) => (s === existing ? slot : s)) }
 }
 
 /**
@@ -121,7 +134,7 @@ export function removeEntries (state: MailboxWriterState, ids: readonly Uint8Arr
     changed = true
     return rewrite(slot, kept, now)
   })
-  return changed ? { slots } : state
+  return changed ? { ...state, slots } : state
 }
 
 /** Entries whose deadline has passed (the shell marks messages among them failed). */
@@ -149,6 +162,7 @@ export function recordFields (slot: WriterSlot): MailboxRecordFields {
  */
 export function markPublished (state: MailboxWriterState, ref: SlotRef, seq: number, holders: number): MailboxWriterState {
   return {
+    ...state,
     slots: state.slots.map((s) => (sameSlot(s, ref) && s.seq === seq ? { ...s, published: holders > 0, holders } : s))
   }
 }
@@ -159,6 +173,7 @@ export function markPublished (state: MailboxWriterState, ref: SlotRef, seq: num
  */
 export function refreshSlot (state: MailboxWriterState, ref: SlotRef, now: number): MailboxWriterState {
   return {
+    ...state,
     slots: state.slots.map((s) => {
       if (!sameSlot(s, ref)) return s
       const thin = s.published && s.holders < WANTED_HOLDERS ? (s.thinRepublishes ?? 0) + 1 : 0
@@ -174,7 +189,9 @@ export function refreshSlot (state: MailboxWriterState, ref: SlotRef, now: numbe
 export function pruneWriterState (state: MailboxWriterState, now: number): MailboxWriterState {
   const epoch = slotEpoch(now)
   const slots = state.slots.filter((s) => s.epoch >= epoch || s.entries.length > 0 || (!s.published && now < s.expiresAt))
-  return slots.length === state.slots.length ? state : { slots }
+  const taken = state.taken?.filter((t) => t.epoch >= epoch)
+  if (slots.length === state.slots.length && taken?.length === state.taken?.length) return state
+  return taken === undefined || taken.length === 0 ? { slots } : { slots, taken }
 }
 
 /** How many holders took the entry with this id, for the message's "stored" detail. */

@@ -13,9 +13,8 @@ export interface StoredProfile {
   /** The long-term X25519 key, signed by the Ed25519 identity key (X3DH's IK for agreement). */
   dh: { publicKey: Uint8Array, secretKey: Uint8Array, signature: Uint8Array }
   /**
-   * Our invitation secret: in every invite we hand out, it names the mailbox slots where
-   * people who are not our contacts yet leave first messages. Profiles made before mailboxes
-   * get one when they next load.
+   * Never read any more: the one permanent invitation secret profiles had before each invite
+   * got its own (src/core/invite-secrets.ts). Left in old records; its slots are not read.
    */
   mailboxSecret?: Uint8Array
 }
@@ -50,8 +49,10 @@ export interface StoredContact {
   changedDhIdentityKey?: Uint8Array
   /** Set by the person after comparing safety numbers. */
   verified?: boolean
-  /** Their invitation secret, from their invite: where first messages wait while they are away. */
+  /** Never read any more: the permanent secret of an old (version 2) invite, whose slots nobody reads. */
   mailboxSecret?: Uint8Array
+  /** The secret of the invite of theirs we opened (version 3): where first messages wait while they are away. */
+  inviteSecret?: Uint8Array
   /** They have written to us, so they know our keys and read the mailbox slots of the pair. */
   knowsUs?: boolean
   /**

@@ -4,6 +4,7 @@ import { layoutEn } from './layout.en.ts'
 import { networkEn } from './network.en.ts'
 import { deliveryEn } from './delivery.en.ts'
 import { peopleEn } from './people.en.ts'
+import { invitesEn } from './invites.en.ts'
 
 /**
  * English: the source catalogue. Every text a person sees in the UI is here, under a key
@@ -17,6 +18,7 @@ export const en = {
   ...layoutEn,
   ...deliveryEn,
   ...peopleEn,
+  ...invitesEn,
   'app.name': 'Murmur',
   'app.opening': 'Opening Murmur…',
   'app.storageFailed': 'Murmur could not open its storage: {detail}. Private windows and some settings block IndexedDB.',

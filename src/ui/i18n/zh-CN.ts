@@ -4,6 +4,7 @@ import { layoutZhCN } from './layout.zh-CN.ts'
 import { networkZhCN } from './network.zh-CN.ts'
 import { deliveryZhCN } from './delivery.zh-CN.ts'
 import { peopleZhCN } from './people.zh-CN.ts'
+import { invitesZhCN } from './invites.zh-CN.ts'
 
 /**
  * Simplified Chinese. Typed as a Catalogue: a key missing here, or one English does not
@@ -15,6 +16,7 @@ export const zhCN: Catalogue = {
   ...layoutZhCN,
   ...deliveryZhCN,
   ...peopleZhCN,
+  ...invitesZhCN,
   'app.name': 'Murmur',
   'app.opening': '正在打开 Murmur…',
   'app.storageFailed': 'Murmur 无法打开本地存储：{detail}。无痕窗口和某些浏览器设置会阻止 IndexedDB。',

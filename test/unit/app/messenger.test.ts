@@ -368,21 +368,6 @@ describe('Messenger', { timeout: 30_000 }, () => {
     await eventually(async () => (await ann.conversations.messages(bob.userId)).map((m) => m.state)).toEqual(['delivered', 'read', 'delivered'])
   })
 
-  it('a profile made before mailboxes gets one invitation secret on load, the same in every later load and invite', async () => {
-    const store = createMemoryMessengerStore()
-    const old = await Messenger.create(store, 'Old')
-    const { mailboxSecret: _dropped, ...legacy } = (await store.loadProfile())!
-    await store.saveProfile(legacy)
-    const [a, b] = await Promise.all([Messenger.load(store), Messenger.load(store)])
-    const secret = (await store.loadProfile())!.mailboxSecret
-    expect(secret).toHaveLength(32)
-    for (const m of [a!, b!]) {
-      const invite = parseContactInput(await m.profile.inviteLink('http://127.0.0.1', []))
-      expect(invite.kind === 'invite' && invite.invite.mailboxSecret).toEqual(secret)
-    }
-    expect(old.userId).toBe(a!.userId)
-  })
-
   it('Bob\'s push token reaches Ann in the session; mail she leaves in his mailbox pokes his gateway once per window, and a refused poke changes nothing; his withdrawal reaches her through her mailbox', async () => {
     const { ann, bob, annWire, bobWire, bobStore } = await pair()
     await ann.contacts.add(await bob.profile.inviteLink('http://127.0.0.1', []))

@@ -35,7 +35,7 @@ function craft (write: (w: Writer) => void): string {
 }
 const NO_SECRET = new Uint8Array(0)
 const validBody = (w: Writer): Writer =>
-  w.u8(2).bytes(alice.publicKey).string('Alice').uvarint(1).string(RELAY).uvarint(NOW).bytes(NO_PREKEY).bytes(NO_SECRET)
+  w.u8(3).bytes(alice.publicKey).string('Alice').uvarint(1).string(RELAY).uvarint(NOW).bytes(NO_PREKEY).bytes(NO_SECRET)
 
 function expectInviteError (p: string, reason: string, field?: string, now = NOW): void {
   const err = thrown(() => decodeInvite(p, now))
@@ -66,8 +66,13 @@ describe('invite round trip', () => {
     const p = encodeInvite(alice, { name: 'Alice', relays: [], mailboxSecret }, NOW)
     expect(decodeInvite(p, NOW).mailboxSecret).toEqual(mailboxSecret)
     expect(thrown(() => encodeInvite(alice, { name: 'Alice', relays: [], mailboxSecret: new Uint8Array(31) }, NOW))).toMatchObject({ name: 'InvalidInviteError', field: 'mailboxSecret' })
-    const short = craft((w) => w.u8(2).bytes(alice.publicKey).string('Alice').uvarint(0).uvarint(NOW).bytes(NO_PREKEY).bytes(new Uint8Array(16)))
+    const short = craft((w) => w.u8(3).bytes(alice.publicKey).string('Alice').uvarint(0).uvarint(NOW).bytes(NO_PREKEY).bytes(new Uint8Array(16)))
     expectInviteError(short, 'malformed', 'mailboxSecret')
+  })
+
+  it('reads a version 2 link for the contact but drops its secret: that was the profile\'s permanent one, whose slots nobody reads now', () => {
+    const v2 = craft((w) => w.u8(2).bytes(alice.publicKey).string('Alice').uvarint(1).string(RELAY).uvarint(NOW).bytes(NO_PREKEY).bytes(new Uint8Array(32).fill(7)))
+    expect(decodeInvite(v2, NOW)).toEqual({ publicKey: alice.publicKey, name: 'Alice', relays: [RELAY], createdAt: NOW })
   })
 
   it('still reads a version 1 link, which has no invitation secret', () => {
@@ -159,7 +164,7 @@ describe('invite rejection', () => {
   })
 
   it('an unknown version', () => {
-    for (const version of [0, 3]) {
+    for (const version of [0, 4]) {
       expectInviteError(craft((w) => w.u8(version).bytes(alice.publicKey).string('Alice').uvarint(0).uvarint(NOW).bytes(NO_PREKEY).bytes(NO_SECRET)), 'malformed', 'version')
     }
   })

@@ -1,6 +1,7 @@
 import { toString } from 'uint8arrays'
 import { decodeEnvelope } from '../../../src/core/envelope.ts'
 import { selectMailboxRecord, validateMailboxRecord } from '../../../src/core/mailbox/record.ts'
+import { claimedByAnother } from '../../../src/core/mailbox/claim.ts'
 import { encodeUserId } from '../../../src/core/user-id.ts'
 import type { ConnectionStatus, Network, NetworkHost, StoredContact } from '../../../src/core/ports/index.ts'
 
@@ -174,6 +175,8 @@ export class MemoryNetwork implements Network {
     validateMailboxRecord(key, record)
     const id = toString(key, 'base64')
     const held = this.hub.mailboxes.get(id)
+    // The holder's rules (src/net/holder-datastore.ts): a first-contact slot keeps its first owner.
+    if (held != null && claimedByAnother(key, record, held)) return 0
     if (held == null || selectMailboxRecord(key, [held, record]) === 1) this.hub.mailboxes.set(id, record)
     return 1
   }

@@ -146,7 +146,7 @@ describe('mailbox record rejection', () => {
 
   it('wrong types: unknown version, 31-byte key, expiry not after creation, short id, empty payload, repeated id, 33 entries, trailing bytes', () => {
     const cases: Array<[(w: Writer) => void, string]> = [
-      [(w) => oneEntry(w.u8(2).bytes(slot.writeKey.publicKey).uvarint(3).uvarint(NOW).uvarint(NOW + DAY)), 'version'],
+      [(w) => oneEntry(w.u8(3).bytes(slot.writeKey.publicKey).uvarint(3).uvarint(NOW).uvarint(NOW + DAY)), 'version'],
       [(w) => oneEntry(w.u8(1).bytes(slot.writeKey.publicKey.subarray(0, 31)).uvarint(3).uvarint(NOW).uvarint(NOW + DAY)), 'writeKey'],
       [(w) => oneEntry(header(w, NOW, NOW)), 'expiresAt'],
       [(w) => header(w).uvarint(1).bytes(new Uint8Array(15)).bytes(new Uint8Array([1])), 'id'],
