@@ -91,7 +91,9 @@ describe('invites', { timeout: 30_000 }, () => {
     await eventually(async () => (await carol!.conversations.messages(bob!.userId)).map((m) => m.state)).toEqual(['stored'])
     expect((await bob!.duties.drainMailboxes()).received).toBe(1)
     await settle()
-    expect((await bob!.contacts.list()).map((c) => c.name)).toEqual(['Carol'])
+    // A newcomer's first message is a message request: Carol's is there, Ann's never arrived.
+    expect((await bob!.requests.list()).map((c) => c.name)).toEqual(['Carol'])
+    expect(await bob!.contacts.list()).toEqual([])
   })
 
   it('an invite stops being read when it expires', async () => {
