@@ -69,8 +69,17 @@ it('no relay file or log, no DHT record on any node and no stored history holds 
   await sendMessage(bob.page, SECRET_B)
   await waitForMessage(ann.page, SECRET_B)
 
-  // Each tab: its history and the DHT records it holds for the network.
-  const dumps = [await indexedDbDump(ann.page), await indexedDbDump(bob.page)]
+  // Each tab: its history and the DHT records it holds for the network. A tab stores the
+  // other's presence record when the other publishes while they are connected, which can land
+  // a moment after the messages: dump again until one holds it (the check below says why).
+  const holdsPresence = (dump: Record<string, string>): boolean =>
+    Object.entries(dump).some(([name, text]) => name.startsWith('murmur-dht') && text.includes('murmur-presence'))
+  const dumpBoth = async (): Promise<Array<Record<string, string>>> => [await indexedDbDump(ann.page), await indexedDbDump(bob.page)]
+  let dumps = await dumpBoth()
+  for (let tries = 0; tries < 30 && !dumps.some(holdsPresence); tries++) {
+    await ann.page.waitForTimeout(1_000)
+    dumps = await dumpBoth()
+  }
   for (const dump of dumps) {
     // The search works: the history store holds message rows under their readable ids.
     expect(dump['murmur/messages']).toMatch(/[0-9a-f]{32}/)
@@ -83,8 +92,6 @@ it('no relay file or log, no DHT record on any node and no stored history holds 
   // ...and it reads the DHT store: a tab keeps its own records in memory only, but holds the
   // other's presence record on disk (whichever published while the other was among its
   // closest peers), under a readable key.
-  const holdsPresence = (dump: Record<string, string>): boolean =>
-    Object.entries(dump).some(([name, text]) => name.startsWith('murmur-dht') && text.includes('murmur-presence'))
   expect(dumps.some(holdsPresence)).toBe(true)
 
   // The relay: its log, every file of its data directory, and every DHT record it holds.

@@ -70,6 +70,8 @@ describe('message requests, blocking and names', { timeout: 240_000 }, () => {
     const devLog = dev.getByRole('log', { name: 'Messages' })
     await waitUntil(async () => await devLog.getByRole('img', { name: /^(sent|stored)$/ }).count() > 0, 'Dev\'s second message out')
     await sendMessage(cai, 'after Dev')
+    // Settings fill the main area: back to Cai's conversation to read it.
+    await openConversation(ann, 'Cai')
     await waitForMessage(ann, 'after Dev')
     expect(await requests(ann).count()).toBe(0)
     expect((await contactNames(ann)).some((n) => n.startsWith('Dev'))).toBe(false)
