@@ -2,12 +2,23 @@
 // replay-cache flood: 20,000 session starts with noble take minutes on this machine, with
 // OpenSSL seconds. Same functions, same bytes (replay-cache-flood.test.ts checks them against
 // noble first); everything above them (X3DH, the ratchet, AES-GCM, HKDF) is the app's own.
-// Importing a private key is OpenSSL's slow step, so imported keys are kept (bounded), and a
-// key pair asked for with the app's own random source comes from OpenSSL's generator.
+// Importing a private key is OpenSSL's slow step (about 0.9 ms), so imported keys are kept
+// (bounded), and key pairs asked for with the app's own random source come from a pool that
+// `prefillKeyPairs` fills beforehand with Node's asynchronous generator (about 0.2 ms each).
+//
+// Never `generateKeyPairSync`: on Node 20.20 it deadlocks now and then. A garbage collection
+// inside one call runs the destructor of an earlier call's job, which takes a mutex the
+// running call already holds; the thread waits on itself forever with no CPU, and no test
+// timeout fires. Seen here as a CI run that hung for 90 minutes, and reproduced with a plain
+// loop of generateKeyPairSync('x25519') (gdb: ~KeyGenJob in a GC weak callback, in
+// pthread_mutex_lock). Neither the asynchronous generator (150,000 keys, three runs) nor the
+// synchronous one asked for encoded output, as @libp2p/noise and @libp2p/crypto ask, hung
+// (200,000 keys, two runs): only the KeyObjects it returns by default lead there.
 import {
-  createPrivateKey, createPublicKey, diffieHellman, generateKeyPairSync, sign as nodeSign,
+  createPrivateKey, createPublicKey, diffieHellman, generateKeyPair, sign as nodeSign,
   verify as nodeVerify, type KeyObject
 } from 'node:crypto'
+import { promisify } from 'node:util'
 import { randomBytes as appRandom } from '../../../src/crypto/random.ts'
 
 const hex = (s: string): Buffer => Buffer.from(s, 'hex')
@@ -40,6 +51,38 @@ function publicKey (prefix: Buffer, raw: Uint8Array): KeyObject {
 }
 const rawPublic = (key: KeyObject): Uint8Array => new Uint8Array(key.export({ format: 'der', type: 'spki' }).subarray(12))
 
+type Curve = 'x25519' | 'ed25519'
+interface PooledPair { publicKey: Uint8Array, secretKey: Uint8Array }
+const pools: Record<Curve, PooledPair[]> = { x25519: [], ed25519: [] }
+const PKCS8: Record<Curve, Buffer> = { x25519: X25519_PKCS8, ed25519: ED25519_PKCS8 }
+const generate = promisify(generateKeyPair)
+
+/** Fills the pool of one curve with `count` fresh key pairs from Node's asynchronous generator. */
+export async function prefillKeyPairs (curve: Curve, count: number): Promise<void> {
+  const BATCH = 500
+  for (let done = 0; done < count; done += BATCH) {
+    const pairs = await Promise.all(Array.from({ length: Math.min(BATCH, count - done) }, async () => generate(curve as 'x25519')))
+    for (const pair of pairs) {
+      const secretKey = new Uint8Array(Buffer.from(pair.privateKey.export({ format: 'jwk' }).d!, 'base64url'))
+      imported.set(PKCS8[curve].toString('hex') + Buffer.from(secretKey).toString('hex'), pair.privateKey)
+      pools[curve].push({ publicKey: rawPublic(pair.publicKey), secretKey })
+    }
+  }
+}
+
+/** How many pooled pairs are left, per curve. */
+export const pooledKeyPairs = (): Record<Curve, number> => ({ x25519: pools.x25519.length, ed25519: pools.ed25519.length })
+
+/** A pooled pair when the app's own random source asks and one is left; else one derived from `source`. */
+function keyPair (curve: Curve, source: Random): PooledPair {
+  if (source === appRandom) {
+    const pooled = pools[curve].pop()
+    if (pooled != null) return pooled
+  }
+  const secretKey = Uint8Array.from(source(32))
+  return { publicKey: rawPublic(createPublicKey(privateKey(PKCS8[curve], secretKey))), secretKey }
+}
+
 export class WeakKeyError extends Error {
   override name = 'WeakKeyError'
   constructor (message = 'The other side sent a low-order X25519 public key; the shared secret would be all zeros') { super(message) }
@@ -54,14 +97,7 @@ export const x25519Module = {
   X25519_KEY_BYTES: 32,
   WeakKeyError,
   generateDhKeyPair (source: Random = appRandom) {
-    if (source === appRandom) {
-      const pair = generateKeyPairSync('x25519')
-      const secretKey = new Uint8Array(Buffer.from(pair.privateKey.export({ format: 'jwk' }).d!, 'base64url'))
-      imported.set(X25519_PKCS8.toString('hex') + Buffer.from(secretKey).toString('hex'), pair.privateKey)
-      return { publicKey: rawPublic(pair.publicKey), secretKey }
-    }
-    const secretKey = Uint8Array.from(source(32))
-    return { publicKey: rawPublic(createPublicKey(privateKey(X25519_PKCS8, secretKey))), secretKey }
+    return keyPair('x25519', source)
   },
   dhPublicKey (secretKey: Uint8Array): Uint8Array {
     bytes(secretKey, 32, 'secretKey')
@@ -86,14 +122,7 @@ export const ed25519Module = {
   SECRET_KEY_BYTES: 32,
   SIGNATURE_BYTES: 64,
   generateSigningKeyPair (source: Random = appRandom) {
-    if (source === appRandom) {
-      const pair = generateKeyPairSync('ed25519')
-      const secretKey = new Uint8Array(Buffer.from(pair.privateKey.export({ format: 'jwk' }).d!, 'base64url'))
-      imported.set(ED25519_PKCS8.toString('hex') + Buffer.from(secretKey).toString('hex'), pair.privateKey)
-      return { publicKey: rawPublic(pair.publicKey), secretKey }
-    }
-    const secretKey = Uint8Array.from(source(32))
-    return { publicKey: rawPublic(createPublicKey(privateKey(ED25519_PKCS8, secretKey))), secretKey }
+    return keyPair('ed25519', source)
   },
   publicKeyFromSecret (secretKey: Uint8Array): Uint8Array {
     bytes(secretKey, 32, 'secretKey')
