@@ -41,11 +41,15 @@ afterAll(async () => {
   await relay?.stop()
 })
 
-/** Every message in the open group as "author text", in the order shown. */
+/** Every message in the open group as "author text", in the order shown (status lines left out: each member has its own). */
 async function groupLog (p: Page): Promise<string[]> {
   return p.getByRole('log', { name: 'Messages' }).getByRole('listitem').evaluateAll((items) =>
-    items.map((li) => `${li.querySelector('.author')?.textContent ?? ''}: ${li.querySelector('.text')?.textContent ?? ''}`))
+    items.filter((li) => !li.classList.contains('event'))
+      .map((li) => `${li.querySelector('.author')?.textContent ?? ''}: ${li.querySelector('.text')?.textContent ?? ''}`))
 }
+
+/** A status line in the open group's log ("Ann added you"). */
+const statusLine = (p: Page, text: string) => p.getByRole('log', { name: 'Messages' }).getByRole('listitem').filter({ hasText: new RegExp(`^${text}$`) })
 
 const readable = (log: string[]): boolean => log.every((line) => !line.includes('Waiting for'))
 
@@ -68,6 +72,8 @@ describe('groups', () => {
   it('five members sending at once all end with the same history', async () => {
     await createGroup(page('Ann'), 'Climbing', NAMES.slice(1))
     for (const name of NAMES) await openGroup(page(name), 'Climbing', LONG)
+    await statusLine(page('Ann'), 'You created the group').waitFor()
+    await statusLine(page('Bob'), 'Ann added you').waitFor()
     // A first message each; a message whose key has not arrived yet waits and is read when it does.
     for (const name of NAMES) await sendMessage(page(name), `hello from ${name}`)
     await sameLogs(NAMES, NAMES.length)
@@ -106,6 +112,11 @@ describe('groups', () => {
     await ann.getByRole('button', { name: 'Remove Dan' }).click()
     await page('Dan').getByRole('status', { name: 'Group' }).filter({ hasText: 'no longer in this group' }).waitFor({ timeout: LONG })
     await waitUntil(async () => (await groupButton(page('Bob'), 'Climbing').textContent())?.includes('4 members') === true, 'Bob seeing four members', LONG)
+    // Each log says it in its own words; Bob saw only the new state, not why Dan went.
+    await statusLine(ann, 'You removed Dan').waitFor({ timeout: LONG })
+    await statusLine(page('Dan'), 'Ann removed you').waitFor({ timeout: LONG })
+    await statusLine(page('Bob'), 'Dan is no longer in the group').waitFor({ timeout: LONG })
+    expect(await page('Bob').getByRole('status', { name: 'Group' }).textContent()).toMatch(/^4 members/)
 
     const remaining = NAMES.filter((n) => n !== 'Dan')
     const before = (await groupLog(ann)).length

@@ -1,6 +1,6 @@
 import {
-  createGroupState, emptyHistory, encodeGroupControl, ensureSenderKey, isMember, judgeStateUpdate, newGroupRecord, ourDistribution,
-  settleKeys, withMemberAdded, withMemberRemoved, type GroupMember, type GroupState
+  appendEvents, membershipEvents, createGroupState, emptyHistory, encodeGroupControl, ensureSenderKey, isMember, judgeStateUpdate, newGroupRecord, ourDistribution,
+  settleKeys, withMemberAdded, withMemberRemoved, type Departure, type GroupMember, type GroupState, type MembershipEvent
 } from '../../core/group/index.ts'
 import type { StoredGroup } from '../../core/ports/index.ts'
 import type { Logger } from '../../diagnostics/index.ts'
@@ -32,7 +32,8 @@ export class GroupMembership {
     if (members.length === 0) throw new GroupError('no-members', 'Add at least one member.')
     const { self, store, bus } = this.components
     const state = createGroupState(name, self, members)
-    const { group } = ensureSenderKey(newGroupRecord(state, this.now()), this.now(), true)
+    const made = ensureSenderKey(newGroupRecord(state, this.now()), this.now(), true).group
+    const group = this.withChange(made, undefined, state)
     await store.commitGroup(group, [])
     this.records.remember(group)
     this.records.setHistory(state.groupId, emptyHistory())
@@ -44,7 +45,7 @@ export class GroupMembership {
   async addMember (groupId: string, member: GroupMember): Promise<void> {
     await this.asAdmin(groupId, async (group) => {
       const state = withMemberAdded(group.state, member)
-      const next = { ...group, state }
+      const next = this.withChange({ ...group, state }, group.state, state)
       await this.components.store.commitGroup(next, [])
       this.records.remember(next)
       // Everyone hears of the new member; the new member also gets our key, where it is now.
@@ -55,7 +56,7 @@ export class GroupMembership {
 
   async removeMember (groupId: string, userId: string): Promise<void> {
     if (userId === this.components.self.userId) throw new GroupError('remove-self', 'To leave the group, use "Leave group".')
-    await this.asAdmin(groupId, async (group) => { await this.applyRemoval(group, userId) })
+    await this.asAdmin(groupId, async (group) => { await this.applyRemoval(group, userId, 'removed') })
   }
 
   /** We leave: the admin removes us (when we are the admin, we hand the group on first). */
@@ -64,14 +65,17 @@ export class GroupMembership {
     await withGroupLock(groupId, async () => {
       const group = await this.freshRecord(groupId)
       if (group.removed === true) return
+      // An admin hands the group on as it goes, and that change already says "You left".
+      let line: MembershipEvent | undefined = { type: 'left', at: this.now(), who: self.userId, whoName: self.name }
       if (group.state.admin === self.userId && group.state.members.length > 1) {
-        await this.applyRemoval(group, self.userId)
+        await this.applyRemoval(group, self.userId, 'left')
+        line = undefined
       } else {
         // Stored in the outbox before it goes: only a failure to store it lands here.
         await sendControl(group.state.admin, encodeGroupControl({ type: 'leave', groupId }))
           .catch((err: unknown) => { this.log.error('could not tell the admin of %s that we leave', groupId, err) })
       }
-      await this.markRemoved(await this.freshRecord(groupId))
+      await this.markRemoved(await this.freshRecord(groupId), line)
     })
   }
 
@@ -87,7 +91,7 @@ export class GroupMembership {
       throw new GroupError('not-contact', 'A group invitation from someone who is not a contact was ignored.')
     }
     const secretChanged = current == null || !sameBytes(current.state.secret, state.secret)
-    let group = settleKeys({ ...(current ?? newGroupRecord(state, this.now())), state })
+    let group = settleKeys(this.withChange({ ...(current ?? newGroupRecord(state, this.now())), state }, current?.state, state))
     if (current == null) group = await this.keys.takeUnknownGroupKeys(group)
     const keyed = ensureSenderKey(group, this.now(), secretChanged)
     group = keyed.group
@@ -104,14 +108,16 @@ export class GroupMembership {
 
   /** The admin removed us (the caller holds the group's lock). */
   async onRemoved (group: StoredGroup | undefined, from: string, epoch: number): Promise<void> {
-    if (group == null || from !== group.state.admin || epoch <= group.state.epoch) return
-    await this.markRemoved(group)
+    if (group == null || group.removed === true || from !== group.state.admin || epoch <= group.state.epoch) return
+    const { self } = this.components
+    const admin = group.state.members.find((m) => m.userId === from)
+    await this.markRemoved(group, { type: 'removed', at: this.now(), by: from, byName: admin?.name ?? from.slice(0, 10), who: self.userId, whoName: self.name })
   }
 
   /** A member leaves; as the admin, we remove them (the caller holds the group's lock). */
   async onLeave (group: StoredGroup | undefined, from: string): Promise<void> {
     if (group != null && group.state.admin === this.components.self.userId && isMember(group.state, from) && group.removed !== true) {
-      await this.applyRemoval(group, from)
+      await this.applyRemoval(group, from, 'left')
     }
   }
 
@@ -132,11 +138,11 @@ export class GroupMembership {
   }
 
   /** New epoch, new secret, new sender key; the removed member is told, the rest get the state and our key. */
-  private async applyRemoval (group: StoredGroup, userId: string): Promise<void> {
+  private async applyRemoval (group: StoredGroup, userId: string, why: Departure): Promise<void> {
     const { self, store, sendControl } = this.components
     const state = withMemberRemoved(group.state, userId)
     const leaving = userId === self.userId
-    let next = settleKeys({ ...group, state })
+    let next = settleKeys(this.withChange({ ...group, state }, group.state, state, why))
     if (!leaving) next = ensureSenderKey(next, this.now(), true).group
     await store.commitGroup(next, [])
     this.records.remember(next)
@@ -147,8 +153,15 @@ export class GroupMembership {
     if (!leaving) await this.keys.announce(next, [])
   }
 
-  private async markRemoved (group: StoredGroup): Promise<void> {
-    const next: StoredGroup = { ...group, removed: true, receivers: {}, pendingKeys: [], senderKey: undefined }
+  /** The record with the status lines for going from `before` to `after` (src/core/group/membership-events.ts). */
+  private withChange (group: StoredGroup, before: GroupState | undefined, after: GroupState, why?: Departure): StoredGroup {
+    const events = membershipEvents(before, after, this.components.self.userId, this.now(), why)
+    return { ...group, events: appendEvents(group.events, events) }
+  }
+
+  private async markRemoved (group: StoredGroup, event: MembershipEvent | undefined): Promise<void> {
+    const events = event == null ? group.events : appendEvents(group.events, [event])
+    const next: StoredGroup = { ...group, removed: true, receivers: {}, pendingKeys: [], senderKey: undefined, events }
     await this.components.store.commitGroup(next, [])
     this.records.remember(next)
     this.components.bus.emit({ kind: 'groups' })

@@ -1,4 +1,4 @@
-import { addMessage, decodeGroupMessage, emptyHistory, groupTopic, type GroupHistory } from '../../core/group/index.ts'
+import { addMessage, decodeGroupMessage, emptyHistory, groupTopic, type GroupHistory, type MembershipEvent } from '../../core/group/index.ts'
 import type { StoredGroup } from '../../core/ports/index.ts'
 import type { Logger } from '../../diagnostics/index.ts'
 import { sameBytes, type GroupsComponents } from './group-context.ts'
@@ -9,6 +9,7 @@ export interface GroupView {
   admin: string
   members: ReadonlyArray<{ userId: string, name: string }>
   removed: boolean
+  events: readonly MembershipEvent[]
 }
 
 /**
@@ -52,7 +53,7 @@ export class GroupRecords {
   list (): GroupView[] {
     return [...this.records.values()]
       .sort((a, b) => a.joinedAt - b.joinedAt)
-      .map((g) => ({ groupId: g.state.groupId, name: g.state.name, admin: g.state.admin, members: g.state.members, removed: g.removed === true }))
+      .map((g) => ({ groupId: g.state.groupId, name: g.state.name, admin: g.state.admin, members: g.state.members, removed: g.removed === true, events: g.events ?? [] }))
   }
 
   get (groupId: string): StoredGroup | undefined {

@@ -69,6 +69,7 @@ export {
   memberName, withMemberAdded, withMemberRemoved, GROUP_ID_BYTES, GROUP_SECRET_BYTES, MAX_GROUP_MEMBERS,
   type GroupMember, type GroupState, type StateVerdict
 } from './group-state.ts'
+export { appendEvents, membershipEvents, MAX_MEMBERSHIP_EVENTS, type Departure, type MembershipEvent } from './membership-events.ts'
 export { decodeGroupControl, encodeGroupControl, isGroupMessageControl, MAX_CONTROL_MESSAGE_BYTES, type GroupControl } from './group-control.ts'
 export { decodeGroupContent, encodeGroupContent, type GroupContent } from './group-content.ts'
 export { decodeSyncRequest, encodeSyncRequest, messagesAfter, syncHeads, MAX_SYNC_HEADS, MAX_SYNC_MESSAGES, type SyncRequest } from './sync.ts'

@@ -1,4 +1,4 @@
-import type { GroupState, SenderKey, SenderKeyReceiver } from '../group/index.ts'
+import type { GroupState, MembershipEvent, SenderKey, SenderKeyReceiver } from '../group/index.ts'
 
 /**
  * What a profile keeps about itself, its contacts and its history: the records the storage
@@ -106,6 +106,8 @@ export interface StoredGroup {
   /** We left or were removed: the history stays, the topic and keys are gone. */
   removed?: boolean
   joinedAt: number
+  /** The log's status lines ("Ann added Dan"), oldest first, bounded; local only. */
+  events?: MembershipEvent[]
 }
 
 /** A group message as stored: the signed, sealed message itself, and what it said once read. */

@@ -5,6 +5,7 @@ import { networkEn } from './network.en.ts'
 import { deliveryEn } from './delivery.en.ts'
 import { peopleEn } from './people.en.ts'
 import { invitesEn } from './invites.en.ts'
+import { groupEventsEn } from './group-events.en.ts'
 
 /**
  * English: the source catalogue. Every text a person sees in the UI is here, under a key
@@ -19,6 +20,7 @@ export const en = {
   ...deliveryEn,
   ...peopleEn,
   ...invitesEn,
+  ...groupEventsEn,
   'app.name': 'Murmur',
   'app.opening': 'Opening Murmur…',
   'app.storageFailed': 'Murmur could not open its storage: {detail}. Private windows and some settings block IndexedDB.',

@@ -5,6 +5,7 @@ import { networkZhCN } from './network.zh-CN.ts'
 import { deliveryZhCN } from './delivery.zh-CN.ts'
 import { peopleZhCN } from './people.zh-CN.ts'
 import { invitesZhCN } from './invites.zh-CN.ts'
+import { groupEventsZhCN } from './group-events.zh-CN.ts'
 
 /**
  * Simplified Chinese. Typed as a Catalogue: a key missing here, or one English does not
@@ -17,6 +18,7 @@ export const zhCN: Catalogue = {
   ...deliveryZhCN,
   ...peopleZhCN,
   ...invitesZhCN,
+  ...groupEventsZhCN,
   'app.name': 'Murmur',
   'app.opening': '正在打开 Murmur…',
   'app.storageFailed': 'Murmur 无法打开本地存储：{detail}。无痕窗口和某些浏览器设置会阻止 IndexedDB。',

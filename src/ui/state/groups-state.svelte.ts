@@ -3,6 +3,7 @@ import type { Groups, GroupView } from '../../app/groups/groups.ts'
 import type { StoredGroupMessage } from '../../core/ports/index.ts'
 import type { ContactsState } from './contacts-state.svelte.ts'
 import { upsertGroupMessages } from './message-list.ts'
+import { displayName } from '../../core/requests.ts'
 
 /** The groups, and the open group conversation. */
 export class GroupsState {
@@ -70,10 +71,19 @@ export class GroupsState {
     if (this.groupId != null && document.visibilityState === 'visible') this.seen(this.groupId)
   }
 
-  /** A member's name as this group knows it, or as a contact, or the short id. */
+  /** A member's name: as a contact (a local name first, over what the admin calls them), as this group knows it, or the short id. */
   memberName (userId: string): string {
+    return this.knownName(userId) ?? this.selected?.members.find((m) => m.userId === userId)?.name ?? `${userId.slice(0, 10)}…`
+  }
+
+  /** A name in a status line: as a contact, or the one the line kept (a member who left is in no state now). */
+  eventName (userId: string, kept: string): string {
+    return this.knownName(userId) ?? kept
+  }
+
+  private knownName (userId: string): string | undefined {
     if (userId === this.self.userId) return this.self.name
-    return this.selected?.members.find((m) => m.userId === userId)?.name ??
-      this.contacts.find(userId)?.name ?? `${userId.slice(0, 10)}…`
+    const contact = this.contacts.find(userId)
+    return contact == null ? undefined : displayName(contact)
   }
 }

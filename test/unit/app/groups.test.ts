@@ -43,6 +43,11 @@ async function group (names: string[]) {
 /** What the UI does for "Create group": contacts become members, then the group is made. */
 const createGroup = async (m: Messenger, name: string, userIds: string[]) => m.groups.create(name, await m.contacts.asMembers(userIds))
 
+/** A member's status lines, "type who" (by first name), oldest first. */
+const lines = (m: Messenger, names: Map<string, string>): string[] =>
+  (m.groups.list()[0]?.events ?? []).map((e) => `${e.type} ${'by' in e ? `${names.get(e.by)}>` : ''}${'who' in e ? names.get(e.who) : ''}`)
+const namesOf = (people: Messenger[]): Map<string, string> => new Map(people.map((m) => [m.userId, m.profile.name]))
+
 const log = async (m: Messenger, groupId: string): Promise<string[]> =>
   (await m.groups.messages(groupId)).map((row) => `${row.author.slice(0, 8)}:${row.text ?? `<${row.unreadable}>`}`)
 
@@ -157,6 +162,11 @@ describe('groups', { timeout: 60_000 }, () => {
     await eventually(() => cat!.groups.list()[0]?.removed).toBe(true)
     await eventually(() => bob!.groups.list()[0]?.members.length).toBe(2)
     await eventually(async () => { await bob!.groups.send(groupId, 'after'); return (await log(admin, groupId)).some((l) => l.endsWith(':after')) }).toBe(true)
+    // Each says it in its own words: Bob only saw the new state, not why Cat went.
+    const names = namesOf([admin, ...rest])
+    expect(lines(admin, names)).toEqual(['created Ann>', 'removed Ann>Cat'])
+    expect(lines(bob!, names)).toEqual(['added Ann>Bob', 'gone Cat'])
+    expect(lines(cat!, names)).toEqual(['added Ann>Cat', 'removed Ann>Cat'])
 
     // Cat is online and tries everything a member could: the old topic, and asking for sync.
     expect(hub.get(cat!.userId).topics.size).toBe(0)
@@ -179,6 +189,10 @@ describe('groups', { timeout: 60_000 }, () => {
     await eventually(() => cat!.groups.list()[0]!.admin).toBe(cat!.userId)
     expect(cat!.groups.list()[0]!.members.map((m) => m.userId)).toEqual([cat!.userId])
     await expect(admin.groups.send(groupId, 'gone')).rejects.toThrow(/no longer in this group/)
+    const names = namesOf([admin, ...rest])
+    expect(lines(bob!, names)).toEqual(['added Ann>Bob', 'left Bob'])
+    expect(lines(admin, names)).toEqual(['created Ann>', 'left Bob', 'left Ann', 'admin Cat'])
+    expect(lines(cat!, names)).toEqual(['added Ann>Cat', 'gone Bob', 'gone Ann', 'admin Cat'])
   })
 
   it('refuses a message whose author is not a member, and a forged signature', async () => {
