@@ -90,7 +90,10 @@ export class Messenger implements NetworkHost {
       self: { userId, get name () { return record.name } },
       sendControl: async (to, control) => { await this.conversations.sendControl(to, control) },
       ensureMember: async (member) => { await this.contacts.ensureMember(member) },
-      knows: async (userId) => isContact(await store.getContact(userId))
+      knows: async (userId) => isContact(await store.getContact(userId)),
+      standing: async (userId) => this.requests.standing(userId),
+      invitedBy: async (userId, name) => { await this.requests.invitedBy(userId, name) },
+      acceptInviter: async (userId) => { await this.requests.accept(userId) }
     })
     this.inbox = new Inbox({
       store, crypto: this.crypto, outbox: this.outbox, pushSharing: this.pushSharing, requests: this.requests, connectivity: this.connectivity, bus: this.bus, events, logger,

@@ -5,6 +5,7 @@ import type { ChangeBus } from './change-bus.ts'
 import type { Connectivity } from './connectivity.ts'
 import { ProfileError } from './profile.ts'
 import { withLock } from './locks.ts'
+import { decodeUserId } from '../core/user-id.ts'
 
 /** The name shown for a contact, for the UI (which takes only types from core). */
 export { displayName } from '../core/requests.ts'
@@ -48,6 +49,21 @@ export class Requests {
     bus.emit({ kind: 'contacts' })
     connectivity.current()?.watch(contact)
     this.components.accepted(userId)
+  }
+
+  /** Someone who is not a contact invited us to a group: a request now, bounded like any other. */
+  async invitedBy (userId: string, name: string, now = Date.now()): Promise<void> {
+    const { store, bus } = this.components
+    if (await store.getContact(userId) != null) return
+    await store.putContact({ userId, publicKey: decodeUserId(userId), name, relays: [], addedAt: now, knowsUs: true, request: true })
+    await this.bound(userId, true)
+    bus.emit({ kind: 'contacts' })
+  }
+
+  /** A contact, a request, or neither. */
+  async standing (userId: string): Promise<'contact' | 'request' | 'none'> {
+    const known = await this.components.store.getContact(userId)
+    return known == null ? 'none' : known.request === true ? 'request' : 'contact'
   }
 
   /** Deletes a request (or a contact) with its conversation. */

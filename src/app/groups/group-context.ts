@@ -13,6 +13,7 @@ export type GroupErrorReason =
   | 'remove-self' // the admin removing themselves (leaving is "Leave group")
   | 'not-admin' // only the admin adds and removes members
   | 'not-contact' // an invitation from someone who is not our contact
+  | 'invitations-full' // an invitation from a non-contact past the bounds (src/core/group/invitations.ts)
 
 /** A group action refused; the UI words it by `reason` (src/ui/i18n/errors.ts). */
 export class GroupError extends ReasonedError<GroupErrorReason> {
@@ -32,6 +33,12 @@ export interface GroupsComponents {
   ensureMember: (member: GroupMember) => Promise<void>
   /** Whether `userId` is an accepted contact (not a message request, not a stranger). */
   knows: (userId: string) => Promise<boolean>
+  /** Whether `userId` is a contact, a message request, or neither (deleted, blocked, never met). */
+  standing: (userId: string) => Promise<'contact' | 'request' | 'none'>
+  /** Someone who is not a contact invited us: they are a message request now, if they were not. */
+  invitedBy: (userId: string, name: string) => Promise<void>
+  /** The person joined a group `userId` invited them to: `userId` is a contact now. */
+  acceptInviter: (userId: string) => Promise<void>
   bus: ChangeBus
   events: EventSink
   logger: ComponentLogger

@@ -22,7 +22,9 @@ export class GroupMembership {
     private readonly records: GroupRecords,
     private readonly keys: GroupKeyExchange,
     private readonly catchUp: GroupCatchUp,
-    private readonly log: Logger
+    private readonly log: Logger,
+    /** Holds a non-contact's invitation as a request. */
+    private readonly invitations: (from: string, state: GroupState) => Promise<void>
   ) {
     this.now = components.now ?? Date.now
   }
@@ -86,9 +88,11 @@ export class GroupMembership {
     if (judgeStateUpdate(current?.state, state, from) === 'same') return
     if (!isMember(state, self.userId)) return
     // docs/SECURITY.md, "Who reaches me": only a contact puts us in a group. A stranger's
-    // invitation would make every member it names a contact the network half looks for.
+    // invitation would make every member it names a contact the network half looks for, so
+    // it waits as a request until the person joins (GroupInvitations).
     if (current == null && !await this.components.knows(from)) {
-      throw new GroupError('not-contact', 'A group invitation from someone who is not a contact was ignored.')
+      await this.invitations(from, state)
+      return
     }
     const secretChanged = current == null || !sameBytes(current.state.secret, state.secret)
     let group = settleKeys(this.withChange({ ...(current ?? newGroupRecord(state, this.now())), state }, current?.state, state))

@@ -4,6 +4,7 @@ import type { Logger } from '../../diagnostics/index.ts'
 import { GroupCatchUp } from './group-catch-up.ts'
 import { withGroupLock, type GroupsComponents } from './group-context.ts'
 import { GroupInbox } from './group-inbox.ts'
+import { GroupInvitations } from './group-invitations.ts'
 import { GroupKeyExchange } from './group-key-exchange.ts'
 import { GroupMembership } from './group-membership.ts'
 import { GroupReadMarks } from './group-read-marks.ts'
@@ -30,6 +31,8 @@ export class Groups {
   private readonly log: Logger
   /** Where the person stopped reading each group (the unread counts). */
   readonly readMarks: GroupReadMarks
+  /** Invitations from people who are not contacts, waiting as requests. */
+  readonly invitations: GroupInvitations
 
   constructor (private readonly components: GroupsComponents) {
     this.log = components.logger.forComponent('murmur:groups')
@@ -49,7 +52,10 @@ export class Groups {
       logger: this.log
     })
     this.inbox.useCatchUp(this.catchUpService)
-    this.membership = new GroupMembership(components, this.records, this.keys, this.catchUpService, this.log)
+    this.invitations = new GroupInvitations(components, async (state, from) => {
+      await withGroupLock(state.groupId, async () => { await this.membership.onState(await components.store.getGroup(state.groupId), state, from) })
+    }, this.log)
+    this.membership = new GroupMembership(components, this.records, this.keys, this.catchUpService, this.log, async (from, state) => this.invitations.hold(from, state))
     this.writer = new GroupWriter(components, this.records, this.keys, this.log)
   }
 

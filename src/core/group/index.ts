@@ -69,6 +69,7 @@ export {
   memberName, withMemberAdded, withMemberRemoved, GROUP_ID_BYTES, GROUP_SECRET_BYTES, MAX_GROUP_MEMBERS,
   type GroupMember, type GroupState, type StateVerdict
 } from './group-state.ts'
+export { dropInvitations, holdInvitation, MAX_INVITATIONS, MAX_INVITATIONS_PER_INVITER, type HoldResult, type PendingInvitation } from './invitations.ts'
 export { appendEvents, membershipEvents, MAX_MEMBERSHIP_EVENTS, type Departure, type MembershipEvent } from './membership-events.ts'
 export { decodeGroupControl, encodeGroupControl, isGroupMessageControl, MAX_CONTROL_MESSAGE_BYTES, type GroupControl } from './group-control.ts'
 export { decodeGroupContent, encodeGroupContent, type GroupContent } from './group-content.ts'

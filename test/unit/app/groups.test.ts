@@ -55,15 +55,38 @@ const log = async (m: Messenger, groupId: string): Promise<string[]> =>
 describe('groups', { timeout: 60_000 }, () => {
   useFakeTime()
 
-  it('an invitation from someone who is not a contact is ignored: no group, no member becomes a contact', async () => {
+  it('an invitation from someone who is not a contact waits as a request: no group, no member a contact, until she joins', async () => {
     const { admin, rest, storeOf } = await group(['Ann', 'Bob', 'Cat'])
     const [bob, cat] = rest
     // Cat forgets Ann: Ann is then a stranger to her.
     await storeOf(cat!).deleteContact(admin.userId)
-    await createGroup(admin, 'Uninvited', [bob!.userId, cat!.userId])
+    const { groupId } = await createGroup(admin, 'Uninvited', [bob!.userId, cat!.userId])
     await eventually(() => bob!.groups.list().length).toBe(1)
+    await eventually(async () => (await cat!.groups.invitations.list()).map((i) => `${i.state.name} from ${i.from === admin.userId ? 'Ann' : '?'}`)).toEqual(['Uninvited from Ann'])
     expect(cat!.groups.list()).toEqual([])
-    expect(await cat!.contacts.list()).toEqual([])
+    expect((await storeOf(cat!).listContacts()).map((c) => `${c.name}${c.request === true ? ' (request)' : ''}`)).toEqual(['Ann (request)'])
+
+    // Joining makes Ann a contact and the group hers; the members meet through it as usual.
+    await cat!.groups.invitations.join(groupId, admin.userId)
+    expect(cat!.groups.list().map((g) => g.name)).toEqual(['Uninvited'])
+    expect(await cat!.groups.invitations.list()).toEqual([])
+    expect((await storeOf(cat!).getContact(admin.userId))?.request).toBeUndefined()
+    await eventually(async () => { await bob!.groups.send(groupId, 'welcome'); return (await log(cat!, groupId)).some((l) => l.endsWith(':welcome')) }).toBe(true)
+  })
+
+  it('a stranger\'s invitations are bounded; declining forgets one, deleting the request forgets the rest', async () => {
+    const { admin, rest, storeOf } = await group(['Ann', 'Bob'])
+    const [bob] = rest
+    await storeOf(bob!).deleteContact(admin.userId)
+    for (const name of ['One', 'Two', 'Three', 'Four']) await createGroup(admin, name, [bob!.userId])
+    // Three per inviter: the fourth is refused and the three held stay.
+    await eventually(async () => (await bob!.groups.invitations.list()).map((i) => i.state.name).sort()).toEqual(['One', 'Three', 'Two'])
+    const two = (await bob!.groups.invitations.list()).find((i) => i.state.name === 'Two')!
+    await bob!.groups.invitations.decline(two.groupId, admin.userId)
+    expect((await bob!.groups.invitations.list()).map((i) => i.state.name).sort()).toEqual(['One', 'Three'])
+    expect(bob!.groups.list()).toEqual([])
+    await bob!.requests.remove(admin.userId)
+    expect(await bob!.groups.invitations.list()).toEqual([])
   })
 
   it('every member ends with the same history whatever order gossip arrives in', async () => {
