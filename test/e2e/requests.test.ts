@@ -3,8 +3,8 @@ import type { Page } from 'playwright-core'
 import { startRelay, type RunningRelay } from '../harness/relay.ts'
 import { openPersonBrowser, type PersonBrowser } from '../harness/browser.ts'
 import {
-  acceptRequest, addContact, contactButton, createProfile, inviteLink, openConversation, ownId, requestItem, sendMessage,
-  waitForContact, waitForMessage, waitUntil
+  acceptRequest, addContact, contactButton, createGroup, createProfile, groupButton, inviteLink, openConversation, openGroup, ownId,
+  requestItem, sendMessage, waitForContact, waitForMessage, waitUntil
 } from '../harness/person.ts'
 
 /**
@@ -104,5 +104,30 @@ describe('message requests, blocking and names', { timeout: 240_000 }, () => {
     await sendMessage(ann, 'I go by Annabel now')
     await waitForMessage(ben, 'I go by Annabel now')
     await waitForContact(ben, 'Annabel')
+  })
+
+  it('a stranger\'s group invitation waits in requests; joining makes the group hers and the inviter a contact', async () => {
+    // The first test's people have done their part: fewer browsers on a 2-core machine.
+    const [ann] = people.slice(0, 1).map((p) => p.page)
+    for (const p of people.splice(1)) await p.dispose()
+    const eli = await person('Eli')
+    await addContact(eli, await inviteLink(ann!))
+    // Ann calls herself Annabel since the first test.
+    await waitForContact(eli, 'Annabel')
+    await createGroup(eli, 'Book club', ['Annabel'])
+
+    // Nothing of it is Ann's yet: a request with the invitation, no group, Eli no contact.
+    const item = requestItem(ann!, 'Eli')
+    await item.getByText('Invites you to the group “Book club” (2 members)').waitFor({ timeout: 60_000 })
+    expect(await groupButton(ann!, 'Book club').count()).toBe(0)
+    expect((await contactNames(ann!)).some((n) => n.startsWith('Eli'))).toBe(false)
+
+    await item.getByRole('button', { name: 'Join Book club' }).click()
+    await waitForContact(ann!, 'Eli')
+    await openGroup(ann!, 'Book club', 60_000)
+    await ann!.getByRole('log', { name: 'Messages' }).getByRole('listitem').filter({ hasText: /^Eli added you$/ }).waitFor()
+    await openGroup(eli, 'Book club')
+    await sendMessage(eli, 'welcome to the club')
+    await waitForMessage(ann!, 'welcome to the club', 60_000)
   })
 })

@@ -9,6 +9,9 @@ export const peopleEn = {
   'requests.delete': 'Delete',
   'requests.block': 'Block',
   'requests.messagesOf': 'Messages from {name}',
+  'requests.invitation': { one: 'Invites you to the group “{group}” ({count} member)', other: 'Invites you to the group “{group}” ({count} members)' },
+  'requests.join': 'Join {group}',
+  'requests.decline': 'Decline {group}',
 
   'confirm.ask': 'Confirm delete?',
   'confirm.cancel': 'Cancel',

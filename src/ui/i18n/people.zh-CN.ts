@@ -9,6 +9,9 @@ export const peopleZhCN: { readonly [K in keyof typeof peopleEn]: Catalogue[K] }
   'requests.delete': '删除',
   'requests.block': '屏蔽',
   'requests.messagesOf': '来自 {name} 的消息',
+  'requests.invitation': { other: '邀请你加入群组“{group}”（{count} 位成员）' },
+  'requests.join': '加入 {group}',
+  'requests.decline': '拒绝 {group}',
 
   'confirm.ask': '确认删除？',
   'confirm.cancel': '取消',

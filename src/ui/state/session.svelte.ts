@@ -38,7 +38,7 @@ export class Session {
   constructor (private readonly messenger: Messenger, private readonly boot: Boot, readonly pwa: PwaState, onArrival: () => void = () => {}) {
     this.profile = new ProfileState(messenger.profile, boot)
     this.contacts = new ContactsState(messenger.contacts, messenger.connectivity, messenger.requests)
-    this.requests = new RequestsState(messenger.requests, messenger.conversations)
+    this.requests = new RequestsState(messenger.requests, messenger.conversations, messenger.groups.invitations)
     this.conversation = new ConversationState(messenger.conversations, this.contacts)
     this.summaries = new SummariesState(messenger.conversations, messenger.groups, messenger.userId, onArrival)
     this.groups = new GroupsState(messenger.groups, messenger.contacts, this.contacts, { userId: messenger.userId, name: messenger.name },
