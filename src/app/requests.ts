@@ -68,6 +68,8 @@ export class Requests {
 
   /** Deletes a request (or a contact) with its conversation. */
   async remove (userId: string): Promise<void> {
+    // No more DHT lookups for someone we forgot (a deleted contact, a blocked stranger).
+    this.components.connectivity.current()?.unwatch(userId)
     await this.components.store.deleteContact(userId)
     this.log('deleted %s', userId)
     this.components.bus.emit({ kind: 'contacts' })

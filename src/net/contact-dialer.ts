@@ -43,6 +43,11 @@ export class ContactDialer {
     void this.connectLoop(contact.userId)
   }
 
+  /** Its loop ends at its next turn (it finds no contact), and a lost link is not dialled again. */
+  unwatch (userId: string): void {
+    this.watched.delete(userId)
+  }
+
   /**
    * A relay reservation is back: lookups and dials can work again, so every contact still
    * unreached is tried now rather than after its backoff (up to 10 s).

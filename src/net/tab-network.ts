@@ -148,6 +148,10 @@ class TabNetwork implements Network {
     this.dialer.watch(contact)
   }
 
+  unwatch (userId: string): void {
+    this.dialer.unwatch(userId)
+  }
+
   status (userId: string): ConnectionStatus {
     return this.links.status(userId)
   }

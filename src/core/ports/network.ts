@@ -24,6 +24,8 @@ export type RelayStatus = 'connecting' | 'reserved' | 'offline'
 export interface Links {
   /** Keep trying to reach this contact until a direct link is up. */
   watch: (contact: StoredContact) => void
+  /** Stop looking for this person (deleted or blocked): no more lookups or dials; a live link closes on its own. */
+  unwatch: (userId: string) => void
   /** Sends on a live direct link; false when there is none. */
   send: (userId: string, frame: Uint8Array) => Promise<boolean>
   isLinked: (userId: string) => boolean

@@ -3,7 +3,7 @@ import { ChangeBus } from '../../../src/app/change-bus.ts'
 import { Connectivity } from '../../../src/app/connectivity.ts'
 import { Requests } from '../../../src/app/requests.ts'
 import { REQUEST_MESSAGES_MAX, REQUESTS_MAX } from '../../../src/core/requests.ts'
-import type { StoredContact } from '../../../src/core/ports/index.ts'
+import type { Network, StoredContact } from '../../../src/core/ports/index.ts'
 import { Diagnostics } from '../../../src/diagnostics/index.ts'
 import { createMemoryMessengerStore } from '../../../src/store/memory-messenger-store.ts'
 
@@ -12,8 +12,12 @@ function setup () {
   const logger = new Diagnostics()
   const bus = new ChangeBus({ profileId: `requests-${Math.random()}`, logger })
   const accepted: string[] = []
-  const requests = new Requests({ store, bus, connectivity: new Connectivity(bus), accepted: (id) => { accepted.push(id) }, logger })
-  return { store, requests, accepted, close: () => { bus.close(); store.close() } }
+  const connectivity = new Connectivity(bus)
+  // Only the lookups are watched here: the rest of the network half is never called.
+  const watching = new Set<string>()
+  connectivity.attach({ watch: (c: StoredContact) => { watching.add(c.userId) }, unwatch: (id: string) => { watching.delete(id) } } as unknown as Network)
+  const requests = new Requests({ store, bus, connectivity, accepted: (id) => { accepted.push(id) }, logger })
+  return { store, requests, accepted, watching, close: () => { bus.close(); store.close() } }
 }
 
 const request = (userId: string, addedAt: number): StoredContact =>
@@ -50,10 +54,11 @@ describe('Requests', () => {
   })
 
   it('accept makes a contact and keeps the history; delete and block forget them; block persists until unblocked', async () => {
-    const { store, requests, accepted, close } = setup()
+    const { store, requests, accepted, watching, close } = setup()
     await store.putContact(request('cai', 1))
     await store.addMessage({ id: 'a', contactId: 'cai', direction: 'in', text: 'hi', sentAt: 1, state: 'delivered' })
     await requests.accept('cai')
+    expect(watching).toEqual(new Set(['cai']))
     expect((await store.getContact('cai'))?.request).toBeUndefined()
     expect(await store.listMessages('cai')).toHaveLength(1)
     expect(accepted).toEqual(['cai'])
@@ -64,6 +69,8 @@ describe('Requests', () => {
     expect(await requests.isBlocked('dan')).toBe(false)
 
     await requests.block('cai')
+    // Nobody looks for a contact who is gone.
+    expect(watching).toEqual(new Set())
     expect(await store.getContact('cai')).toBeUndefined()
     expect(await store.listMessages('cai')).toEqual([])
     expect(await requests.blocked()).toEqual(['cai'])

@@ -135,7 +135,11 @@ export class MemoryNetwork implements Network {
 
   // Links
 
-  watch (_contact: StoredContact): void {}
+  /** Who the app asked this tab to look for (dialling itself is not modelled). */
+  readonly watching = new Set<string>()
+
+  watch (contact: StoredContact): void { this.watching.add(contact.userId) }
+  unwatch (userId: string): void { this.watching.delete(userId) }
 
   isLinked (userId: string): boolean {
     if (!this.online || !this.linksUp || userId === this.userId) return false
