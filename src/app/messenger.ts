@@ -159,7 +159,7 @@ export class Messenger implements NetworkHost {
   }
 
   onLinkUp (userId: string): void {
-    this.outbox.deliver(userId, true).catch((err: unknown) => { this.log.error('delivery to %s failed', userId, err) })
+    this.outbox.linkUp(userId).catch((err: unknown) => { this.log.error('delivery to %s failed', userId, err) })
     this.pushSharing.shareWith(userId).catch((err: unknown) => { this.log.error('sharing the push token with %s failed', userId, err) })
     this.groups.memberOnline(userId)
   }

@@ -9,17 +9,37 @@ import type { MurmurNode } from './node.ts'
 /**
  * PUTs a record to the slot key's closest DHT nodes (and this node's own store) and returns
  * how many remote nodes answered with the record stored. 0 means nobody holds it but us.
+ * `onHeld` hears the count as each holder is confirmed: kad-dht's PUT ends only when every
+ * closest node answered or timed out, and one that vanished takes seconds to.
  */
-export async function putMailboxRecord (node: MurmurNode, key: Uint8Array, record: Uint8Array, options: { signal?: AbortSignal } = {}): Promise<number> {
+export async function putMailboxRecord (
+  node: Pick<MurmurNode, 'services'>, key: Uint8Array, record: Uint8Array, options: { signal?: AbortSignal, onHeld?: (holders: number) => void } = {}
+): Promise<number> {
   const holders = new Set<string>()
   const refused = new Set<string>()
-  for await (const event of node.services.dht.put(key, record, { signal: options.signal })) {
-    // kad-dht follows a PEER_RESPONSE with a QUERY_ERROR from the same peer when the record
-    // it echoed is not the one sent (it kept a newer one, or none).
-    if (event.name === 'PEER_RESPONSE' && event.messageName === 'PUT_VALUE') holders.add(event.from.toString())
-    if (event.name === 'QUERY_ERROR') refused.add(event.from.toString())
+  // kad-dht follows a PEER_RESPONSE with a QUERY_ERROR from the same peer, in the same batch,
+  // when the record it echoed is not the one sent (it kept a newer one, or none). A batch is
+  // yielded within one task, so a holder counts once a task has passed without that refusal,
+  // not when the next event comes (which a vanished node can hold back for seconds).
+  const answered = new Set<string>()
+  const confirm = (from: string): void => {
+    if (!answered.delete(from) || refused.has(from) || holders.has(from)) return
+    holders.add(from)
+    options.onHeld?.(holders.size)
   }
-  for (const peer of refused) holders.delete(peer)
+  for await (const event of node.services.dht.put(key, record, { signal: options.signal })) {
+    const from = 'from' in event ? event.from.toString() : undefined
+    if (from == null) continue
+    if (event.name === 'QUERY_ERROR') {
+      refused.add(from)
+      holders.delete(from)
+    }
+    if (event.name === 'PEER_RESPONSE' && event.messageName === 'PUT_VALUE') {
+      answered.add(from)
+      setTimeout(() => { confirm(from) }, 0)
+    }
+  }
+  for (const from of [...answered]) confirm(from)
   return holders.size
 }
 

@@ -152,6 +152,10 @@ class TabNetwork implements Network {
     this.dialer.unwatch(userId)
   }
 
+  checkLink (userId: string): void {
+    this.links.newest(userId)?.check?.()
+  }
+
   status (userId: string): ConnectionStatus {
     return this.links.status(userId)
   }
@@ -185,8 +189,8 @@ class TabNetwork implements Network {
     }
   }
 
-  async putMailbox (key: Uint8Array, record: Uint8Array): Promise<number> {
-    return putMailboxRecord(this.node, key, record, { signal: this.deadline(MAILBOX_TIMEOUT_MS) })
+  async putMailbox (key: Uint8Array, record: Uint8Array, onHeld?: (holders: number) => void): Promise<number> {
+    return putMailboxRecord(this.node, key, record, { signal: this.deadline(MAILBOX_TIMEOUT_MS), onHeld })
   }
 
   async getMailbox (key: Uint8Array, onValue?: (value: Uint8Array) => void): Promise<Uint8Array[]> {

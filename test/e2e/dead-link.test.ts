@@ -83,15 +83,15 @@ async function killBen (ben: PersonBrowser): Promise<void> {
 
 /**
  * Ben comes back on his profile: every text, once, in order, from the mailboxes, with Ann gone.
- * Before the fix they never came while Ann was away, so the bound is generous (90 s): how fast
- * they come (the issue's aim is 20 s) is a figure to measure, printed here, not to assert.
+ * Before the fix they never came while Ann was away. The issue asks for 20 s; on a quiet
+ * machine they come in about 2 s, so the wait allows 30 s for a loaded one, and prints the time.
  */
 async function benGetsEverything (benDir: string, texts: string[]): Promise<void> {
   const back = await personBrowser(benDir)
   const opened = Date.now()
   await openConversation(back.page, 'Ann')
   const expected = ['are you there?', ...texts]
-  await waitUntil(async () => (await incomingTexts(back.page)).length >= expected.length, `all ${texts.length} at Ben`, 90_000)
+  await waitUntil(async () => (await incomingTexts(back.page)).length >= expected.length, `all ${texts.length} at Ben`, 30_000)
   console.log(`dead-link: Ben had all ${texts.length} ${((Date.now() - opened) / 1000).toFixed(1)} s after his page opened`)
   expect(await incomingTexts(back.page)).toEqual(expected)
   // Nothing twice: the direct copy and the mailbox copy raced, the store kept one.
@@ -100,10 +100,7 @@ async function benGetsEverything (benDir: string, texts: string[]): Promise<void
 
 // Several browser processes and DHT lookups: slow on a busy 2-core machine.
 describe('a message is safe once sent, also on a dead link', { timeout: 300_000 }, () => {
-  // Not passing yet, so not in `npm test`: issue 13 is open. With the dead-link work merged,
-  // Ben still lacked the five 90 s after returning in the runs of 2026-12-06 (quiet machine).
-  // Run it with MURMUR_PENDING=1 npm test -- --project e2e test/e2e/dead-link.test.ts
-  it.skipIf(process.env.MURMUR_PENDING !== '1')('Ben\'s browser is killed; Ann writes five and closes 3 s later; Ben returns and has all five, once, in order', async () => {
+  it('Ben\'s browser is killed; Ann writes five and closes 3 s later; Ben returns and has all five, once, in order', async () => {
     await bystanders(['Carol', 'Dan'])
     const { ann, ben } = await annAndBenChatting()
     await killBen(ben)

@@ -166,15 +166,21 @@ export class MailboxWriting {
     const owner = slot.secretKind === 'first-contact' ? slotOwnerKey(this.components.profile.secretKey, secret, slot.epoch) : undefined
     const record = encodeMailboxRecord(keys.writeKey, recordFields(slot), owner)
     const started = performance.now()
-    const holders = await network.putMailbox(keys.key, record).catch((err: unknown) => { this.log('mailbox PUT found no holder', err); return 0 })
-    events.emit('mailbox:put', { ms: performance.now() - started, holders, bytes: record.length, entries: slot.entries.length })
-    state = markPublished(state, slot, slot.seq, holders)
-    if (holders > 0) {
+    const markStored = async (holders: number): Promise<void> => {
       for (const entry of slot.entries) {
         const updated = await store.advanceMessage(messageIdToString(entry.id), 'stored', holders)
         if (updated?.direction === 'out') host.changed(updated)
       }
     }
+    // "Stored" as soon as the first holder has it: a closest node that vanished can hold the
+    // PUT open for seconds, and a tab about to close must know its messages are safe.
+    let early: Promise<void> | undefined
+    const holders = await network.putMailbox(keys.key, record, (held) => { if (held === 1) early = markStored(held) })
+      .catch((err: unknown) => { this.log('mailbox PUT found no holder', err); return 0 })
+    await early
+    events.emit('mailbox:put', { ms: performance.now() - started, holders, bytes: record.length, entries: slot.entries.length })
+    state = markPublished(state, slot, slot.seq, holders)
+    if (holders > 0) await markStored(holders)
     return state
   }
 }

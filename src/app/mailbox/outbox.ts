@@ -64,8 +64,12 @@ export class Outbox {
     this.mailbox = new MailboxWriting({ ...components, now: this.now })
     this.receiptWaits = new ReceiptWaits({
       now: this.now,
+      // The whole link is unconfirmed now: every message on it without a receipt, in one write;
+      // and the link is pinged now, so a dead one closes within its ping timeout (the DHT
+      // walk behind that write stops waiting on it too).
       overdue: (contactId) => {
-        this.storeUnacknowledged(contactId).catch((err: unknown) => { this.log.error('writing unacknowledged messages for %s to the mailbox failed', contactId, err) })
+        this.network()?.checkLink(contactId)
+        this.storeUnacknowledged(contactId, true).catch((err: unknown) => { this.log.error('writing unacknowledged messages for %s to the mailbox failed', contactId, err) })
       }
     })
   }
@@ -86,6 +90,8 @@ export class Outbox {
           this.receiptWaits.sent(contactId, message.id)
           const advanced = await this.store.advanceMessage(message.id, 'sent')
           if (advanced != null) this.host.changed(advanced)
+          // A suspect link may be dead: the mailbox gets it now too, not after another wait.
+          if (this.receiptWaits.isSuspect(contactId)) toMailbox.push(advanced ?? message)
         } else if (message.state !== 'stored') {
           toMailbox.push(message)
         }
@@ -106,6 +112,12 @@ export class Outbox {
       await this.mailbox.write(contact, [{ id: payload.id, deadline: this.now() + ttlMs, payload }])
     })
     return true
+  }
+
+  /** A direct link to the contact came up: it starts trusted, and what waits goes on it (again). */
+  async linkUp (contactId: string): Promise<void> {
+    this.receiptWaits.linkUp(contactId)
+    await this.deliver(contactId, true)
   }
 
   /** Puts back a failed message and sends it again. */

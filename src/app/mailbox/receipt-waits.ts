@@ -19,11 +19,17 @@ interface OnLink {
  * and a message whose receipt is later than the estimate's timeout (1 to 4 s) is overdue:
  * the outbox writes it to the mailbox too. A link whose far end vanished keeps taking
  * bytes for a while; this is what keeps a message from waiting on it.
+ *
+ * A link that let a message go overdue is suspect until a receipt comes back on it (or a new
+ * link comes up): the link is one ordered stream, so nothing sent after the overdue message
+ * has been confirmed either, and the outbox writes every unacknowledged message and every
+ * new one to the mailbox at once rather than timing each out in turn.
  */
 export class ReceiptWaits {
   private readonly onLink = new Map<string, OnLink>()
   private readonly estimates = new Map<string, RttEstimate>()
   private readonly timers = new Map<string, ReturnType<typeof setTimeout>>()
+  private readonly suspect = new Set<string>()
   private readonly now: () => number
 
   constructor (private readonly init: ReceiptWaitsInit) {
@@ -41,11 +47,22 @@ export class ReceiptWaits {
     this.schedule(contactId)
   }
 
+  /** Whether the contact's link let a message go overdue and brought no receipt since: not trusted to deliver. */
+  isSuspect (contactId: string): boolean {
+    return this.suspect.has(contactId)
+  }
+
+  /** A new link to the contact is up: it starts trusted. */
+  linkUp (contactId: string): void {
+    this.suspect.delete(contactId)
+  }
+
   /** Its receipt came: a round trip sample, unless it went out twice. */
   received (messageId: string): void {
     const waiting = this.onLink.get(messageId)
     if (waiting == null) return
     this.onLink.delete(messageId)
+    this.suspect.delete(waiting.contactId)
     if (!waiting.resent) {
       const estimate = observeRtt(this.estimates.get(waiting.contactId), this.now() - waiting.at)
       if (estimate != null) this.estimates.set(waiting.contactId, estimate)
@@ -83,6 +100,7 @@ export class ReceiptWaits {
     const delay = Math.max(0, earliest + this.timeout(contactId) - this.now())
     this.timers.set(contactId, setTimeout(() => {
       this.timers.delete(contactId)
+      this.suspect.add(contactId)
       this.init.overdue(contactId)
     }, delay))
   }

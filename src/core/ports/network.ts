@@ -24,6 +24,8 @@ export type RelayStatus = 'connecting' | 'reserved' | 'offline'
 export interface Links {
   /** Keep trying to reach this contact until a direct link is up. */
   watch: (contact: StoredContact) => void
+  /** A receipt is overdue on this link: check it now (a ping) rather than at its next idle check; a dead one closes. */
+  checkLink: (userId: string) => void
   /** Stop looking for this person (deleted or blocked): no more lookups or dials; a live link closes on its own. */
   unwatch: (userId: string) => void
   /** Sends on a live direct link; false when there is none. */
@@ -38,8 +40,12 @@ export interface Directory {
   findPrekey: (publicKey: Uint8Array) => Promise<Uint8Array | undefined>
   /** Our current signed prekey record, published with our presence. */
   setPrekeyRecord: (record: Uint8Array) => void
-  /** PUTs a mailbox record to its slot's closest DHT nodes; how many took it. */
-  putMailbox: (key: Uint8Array, record: Uint8Array) => Promise<number>
+  /**
+   * PUTs a mailbox record to its slot's closest DHT nodes; how many took it. `onHeld` hears
+   * the count each time one more holder took it, long before a holder that vanished lets the
+   * PUT end.
+   */
+  putMailbox: (key: Uint8Array, record: Uint8Array, onHeld?: (holders: number) => void) => Promise<number>
   /**
    * Every holder's version of a mailbox slot's record; empty when none has one. `onValue`
    * hears each version as it arrives, before the lookup has asked every holder.

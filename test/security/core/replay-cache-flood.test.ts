@@ -142,7 +142,7 @@ describe('the replay cache under a flood of session starts', () => {
     const quiet = async (): Promise<never[]> => []
     const network = {
       setPrekeyRecord: (record: Uint8Array) => { published.push(record) },
-      watch: () => {}, unwatch: () => {}, send: async () => false, isLinked: () => false, status: () => 'offline' as const,
+      watch: () => {}, unwatch: () => {}, checkLink: () => {}, send: async () => false, isLinked: () => false, status: () => 'offline' as const,
       findPrekey: async () => undefined, putMailbox: async () => 0, getMailbox: quiet,
       joinTopic: () => {}, leaveTopic: () => {}, gossip: quiet, sync: quiet, stop: async () => {}
     }

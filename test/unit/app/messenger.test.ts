@@ -14,6 +14,7 @@ import { toString } from 'uint8arrays'
 import { PUSH_REGISTRATION_SETTING, type StoredPushRegistration } from '../../../src/app/push/push-client.ts'
 import { MemoryHub } from '../support/memory-network.ts'
 import { eventually, settle, syncCrypto, useFakeTime } from '../support/fake-time.ts'
+import { RECEIPT_WAIT_INITIAL_MS } from '../../../src/core/rtt-estimator.ts'
 
 /**
  * The messenger's own rules, end-to-end encryption included, with the libp2p half replaced
@@ -103,6 +104,34 @@ describe('Messenger', { timeout: 30_000 }, () => {
     await settle()
     await eventually(async () => (await ann.conversations.messages(bob.userId)).map((m) => m.state)).toEqual(['delivered'])
     await eventually(async () => (await bob.conversations.messages(ann.userId)).map((m) => m.text)).toEqual(['in flight'])
+  })
+
+  it('a link that brings no receipt in time: everything on it goes to the mailbox in one write, and what follows at once', async () => {
+    const { ann, bob, annWire, bobWire, mailboxes } = await pair()
+    await ann.contacts.add(await bob.profile.inviteLink('http://127.0.0.1', []))
+    annWire.linksUp = true
+    bobWire.linksUp = false // Bob's end is gone: Ann's frames leave, nothing comes back
+    const states = async (): Promise<string[]> => (await ann.conversations.messages(bob.userId)).map((m) => `${m.text}:${m.state}`)
+    for (const text of ['one', 'two', 'three']) await ann.conversations.send(bob.userId, text)
+    await settle()
+    expect(await states()).toEqual(['one:sent', 'two:sent', 'three:sent'])
+    const heldBefore = heldEntries(mailboxes)
+    // The first wait runs out: all three are unconfirmed (one ordered link), not only the first.
+    await vi.advanceTimersByTimeAsync(RECEIPT_WAIT_INITIAL_MS)
+    await eventually(states).toEqual(['one:stored', 'two:stored', 'three:stored'])
+    expect(heldEntries(mailboxes) - heldBefore).toBe(3)
+    expect(annWire.checked).toEqual([bob.userId])
+    // The link is suspect now: the next message goes to the mailbox too, without another wait.
+    await ann.conversations.send(bob.userId, 'four')
+    await settle()
+    expect((await states()).at(-1)).toBe('four:stored')
+    // A receipt on the link restores trust: Bob's end answers again.
+    bobWire.linksUp = true
+    await ann.conversations.send(bob.userId, 'five')
+    await eventually(async () => (await states()).at(-1)).toBe('five:delivered')
+    await ann.conversations.send(bob.userId, 'six')
+    await settle()
+    expect((await states()).at(-1)).toMatch(/^six:(sent|delivered)$/)
   })
 
   it('both write first at the same time and every message arrives both ways', async () => {

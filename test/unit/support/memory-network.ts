@@ -140,6 +140,9 @@ export class MemoryNetwork implements Network {
 
   watch (contact: StoredContact): void { this.watching.add(contact.userId) }
   unwatch (userId: string): void { this.watching.delete(userId) }
+  /** Links that were asked to check themselves (a receipt overdue on them). */
+  readonly checked: string[] = []
+  checkLink (userId: string): void { this.checked.push(userId) }
 
   isLinked (userId: string): boolean {
     if (!this.online || !this.linksUp || userId === this.userId) return false
@@ -174,7 +177,7 @@ export class MemoryNetwork implements Network {
     return this.hub.prekeys.get(encodeUserId(publicKey))
   }
 
-  async putMailbox (key: Uint8Array, record: Uint8Array): Promise<number> {
+  async putMailbox (key: Uint8Array, record: Uint8Array, onHeld?: (holders: number) => void): Promise<number> {
     this.assertDht()
     validateMailboxRecord(key, record)
     const id = toString(key, 'base64')
@@ -182,6 +185,7 @@ export class MemoryNetwork implements Network {
     // The holder's rules (src/net/holder-datastore.ts): a first-contact slot keeps its first owner.
     if (held != null && claimedByAnother(key, record, held)) return 0
     if (held == null || selectMailboxRecord(key, [held, record]) === 1) this.hub.mailboxes.set(id, record)
+    onHeld?.(1)
     return 1
   }
 

@@ -61,3 +61,39 @@ describe('receipt waits on direct links', () => {
     expect(waits.isOverdue('unknown')).toBe(true)
   })
 })
+
+describe('a link that let a message go overdue', () => {
+  let now = 0
+  let waits: ReceiptWaits
+  beforeEach(() => {
+    vi.useFakeTimers()
+    now = 0
+    waits = new ReceiptWaits({ now: () => now, overdue: () => {} })
+  })
+  afterEach(() => { vi.useRealTimers() })
+  const advance = (ms: number): void => { now += ms; vi.advanceTimersByTime(ms) }
+
+  it('is suspect until a receipt comes back on it, or a new link comes up', () => {
+    waits.sent('ben', 'm1')
+    expect(waits.isSuspect('ben')).toBe(false)
+    advance(RECEIPT_WAIT_INITIAL_MS)
+    expect(waits.isSuspect('ben')).toBe(true)
+    expect(waits.isSuspect('cai')).toBe(false)
+    waits.sent('ben', 'm2')
+    waits.received('m2')
+    expect(waits.isSuspect('ben')).toBe(false)
+
+    waits.sent('ben', 'm3')
+    advance(10_000)
+    expect(waits.isSuspect('ben')).toBe(true)
+    waits.linkUp('ben')
+    expect(waits.isSuspect('ben')).toBe(false)
+  })
+
+  it('a receipt for a message it never timed proves nothing', () => {
+    waits.sent('ben', 'm1')
+    advance(RECEIPT_WAIT_INITIAL_MS)
+    waits.received('from another tab')
+    expect(waits.isSuspect('ben')).toBe(true)
+  })
+})
