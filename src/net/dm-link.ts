@@ -16,7 +16,7 @@ export interface DmLink {
   /** The far end proved alive just now. */
   heard: () => void
   /** Checks now that the far end is alive (a ping); the link closes if not. Set by the keepalive. */
-  check?: () => void
+  check?: (withinMs?: number) => void
   /** Settles when the stream ends, for any reason. */
   readonly closed: Promise<void>
 }

@@ -12,6 +12,12 @@ const PING_BYTES = 32
 export const KEEPALIVE_IDLE_MS = 3_000
 /** A ping not answered in this time fails the link (a ping over a live WebRTC link takes milliseconds). */
 export const KEEPALIVE_TIMEOUT_MS = 2_000
+/**
+ * The ping asked for when a receipt is overdue on the link: the link is already suspect and
+ * messages wait on the answer (a dead far end holds DHT walks open until its connection
+ * closes), so it gets less time. A live link that misses it only redials.
+ */
+export const OVERDUE_CHECK_TIMEOUT_MS = 1_000
 
 /** One libp2p ping on this very connection (not any connection to the peer); rejects on a wrong or missing echo. */
 export async function pingConnection (connection: Connection, signal: AbortSignal): Promise<void> {
@@ -62,11 +68,11 @@ export function keepLinkAlive (link: DmLink, init: KeepaliveInit): void {
     stop.abort()
     connection.abort(new Error(`keepalive: ${reason}`))
   }
-  const check = async (): Promise<void> => {
+  const check = async (within = timeoutMs): Promise<void> => {
     if (checking || signal.aborted) return
     checking = true
     try {
-      await ping(connection, AbortSignal.any([signal, AbortSignal.timeout(timeoutMs)]))
+      await ping(connection, AbortSignal.any([signal, AbortSignal.timeout(within)]))
       link.heard()
     } catch (err) {
       if (!signal.aborted) fail(err instanceof Error ? err.name : 'ping failed')
@@ -75,7 +81,7 @@ export function keepLinkAlive (link: DmLink, init: KeepaliveInit): void {
     }
   }
 
-  link.check = () => { void check() }
+  link.check = (within?: number) => { void check(within) }
   const timer = setInterval(() => {
     if (Date.now() - link.lastHeard >= idleMs) void check()
   }, Math.max(250, Math.floor(idleMs / 3)))

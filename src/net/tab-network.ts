@@ -11,7 +11,7 @@ import { scoreGroupTopic } from './group-pubsub.ts'
 import { requestSync, serveSync, SYNC_PROTOCOL } from './group-sync.ts'
 import { createRtcConfigurationSource } from './ice-config.ts'
 import { createLinkBinding } from './link-binding.ts'
-import { keepLinkAlive } from './link-keepalive.ts'
+import { keepLinkAlive, OVERDUE_CHECK_TIMEOUT_MS } from './link-keepalive.ts'
 import { LinkTable } from './link-table.ts'
 import { getMailboxRecords, putMailboxRecord } from './mailbox-records.ts'
 import { createMurmurNode, type MurmurNode } from './node.ts'
@@ -153,7 +153,7 @@ class TabNetwork implements Network {
   }
 
   checkLink (userId: string): void {
-    this.links.newest(userId)?.check?.()
+    this.links.newest(userId)?.check?.(OVERDUE_CHECK_TIMEOUT_MS)
   }
 
   status (userId: string): ConnectionStatus {
