@@ -1,4 +1,6 @@
 import { propertyOf } from '../diagnostics/index.ts'
+import type { PeerId } from '@libp2p/interface'
+import { putToPeer } from './direct-put.ts'
 import type { MurmurNode } from './node.ts'
 
 // Mailbox records on the DHT. Unlike presence, where the best record is all a reader needs,
@@ -13,19 +15,27 @@ import type { MurmurNode } from './node.ts'
  * closest node answered or timed out, and one that vanished takes seconds to.
  */
 export async function putMailboxRecord (
-  node: Pick<MurmurNode, 'services'>, key: Uint8Array, record: Uint8Array, options: { signal?: AbortSignal, onHeld?: (holders: number) => void } = {}
+  node: Pick<MurmurNode, 'services' | 'dialProtocol'>, key: Uint8Array, record: Uint8Array,
+  options: { signal?: AbortSignal, onHeld?: (holders: number) => void, direct?: readonly PeerId[] } = {}
 ): Promise<number> {
   const holders = new Set<string>()
   const refused = new Set<string>()
+  const heldBy = (from: string): void => {
+    if (refused.has(from) || holders.has(from)) return
+    holders.add(from)
+    options.onHeld?.(holders.size)
+  }
+  // The connected relays get it at once, beside kad-dht's walk (src/net/direct-put.ts).
+  const direct = Promise.all((options.direct ?? []).map(async (peer) => {
+    if (await putToPeer(node, peer, key, record, options.signal)) heldBy(peer.toString())
+  }))
   // kad-dht follows a PEER_RESPONSE with a QUERY_ERROR from the same peer, in the same batch,
   // when the record it echoed is not the one sent (it kept a newer one, or none). A batch is
   // yielded within one task, so a holder counts once a task has passed without that refusal,
   // not when the next event comes (which a vanished node can hold back for seconds).
   const answered = new Set<string>()
   const confirm = (from: string): void => {
-    if (!answered.delete(from) || refused.has(from) || holders.has(from)) return
-    holders.add(from)
-    options.onHeld?.(holders.size)
+    if (answered.delete(from)) heldBy(from)
   }
   for await (const event of node.services.dht.put(key, record, { signal: options.signal })) {
     const from = 'from' in event ? event.from.toString() : undefined
@@ -40,6 +50,7 @@ export async function putMailboxRecord (
     }
   }
   for (const from of [...answered]) confirm(from)
+  await direct
   return holders.size
 }
 

@@ -13,6 +13,7 @@ import { createRtcConfigurationSource } from './ice-config.ts'
 import { createLinkBinding } from './link-binding.ts'
 import { keepLinkAlive, OVERDUE_CHECK_TIMEOUT_MS } from './link-keepalive.ts'
 import { LinkTable } from './link-table.ts'
+import { relayPeers } from './direct-put.ts'
 import { getMailboxRecords, putMailboxRecord } from './mailbox-records.ts'
 import { createMurmurNode, type MurmurNode } from './node.ts'
 import { openTabDatastore } from './tab-datastore.ts'
@@ -190,7 +191,7 @@ class TabNetwork implements Network {
   }
 
   async putMailbox (key: Uint8Array, record: Uint8Array, onHeld?: (holders: number) => void): Promise<number> {
-    return putMailboxRecord(this.node, key, record, { signal: this.deadline(MAILBOX_TIMEOUT_MS), onHeld })
+    return putMailboxRecord(this.node, key, record, { signal: this.deadline(MAILBOX_TIMEOUT_MS), onHeld, direct: relayPeers(this.node.getConnections()) })
   }
 
   async getMailbox (key: Uint8Array, onValue?: (value: Uint8Array) => void): Promise<Uint8Array[]> {

@@ -7,6 +7,7 @@ import { startRelayProcess, type RelayProcess } from '../harness/relay-process.t
 import { misfiledPresenceRecord, validPresenceRecord } from './support/presence-fixture.ts'
 import { mailboxSlot, slotEpoch } from '../../src/core/mailbox/slots.ts'
 import { encodeMailboxRecord } from '../../src/core/mailbox/record.ts'
+import { putToPeer, relayPeers } from '../../src/net/direct-put.ts'
 
 async function metric (relay: RelayProcess, name: string): Promise<number> {
   const text = await (await fetch(new URL('/metrics', relay.url))).text()
@@ -95,5 +96,23 @@ describe('relay DHT', () => {
     expect(held).toBeGreaterThan(record.byteLength)
     expect(held).toBeLessThan(record.byteLength + 200)
     expect(await metric(relay!, 'murmur_relay_mailbox_records')).toBe(1)
+  })
+
+  it('takes a PUT sent straight to it (src/net/direct-put.ts), and says no to one it refuses', async () => {
+    const client = await connectDhtClient(relay!.relayAddr)
+    try {
+      const [relayPeer] = relayPeers(client.getConnections())
+      expect(relayPeer?.toString()).toBe(relay!.relayAddr.split('/p2p/')[1])
+      const slot = mailboxSlot(new Uint8Array(32).fill(8), new Uint8Array(32).fill(6), slotEpoch(), 1)
+      const fields = { seq: 1, createdAt: Date.now(), expiresAt: Date.now() + 24 * 3600_000, entries: [{ id: new Uint8Array(16).fill(2), payload: new Uint8Array([4, 5, 6]) }] }
+      const forged = encodeMailboxRecord(mailboxSlot(new Uint8Array(32).fill(7), new Uint8Array(32).fill(6), slotEpoch(), 1).writeKey, fields)
+      expect(await putToPeer(client, relayPeer!, slot.key, forged, AbortSignal.timeout(10_000))).toBe(false)
+      expect(await getFromRelay(relay!, slot.key)).toBeUndefined()
+      const record = encodeMailboxRecord(slot.writeKey, fields)
+      expect(await putToPeer(client, relayPeer!, slot.key, record, AbortSignal.timeout(10_000))).toBe(true)
+      expect(await getFromRelay(relay!, slot.key)).toEqual(record)
+    } finally {
+      await client.stop()
+    }
   })
 })
