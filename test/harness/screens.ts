@@ -79,6 +79,8 @@ export async function walkScreens (browser: Browser, url: string, options: WalkO
     await page.getByRole('list', { name: t('memberPicker.list') }).getByRole('button').first().click()
     await visit('new-group', page)
     await button(t('newGroup.create')).click()
+    // The group's own view, not the conversation still showing while the group is made.
+    await page.getByRole('heading', { name: words.group, exact: true }).waitFor()
     await say(page, t, log, words.groupMessage)
     await visit('group', page)
 
