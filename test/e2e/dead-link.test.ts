@@ -99,19 +99,13 @@ async function benGetsEverything (benDir: string, texts: string[]): Promise<void
 }
 
 // Several browser processes and DHT lookups: slow on a busy 2-core machine.
-// Not reliable yet, so not in `npm test` (issue 13 stays open); run them with
-//   MURMUR_PENDING=1 npm test -- --project e2e test/e2e/dead-link.test.ts
-// Runs of 2026-12-06 on a quiet machine: the first passed 8 of 10 times (Ben had all five
-// 1.7-2.9 s after his page opened); the second passed alone and failed after the first.
-// Where they fail, Ann's five still say "sent" 3 s after the last: the mailbox PUT waits for
-// kad-dht's walk to the slot's closest nodes, and a dead node on it (Ben, or a tab of the
-// earlier test still in the relay's routing table) holds a request for its 5 s minimum
-// timeout unless its connection is closed first. What would end the wait: a PUT straight to
-// the relays this tab is connected to, beside the walk.
-const pending = process.env.MURMUR_PENDING !== '1'
+// Runs of 2026-12-06 on a quiet machine: before mailbox writes went straight to the
+// connected relays, the first passed 8 times in 10 and the second failed after the first,
+// with Ann's five still "sent" as she went (kad-dht's PUT waited on a dead node of its walk);
+// since, both passed 6 of 6, Ben having all five 1.8-2.1 s after his page opened.
 
 describe('a message is safe once sent, also on a dead link', { timeout: 300_000 }, () => {
-  it.skipIf(pending)('Ben\'s browser is killed; Ann writes five and closes 3 s later; Ben returns and has all five, once, in order', async () => {
+  it('Ben\'s browser is killed; Ann writes five and closes 3 s later; Ben returns and has all five, once, in order', async () => {
     await bystanders(['Carol', 'Dan'])
     const { ann, ben } = await annAndBenChatting(async () => personBrowser())
     await killBen(ben)
@@ -125,7 +119,7 @@ describe('a message is safe once sent, also on a dead link', { timeout: 300_000 
     await benGetsEverything(ben.dir, texts)
   })
 
-  it.skipIf(pending)('the same when Ann\'s window is hidden after the last message and her browser killed 3 s later', async () => {
+  it('the same when Ann\'s window is hidden after the last message and her browser killed 3 s later', async () => {
     await bystanders(['Carol', 'Dan'])
     const { ann, ben } = await annAndBenChatting(async () => {
       const hideable = await openPersonBrowserHideable(relay.url)
