@@ -12,7 +12,6 @@ export type GroupErrorReason =
   | 'no-members' // a new group needs someone besides us
   | 'remove-self' // the admin removing themselves (leaving is "Leave group")
   | 'not-admin' // only the admin adds and removes members
-  | 'not-contact' // an invitation from someone who is not our contact
   | 'invitations-full' // an invitation from a non-contact past the bounds (src/core/group/invitations.ts)
 
 /** A group action refused; the UI words it by `reason` (src/ui/i18n/errors.ts). */

@@ -27,10 +27,7 @@ export class GroupInvitations {
 
   /** Held invitations, newest first, from people still in the requests. */
   async list (): Promise<PendingInvitation[]> {
-    const held = await this.load()
-    const live: PendingInvitation[] = []
-    for (const invitation of held) if (await this.components.standing(invitation.from) !== 'none') live.push(invitation)
-    return live.sort((a, b) => b.receivedAt - a.receivedAt)
+    return (await this.pruned()).sort((a, b) => b.receivedAt - a.receivedAt)
   }
 
   /** A state from `from`, who is not a contact: held as a request, or refused past the bounds. */
@@ -70,7 +67,7 @@ export class GroupInvitations {
     return taken
   }
 
-  /** The held list without invitations whose inviter is gone (deleted, blocked) or a contact now. */
+  /** The held list without invitations whose inviter is gone (deleted, blocked). */
   private async pruned (): Promise<PendingInvitation[]> {
     const held = await this.load()
     const gone = new Set<string>()
